@@ -1,0 +1,191 @@
+"""The audit trail: one append-only, hash-chained event log for every write, approval, export,
+download and view of personal data. It is also the seam the duty engine reads (design.md).
+
+Each event's hash covers its content and the previous event's hash, so removing, altering or
+reordering any entry breaks every hash after it. Writers take a transaction-scoped lock while
+they append, which keeps the chain linear under concurrency; the lock is released at commit.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from core.models import Event
+
+GENESIS_HASH = "0" * 64
+# Arbitrary constant shared by every writer: the PostgreSQL advisory lock that orders appends.
+_CHAIN_LOCK_ID = 0x41554449  # "AUDI"
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    ip: str | None = None
+    organisation_id: int | None = None
+
+
+_NO_REQUEST = RequestContext()
+_request_context: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "audit_request_context", default=None
+)
+
+
+def set_request_context(ctx: RequestContext) -> contextvars.Token:
+    return _request_context.set(ctx)
+
+
+def reset_request_context(token: contextvars.Token) -> None:
+    _request_context.reset(token)
+
+
+def current_request_context() -> RequestContext:
+    return _request_context.get() or _NO_REQUEST
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    return value
+
+
+def compute_hash(
+    *,
+    prev_hash: str,
+    occurred_at: datetime,
+    actor_id: int | None,
+    organisation_id: int | None,
+    ip: str | None,
+    kind: str,
+    object_type: str,
+    object_id: str,
+    contract_id: int | None,
+    data: dict,
+) -> str:
+    payload = json.dumps(
+        {
+            "prev": prev_hash,
+            "at": _canonical(occurred_at),
+            "actor": actor_id,
+            "org": organisation_id,
+            "ip": ip,
+            "kind": kind,
+            "type": object_type,
+            "id": object_id,
+            "contract": contract_id,
+            "data": data,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _jsonable(data: dict | None) -> dict:
+    # Round-trip now, so the hash covers exactly what the database will give back.
+    return json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
+
+
+def _last_hash() -> str:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
+    last = Event.objects.order_by("-id").values_list("hash", flat=True).first()
+    return last or GENESIS_HASH
+
+
+def record_event(
+    *,
+    kind: str,
+    actor=None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    organisation_id: int | None = None,
+    contract_id: int | None = None,
+    data: dict | None = None,
+    ip: str | None = None,
+) -> Event:
+    """Append one event. Call it inside the service's transaction, after the change itself."""
+    ctx = current_request_context()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    if organisation_id is None:
+        organisation_id = ctx.organisation_id
+    actor_id = getattr(actor, "pk", None)
+    fields = {
+        "occurred_at": timezone.now(),
+        "actor_id": actor_id,
+        "organisation_id": organisation_id,
+        "ip": ip if ip is not None else ctx.ip,
+        "kind": kind,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "contract_id": contract_id,
+        "data": _jsonable(data),
+    }
+    with transaction.atomic():
+        prev = _last_hash()
+        event = Event(prev_hash=prev, hash=compute_hash(prev_hash=prev, **fields), **fields)
+        event.save(force_insert=True)
+    return event
+
+
+def changed_fields(instance: models.Model, before: dict[str, Any], *, secret: Iterable[str] = ()) -> dict:
+    """The {field: [old, new]} of what changed; secret fields say only that they changed."""
+    secret = set(secret)
+    changes: dict[str, Any] = {}
+    for name, old in before.items():
+        new = getattr(instance, name)
+        if old != new:
+            changes[name] = "changed" if name in secret else [old, new]
+    return changes
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    first_bad_id: int | None = None
+    reason: str = ""
+    last_hash: str = GENESIS_HASH
+
+
+def iter_chain(chunk_size: int = 2000) -> Iterator[Event]:
+    return Event.objects.order_by("id").iterator(chunk_size=chunk_size)
+
+
+def verify_chain() -> ChainReport:
+    """Walk the whole log in id order and recompute every hash."""
+    prev = GENESIS_HASH
+    checked = 0
+    for event in iter_chain():
+        if event.prev_hash != prev:
+            return ChainReport(False, checked, event.pk, "prev_hash does not match the previous entry", prev)
+        expected = compute_hash(
+            prev_hash=event.prev_hash,
+            occurred_at=event.occurred_at,
+            actor_id=event.actor_id,
+            organisation_id=event.organisation_id,
+            ip=event.ip,
+            kind=event.kind,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            contract_id=event.contract_id,
+            data=event.data,
+        )
+        if expected != event.hash:
+            return ChainReport(False, checked, event.pk, "content does not match its hash", prev)
+        prev = event.hash
+        checked += 1
+    return ChainReport(True, checked, None, "", prev)

@@ -1,0 +1,16 @@
+from django.conf import settings
+
+from core import permissions
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    membership = getattr(request, "membership", None)
+    if user is None or not user.is_authenticated:
+        return {"dev_outbox": settings.DEV_OUTBOX}
+    return {
+        "membership": membership,
+        "portal_role": permissions.role_of(user, membership),
+        "can_view_audit_log": permissions.can_view_audit_log(user, membership),
+        "dev_outbox": settings.DEV_OUTBOX,
+    }

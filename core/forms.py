@@ -1,0 +1,144 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Department, Organisation, Role, User
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {
+        "invalid_login": _("The e-mail address or the password is wrong."),
+        "inactive": _("This account is not active."),
+    }
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Password-reset mail goes through the same queued, retried delivery as every other mail."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from django.template import loader
+
+        from core.tasks import send_email
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        send_email.delay(to=[to_email], subject=subject, body=body)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"))
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        help_text=_("Leave empty for the whole organisation."),
+    )
+
+    def __init__(self, *args, organisation: Organisation, roles: tuple[str, ...], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+        if organisation.is_public_body:
+            self.fields["department"].queryset = organisation.departments.filter(is_active=True)
+        else:
+            del self.fields["department"]
+
+
+class ContractorInvitationForm(forms.Form):
+    contractor = forms.ModelChoiceField(
+        label=_("Existing contractor"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Choose a contractor you already work with, or enter a new one below."),
+    )
+    contractor_name = forms.CharField(label=_("New contractor's name"), max_length=200, required=False)
+    email = forms.EmailField(label=_("Contractor manager's e-mail address"))
+
+    def __init__(self, *args, contractors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contractor"].queryset = contractors
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("contractor") and not (data.get("contractor_name") or "").strip():
+            self.add_error("contractor_name", _("Enter the contractor's name or choose one."))
+        return data
+
+
+class PublicBodyForm(forms.Form):
+    name = forms.CharField(label=_("Name of the public body"), max_length=200)
+    name_kana = forms.CharField(label=_("Name (kana)"), max_length=200, required=False)
+    department = forms.CharField(label=_("First department"), max_length=200)
+    admin_email = forms.EmailField(label=_("Administrator's e-mail address"))
+
+
+class DepartmentForm(forms.Form):
+    name = forms.CharField(label=_("Department name"), max_length=200)
+
+
+class OrganisationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "name_kana",
+            "closure_start_month",
+            "closure_start_day",
+            "closure_end_month",
+            "closure_end_day",
+        ]
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    full_name_kana = forms.CharField(label=_("Full name (kana)"), max_length=100, required=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords do not match."))
+        return data
+
+
+class ExistingAccountAcceptForm(forms.Form):
+    existing_password = forms.CharField(
+        label=_("Password of your existing account"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "full_name_kana", "phone", "language"]
+
+
+class AuditFilterForm(forms.Form):
+    kind = forms.CharField(label=_("Kind"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

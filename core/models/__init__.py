@@ -1,0 +1,17 @@
+from .audit import Event, WorkerHeartbeat
+from .keys import DataKey
+from .organisations import Department, Organisation, OrganisationKind
+from .users import Invitation, Membership, Role, User
+
+__all__ = [
+    "DataKey",
+    "Department",
+    "Event",
+    "Invitation",
+    "Membership",
+    "Organisation",
+    "OrganisationKind",
+    "Role",
+    "User",
+    "WorkerHeartbeat",
+]

@@ -1,0 +1,167 @@
+"""The portal's one PDF engine: Django template under templates/pdf/ → WeasyPrint → A4 PDF.
+
+Apps register their forms here under a form id ("<app_label>.<name>"), obligations store that id,
+and reminders/exports ask the engine for it with :func:`render_form`. That way no app imports
+another app's templates or views just to print a form.
+
+Register forms at import time of the app's own module (e.g. from ``AppConfig.ready()``) so the
+registry is complete before any reminder or export asks for an id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+__all__ = [
+    "PdfForm",
+    "StaticFilesOnlyURLFetcher",
+    "get_form",
+    "pdf_sha256",
+    "register_form",
+    "registered_forms",
+    "render_form",
+    "render_pdf",
+]
+
+# The forms are Japanese official documents handed to public bodies: the UI language of whoever
+# pressed the button must not turn their title or any {% translate %} in them into English.
+PDF_LANGUAGE = "ja"
+
+DEFAULT_BODY_FONT = "IPAexMincho"
+_FONT_FAMILY_RE = re.compile(r"[\w .-]+")
+
+
+@dataclass(frozen=True)
+class PdfForm:
+    form_id: str
+    template_name: str
+    # Lazy so that registering at import time does not freeze the language; rendered in Japanese.
+    title: str | Promise
+
+
+_registry: dict[str, PdfForm] = {}
+# Registration normally happens under the import lock, but a late import from a worker thread must
+# not race a reader iterating the registry.
+_registry_lock = threading.Lock()
+
+
+def register_form(form_id: str, *, template_name: str, title: str | Promise) -> PdfForm:
+    """Register a form under ``form_id``; registering the same id and template again is a no-op.
+
+    Re-registration is tolerated because the dev autoreloader and tests may import a module twice;
+    the same id pointing at a different template is a real clash between apps and is refused.
+    """
+    if not form_id or form_id != form_id.strip() or any(ch.isspace() for ch in form_id):
+        raise ValueError(f"PDF form id must be non-empty and contain no whitespace: {form_id!r}")
+    if not template_name:
+        raise ValueError(f"PDF form {form_id!r} needs a template_name")
+    form = PdfForm(form_id=form_id, template_name=template_name, title=title)
+    with _registry_lock:
+        existing = _registry.get(form_id)
+        if existing is not None:
+            if existing.template_name != template_name:
+                raise ValueError(
+                    f"PDF form id {form_id!r} is already registered with template "
+                    f"{existing.template_name!r}; refusing {template_name!r}"
+                )
+            return existing
+        _registry[form_id] = form
+    return form
+
+
+def get_form(form_id: str) -> PdfForm:
+    with _registry_lock:
+        form = _registry.get(form_id)
+        if form is None:
+            known = ", ".join(sorted(_registry)) or "(none)"
+            # An unknown id usually means an obligation points at a form whose app has not been
+            # imported yet, or a typo in data: name what is known so the log says which.
+            raise KeyError(f"Unknown PDF form id {form_id!r}; registered form ids: {known}")
+        return form
+
+
+def registered_forms() -> list[PdfForm]:
+    with _registry_lock:
+        return sorted(_registry.values(), key=lambda form: form.form_id)
+
+
+class StaticFilesOnlyURLFetcher(URLFetcher):
+    """Lets WeasyPrint read files under ``BASE_DIR/static`` and nothing else.
+
+    PDFs are rendered in request and worker processes with user-entered text in the context; a
+    template mistake must never make the server fetch a remote URL (SSRF, slow renders) or read
+    arbitrary local files into a document that leaves the building.
+    """
+
+    def __init__(self, static_root: Path | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        root = static_root if static_root is not None else Path(settings.BASE_DIR) / "static"
+        self.static_root = root.resolve()
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        self.check_url(url)
+        return super().fetch(url, headers)
+
+    def check_url(self, url: str) -> Path:
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file":
+            raise ValueError(f"PDF rendering may not fetch {url!r}: only file: URLs under static/")
+        if parts.netloc not in ("", "localhost"):
+            raise ValueError(f"PDF rendering may not fetch {url!r}: file URL on another host")
+        # resolve() folds "..", and symlinks, so neither can step outside static/.
+        path = Path(unquote(parts.path)).resolve()
+        if not path.is_relative_to(self.static_root):
+            raise ValueError(f"PDF rendering may not fetch {url!r}: outside {self.static_root}")
+        return path
+
+
+def _body_font() -> str:
+    # A setting, so that a deployment can switch to another installed Japanese font without
+    # touching templates (base.html falls back to IPAex, then any serif). It is pasted into CSS,
+    # so only a plain family name is accepted.
+    family = getattr(settings, "PDF_FONT_FAMILY", "") or DEFAULT_BODY_FONT
+    if not _FONT_FAMILY_RE.fullmatch(family):
+        raise ImproperlyConfigured(f"PDF_FONT_FAMILY must be a plain font family name, got {family!r}")
+    return family
+
+
+def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+    """Render a Django template to PDF bytes. The template should extend ``pdf/base.html``."""
+    # Last, so a caller cannot slip unchecked text into the <style> block through this key.
+    context = {**context, "pdf_body_font": _body_font()}
+    with translation.override(PDF_LANGUAGE):
+        html = render_to_string(template_name, context)
+    document = HTML(
+        string=html,
+        base_url=str(settings.BASE_DIR),
+        url_fetcher=StaticFilesOnlyURLFetcher(),
+    )
+    return document.write_pdf()
+
+
+def render_form(form_id: str, context: dict[str, Any]) -> bytes:
+    form = get_form(form_id)
+    # The engine's own form wins over a caller's "form" key: base.html relies on its attributes.
+    return render_pdf(form.template_name, {**context, "form": form})
+
+
+def pdf_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+register_form("core.sample", template_name="pdf/core/sample_form.html", title=_("様式見本"))

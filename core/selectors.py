@@ -1,0 +1,99 @@
+"""Every read of core data, scoped to the person asking."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from guardian.shortcuts import get_objects_for_group
+
+from core.models import Event, Invitation, Membership, Organisation, OrganisationKind, Role
+
+SESSION_MEMBERSHIP_KEY = "active_membership_id"
+
+
+def active_membership(request) -> Membership | None:
+    """The membership the user acts under: the one chosen in the session, else the first."""
+    cached = getattr(request, "_active_membership", False)
+    if cached is not False:
+        return cached
+    qs = (
+        Membership.objects.filter(user=request.user, is_active=True, organisation__is_active=True)
+        .select_related("organisation", "department")
+        .order_by("created_at", "pk")
+    )
+    chosen = request.session.get(SESSION_MEMBERSHIP_KEY)
+    membership = (qs.filter(pk=chosen).first() if chosen else None) or qs.first()
+    request._active_membership = membership
+    return membership
+
+
+def memberships_of_user(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user, is_active=True).select_related("organisation").order_by("pk")
+
+
+def organisation_ids_visible_to(user, membership: Membership | None) -> QuerySet | None:
+    """Organisation ids a person may read; None means all of them (site administrators)."""
+    if user.is_superuser:
+        return None
+    if membership is None:
+        return Organisation.objects.none().values("pk")
+    own = Q(pk=membership.organisation_id)
+    if membership.is_client_side:
+        # Contractors become visible to a public body through a guardian permission granted to
+        # the body's group when the body invites them (and, later, when contracts are signed).
+        granted = get_objects_for_group(
+            membership.organisation.group,
+            "core.view_organisation",
+            klass=Organisation,
+            accept_global_perms=False,
+        ).values("pk")
+        return Organisation.objects.filter(own | Q(pk__in=granted)).values("pk")
+    return Organisation.objects.filter(own).values("pk")
+
+
+def organisations_visible_to(user, membership: Membership | None) -> QuerySet[Organisation]:
+    ids = organisation_ids_visible_to(user, membership)
+    qs = Organisation.objects.all() if ids is None else Organisation.objects.filter(pk__in=ids)
+    return qs.order_by("kind", "name")
+
+
+def contractors_of_public_body(membership: Membership) -> QuerySet[Organisation]:
+    return (
+        get_objects_for_group(
+            membership.organisation.group,
+            "core.view_organisation",
+            klass=Organisation,
+            accept_global_perms=False,
+        )
+        .filter(kind=OrganisationKind.CONTRACTOR, is_active=True)
+        .order_by("name")
+    )
+
+
+def members_of(organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user", "user__data_key", "department")
+        .order_by("-is_active", "role", "user__email")
+    )
+
+
+def invitations_of(organisation: Organisation) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(
+            organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        .select_related("department", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+AUDIT_LOG_ROLES = frozenset({Role.CLIENT_ADMIN, Role.AUDITOR, Role.CONTRACTOR_ADMIN})
+
+
+def events_visible_to(user, membership: Membership | None) -> QuerySet[Event]:
+    qs = Event.objects.select_related("actor", "actor__data_key", "organisation").order_by("-id")
+    if user.is_superuser:
+        return qs
+    if membership is None or membership.role not in AUDIT_LOG_ROLES:
+        return qs.none()
+    return qs.filter(organisation_id__in=organisation_ids_visible_to(user, membership))

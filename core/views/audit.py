@@ -1,0 +1,55 @@
+from datetime import datetime, time, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core import permissions
+from core.audit import record_event, verify_chain
+from core.forms import AuditFilterForm
+from core.selectors import events_visible_to
+
+PAGE_SIZE = 50
+
+
+def _require_audit_access(request) -> None:
+    if not permissions.can_view_audit_log(request.user, request.membership):
+        raise Http404
+
+
+def _day_start(d) -> datetime:
+    return timezone.make_aware(datetime.combine(d, time.min))
+
+
+@login_required
+def audit_log(request):
+    _require_audit_access(request)
+    form = AuditFilterForm(request.GET or None)
+    events = events_visible_to(request.user, request.membership)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["kind"]:
+            events = events.filter(kind__startswith=data["kind"].strip())
+        if data["since"]:
+            events = events.filter(occurred_at__gte=_day_start(data["since"]))
+        if data["until"]:
+            events = events.filter(occurred_at__lt=_day_start(data["until"] + timedelta(days=1)))
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_event(kind="audit_log.viewed", actor=request.user, data={"page": page.number})
+    return render(request, "core/audit_log.html", {"form": form, "page": page})
+
+
+@login_required
+@require_POST
+def audit_verify(request):
+    _require_audit_access(request)
+    report = verify_chain()
+    record_event(
+        kind="audit_log.verified",
+        actor=request.user,
+        data={"ok": report.ok, "checked": report.checked, "first_bad_id": report.first_bad_id},
+    )
+    return render(request, "core/audit_verify.html", {"report": report})

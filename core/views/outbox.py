@@ -1,0 +1,43 @@
+"""The embedded default writes e-mail to files; this page shows them (never in production)."""
+
+import email
+from email import policy
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import render
+
+
+def _outbox_dir() -> Path:
+    if not settings.DEV_OUTBOX:
+        raise Http404
+    return Path(settings.EMAIL_FILE_PATH)
+
+
+def _messages(folder: Path) -> list[dict]:
+    found = []
+    for path in sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True)[:200]:
+        # The file backend appends several messages to one file, separated by a line of dashes.
+        for index, raw in enumerate(path.read_bytes().split(b"\n" + b"-" * 79 + b"\n")):
+            if not raw.strip():
+                continue
+            msg = email.message_from_bytes(raw, policy=policy.default)
+            body = msg.get_body(preferencelist=("plain", "html"))
+            found.append(
+                {
+                    "id": f"{path.stem}-{index}",
+                    "subject": str(msg["subject"] or ""),
+                    "to": str(msg["to"] or ""),
+                    "date": str(msg["date"] or ""),
+                    "body": body.get_content() if body else "",
+                }
+            )
+    return found
+
+
+def outbox(request):
+    folder = _outbox_dir()
+    items = _messages(folder) if folder.exists() else []
+    selected = next((m for m in items if m["id"] == request.GET.get("m")), items[0] if items else None)
+    return render(request, "core/outbox.html", {"items": items, "selected": selected})
