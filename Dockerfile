@@ -6,6 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONPATH=/app \
     DJANGO_SETTINGS_MODULE=config.settings.production \
     PRIVATE_MEDIA_ROOT=/app/var/private \
     STATIC_ROOT=/app/staticfiles
@@ -30,8 +31,9 @@ RUN groupadd --system --gid 10001 portal \
 WORKDIR /app
 
 # Dependencies first, so that a code change doesn't reinstall them.
-COPY requirements.lock ./
-RUN pip install -r requirements.lock
+# Runtime packages only (requirements.in), at the versions pinned in requirements.lock.
+COPY requirements.in requirements.lock ./
+RUN pip install -c requirements.lock -r requirements.in
 
 COPY . .
 

@@ -9,9 +9,9 @@
 #   make bench     run every tests/bench/bench_*.py
 #   make clean     remove var/ (dev database, broker, media, mail) and caches; keeps .venv
 #
-# Variables: PORT (default 8000), PYTEST_ARGS (passed to pytest), PYTHON3 (interpreter
-# used to create .venv, default python3). DATABASE_URL, CELERY_BROKER_URL and REDIS_URL
-# from the environment reach the tests untouched.
+# Variables: PORT (default 8000), PYTEST_ARGS (passed to pytest), BENCH_ARGS (passed to
+# each benchmark), PYTHON3 (interpreter used to create .venv, default python3).
+# DATABASE_URL, CELERY_BROKER_URL and REDIS_URL from the environment reach the tests untouched.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -20,6 +20,7 @@ SHELL := bash
 
 PORT ?= 8000
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 PYTHON3 ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -52,6 +53,7 @@ $(STAMP): requirements.lock | $(PY)
 	@touch $@
 
 venv: $(STAMP)
+	@:
 
 compilemessages: $(STAMP)
 	$(DEV) $(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules -v 0
@@ -116,7 +118,7 @@ bench: $(STAMP)
 	@shopt -s nullglob; files=(tests/bench/bench_*.py); \
 	if (( $${#files[@]} == 0 )); then echo "no tests/bench/bench_*.py"; exit 0; fi; \
 	for f in "$${files[@]}"; do \
-	    echo "== $$f"; PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" $(PY) "$$f"; \
+	    echo "== $$f"; PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" $(PY) "$$f" $(BENCH_ARGS); \
 	done
 
 clean:

@@ -5,11 +5,18 @@ from core.selectors import active_membership
 
 
 def client_ip(request) -> str | None:
-    # Behind the production proxy the first X-Forwarded-For hop is the client; the proxy sets it.
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
+    """The client's address, for the audit trail and for django-axes' lock-outs.
+
+    Behind TRUSTED_PROXY_COUNT reverse proxies the client is the entry that the outermost of
+    them appended to X-Forwarded-For, counted from the right: entries further left are
+    whatever the client sent, and trusting them would let anyone pick the address that gets
+    locked out or logged.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -1,11 +1,15 @@
 """Container health checks used by docker-compose.yml (standard library only).
 
-    python scripts/healthcheck.py web    GET http://localhost:8000/healthz, healthy on HTTP 200
+    python scripts/healthcheck.py web    GET http://localhost:8000/healthz
     python scripts/healthcheck.py beat   the beat schedule file was written recently
 
 web: the request carries a Host header taken from DJANGO_ALLOWED_HOSTS (Django answers 400 to
 a Host it does not allow, and "localhost" normally isn't) and X-Forwarded-Proto: https, as the
-TLS-terminating proxy would send.
+TLS-terminating proxy would send. /healthz answers 200, or 503 with a JSON body
+{"checks": {"database": {"ok": ...}, "broker": {...}, "worker": {...}}}. The web container is
+healthy when the web server itself works: HTTP 200, or a 503 in which only the worker check
+failed (the worker service has its own health check, and right after the first start no
+heartbeat exists yet). --strict accepts HTTP 200 only.
 
 beat: celery beat writes its schedule file at start and re-syncs it at most every 3 minutes
 while it sends tasks; CELERY_BEAT_SCHEDULE has a heartbeat every 60 s, so a file older than
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import json
 import os
 import sys
 import time
@@ -33,23 +38,36 @@ def _host_header() -> str:
     return "localhost"
 
 
-def check_web(url: str, timeout: float) -> int:
+# Checks of /healthz whose failure makes the web container itself unhealthy.
+WEB_CHECKS = ("database", "broker")
+
+
+def check_web(url: str, timeout: float, strict: bool = False) -> int:
     request = urllib.request.Request(  # noqa: S310 - fixed http://localhost URL by default
         url, headers={"Host": _host_header(), "X-Forwarded-Proto": "https"}
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            status = response.status
+            status, body = response.status, response.read()
     except urllib.error.HTTPError as exc:
-        status = exc.code
+        status, body = exc.code, exc.read()
     except OSError as exc:
         print(f"unhealthy: {url}: {exc}")
         return 1
-    if status != 200:
-        print(f"unhealthy: {url} answered HTTP {status}")
-        return 1
-    print(f"healthy: {url} answered HTTP 200")
-    return 0
+    if status == 200:
+        print(f"healthy: {url} answered HTTP 200")
+        return 0
+    if status == 503 and not strict:
+        try:
+            checks = json.loads(body)["checks"]
+            failed = sorted(name for name, check in checks.items() if not check.get("ok"))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            failed = None
+        if failed is not None and not set(failed) & set(WEB_CHECKS):
+            print(f"healthy: {url} answered 503, degraded only in: {', '.join(failed)}")
+            return 0
+    print(f"unhealthy: {url} answered HTTP {status}: {body[:300]!r}")
+    return 1
 
 
 def check_beat(schedule: str, max_age: float) -> int:
@@ -72,12 +90,13 @@ def main(argv: list[str] | None = None) -> int:
     web = sub.add_parser("web")
     web.add_argument("--url", default="http://localhost:8000/healthz")
     web.add_argument("--timeout", type=float, default=8.0)
+    web.add_argument("--strict", action="store_true", help="healthy on HTTP 200 only")
     beat = sub.add_parser("beat")
     beat.add_argument("--schedule", default="/app/var/beat/celerybeat-schedule")
     beat.add_argument("--max-age", type=float, default=600.0)
     args = parser.parse_args(argv)
     if args.what == "web":
-        return check_web(args.url, args.timeout)
+        return check_web(args.url, args.timeout, args.strict)
     return check_beat(args.schedule, args.max_age)
 
 

@@ -33,6 +33,7 @@ fi
 web_pid=""
 worker_pid=""
 
+# shellcheck disable=SC2317  # called from the traps below
 stop() {
     trap - INT TERM EXIT
     echo
@@ -102,9 +103,9 @@ echo " Portal running at:  $url"
 echo " Celery worker+beat: log in $celery_log"
 echo " E-mail is written to files under var/mail (dev outbox)."
 if [[ -s var/demo-logins.txt ]]; then
+    # Written by `make run` (manage.py seed_demo | tee var/demo-logins.txt).
     echo
-    echo " Demo logins:"
-    sed 's/^/   /' var/demo-logins.txt
+    sed 's/^/ /' var/demo-logins.txt
 fi
 echo
 echo " Press Ctrl-C to stop."

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import base64
 import importlib.util
+import json
 import os
 import re
 import secrets
@@ -358,7 +359,8 @@ def test_dockerfile_builds_from_package_repositories_only():
     assert not re.search(r"\b(curl|wget)\b", body), "no downloads outside apt/pip"
     assert not re.search(r"\|\s*(ba)?sh\b", body), "no pipes into a shell"
     assert not re.search(r"^ADD\s+https?://", body, re.MULTILINE | re.IGNORECASE)
-    assert "pip install -r requirements.lock" in body
+    # Runtime packages only, at the pinned versions: no test tools in the production image.
+    assert "pip install -c requirements.lock -r requirements.in" in body
     assert "compilemessages" in body and "collectstatic" in body
     for package in ("libpq-dev", "build-essential", "libpango-1.0-0", "libpangoft2-1.0-0",
                     "libharfbuzz-subset0", "fonts-ipaexfont", "gettext"):  # fmt: skip
@@ -397,7 +399,7 @@ def test_shell_script_syntax_and_mode(script):
 def test_ci_runs_make_test_with_services():
     text = (ROOT / ".ci" / "run").read_text()
     assert "export CI=true" in text
-    assert re.search(r"^(exec )?make test\s*$", text, re.MULTILINE)
+    assert re.search(r"^(exec )?(timeout [^\n]*)?make test\s*$", text, re.MULTILINE)
     assert "DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal" in text
     assert "CELERY_BROKER_URL=redis://127.0.0.1:6379/15" in text
     assert "playwright install" not in text
@@ -435,13 +437,15 @@ def test_run_dev_binds_loopback_only():
 
 class _Handler(BaseHTTPRequestHandler):
     status = 200
+    body = b"{}"
     seen_hosts: list[str] = []
 
     def do_GET(self):
         type(self).seen_hosts.append(self.headers.get("Host", ""))
         self.send_response(type(self).status)
+        self.send_header("Content-Type", "application/json")
         self.end_headers()
-        self.wfile.write(b"ok")
+        self.wfile.write(type(self).body)
 
     def log_message(self, *args):
         pass
@@ -466,6 +470,25 @@ def test_healthcheck_web(http_server, monkeypatch):
     assert healthcheck.main(["web", "--url", url]) == 0
     assert handler.seen_hosts == ["example.jp"]
     handler.status = 503
+    handler.body = b"<html>Service Unavailable</html>"
+    assert healthcheck.main(["web", "--url", url]) == 1
+    # /healthz's own 503: only a stale worker heartbeat leaves the web container healthy.
+    handler.body = json.dumps(
+        {
+            "status": "degraded",
+            "checks": {"database": {"ok": True}, "broker": {"ok": True}, "worker": {"ok": False}},
+        }
+    ).encode()
+    assert healthcheck.main(["web", "--url", url]) == 0
+    assert healthcheck.main(["web", "--url", url, "--strict"]) == 1
+    handler.body = json.dumps(
+        {
+            "status": "degraded",
+            "checks": {"database": {"ok": False}, "broker": {"ok": True}, "worker": {"ok": True}},
+        }
+    ).encode()
+    assert healthcheck.main(["web", "--url", url]) == 1
+    handler.status = 400
     assert healthcheck.main(["web", "--url", url]) == 1
     server.shutdown()
     server.server_close()

@@ -116,7 +116,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
+# Reverse proxies in front of the portal that append to X-Forwarded-For (0: none, as in dev).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # django-guardian
 ANONYMOUS_USER_NAME = None
@@ -173,6 +175,7 @@ EMAIL_PORT = email_config["EMAIL_PORT"]
 EMAIL_HOST_USER = email_config["EMAIL_HOST_USER"]
 EMAIL_HOST_PASSWORD = email_config["EMAIL_HOST_PASSWORD"]
 EMAIL_USE_TLS = email_config.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = email_config.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 20
 # Show the outbox page (e-mail written to EMAIL_FILE_PATH). Only in the embedded default.
 DEV_OUTBOX = False

@@ -15,3 +15,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 ALLOWED_HOSTS = ["*"]
 AXES_FAILURE_LIMIT = 5
 DEV_OUTBOX = True
+
+# Serve static files straight from the source folders (no collectstatic needed).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
