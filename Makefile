@@ -111,7 +111,7 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 messages: $(STAMP)
-	$(DEV) $(MANAGE) makemessages -l ja --ignore=$(VENV) --ignore=node_modules
+	$(DEV) $(MANAGE) makemessages -l ja --no-obsolete --ignore=$(VENV) --ignore=node_modules --ignore=tests --ignore=staticfiles --ignore=var
 	@$(MAKE) --no-print-directory compilemessages
 
 bench: $(STAMP)
