@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ComplianceConfig(AppConfig):
     name = "compliance"
     verbose_name = _("Compliance")
+
+    def ready(self) -> None:
+        from compliance.engine import handle_event
+        from core.audit import subscribe
+
+        subscribe(handle_event)

@@ -95,6 +95,18 @@ def _jsonable(data: dict | None) -> dict:
     return json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
 
 
+# Synchronous, in-transaction consumers of events (the duty engine registers itself from its
+# AppConfig.ready). Core calls them without knowing who they are; a failure rolls the whole
+# service transaction back, so an event and its consequences are never half-applied.
+_subscribers: list = []
+
+
+def subscribe(handler) -> None:
+    """Register `handler(event)` to run right after every event is appended."""
+    if handler not in _subscribers:
+        _subscribers.append(handler)
+
+
 def _last_hash() -> str:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -138,6 +150,8 @@ def record_event(
         prev = _last_hash()
         event = Event(prev_hash=prev, hash=compute_hash(prev_hash=prev, **fields), **fields)
         event.save(force_insert=True)
+        for handler in _subscribers:
+            handler(event)
     return event
 
 

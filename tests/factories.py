@@ -13,6 +13,10 @@ PASSWORD = "correct-horse-battery-staple-42"
 _seq = itertools.count(1)
 
 
+def next_number() -> int:
+    return next(_seq)
+
+
 def public_body(name: str | None = None) -> Organisation:
     return org_services.organisation_create(
         actor=None, kind=OrganisationKind.PUBLIC_BODY, name=name or f"テスト市{next(_seq)}"

@@ -1,0 +1,204 @@
+"""The duty engine: applies events to duties (open, fulfil, roll forward), synchronously.
+
+It is registered with core.audit.subscribe, so every event recorded by any service reaches it
+inside that service's transaction. Domain apps never call it (design.md, dependency direction).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from django.db.models import Max
+from django.utils import timezone
+
+from compliance.deadlines import add_interval, due_date
+from compliance.events import EVENT_KINDS
+from compliance.models import Adoption, ClauseTemplate, Duty, Obligation
+from contracts.models import Contract
+from core.business_days import calendar_for
+from core.models import Event
+
+ACTIVATED = "contract.activated"
+ENDED = "contract.ended"
+REQUESTED = "duty.requested"
+ON_ACTIVATION = ("contract_signed", "work_start", "periodic", "standing")
+
+
+@dataclass
+class ObligationIndex:
+    """What a template version does with each event kind; built once per process."""
+
+    opens: dict[str, list[Obligation]] = field(default_factory=lambda: defaultdict(list))
+    fulfils: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    on_activation: list[Obligation] = field(default_factory=list)
+    on_end: list[Obligation] = field(default_factory=list)
+    by_key: dict[str, Obligation] = field(default_factory=dict)
+    by_id: dict[int, Obligation] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=128)
+def obligation_index(template_pk: int) -> ObligationIndex:
+    # Safe to cache: a loaded template version never changes (a revision is a new row).
+    index = ObligationIndex()
+    for ob in Obligation.objects.filter(template_id=template_pk).order_by("position"):
+        index.by_key[ob.key] = ob
+        index.by_id[ob.pk] = ob
+        if ob.trigger in ON_ACTIVATION:
+            index.on_activation.append(ob)
+        elif ob.trigger == "contract_end":
+            index.on_end.append(ob)
+        for kind in ob.opens_on:
+            index.opens[kind].append(ob)
+        for kind in ob.fulfilled_by:
+            index.fulfils[kind].append(ob.pk)
+    return index
+
+
+def clear_caches() -> None:
+    obligation_index.cache_clear()
+
+
+def _applies(ob: Obligation, contract: Contract) -> bool:
+    return all(getattr(contract, flag, False) for flag in ob.applies_if)
+
+
+def event_date(event: Event) -> date:
+    """The day the event counts from, in Japan (a service may date it explicitly)."""
+    explicit = event.data.get("effective_date") if isinstance(event.data, dict) else None
+    if explicit:
+        return date.fromisoformat(explicit)
+    return timezone.localdate(event.occurred_at)
+
+
+def event_subject(event: Event) -> str:
+    subject = event.data.get("subject") if isinstance(event.data, dict) else None
+    if subject:
+        return str(subject)
+    return f"{event.object_type}:{event.object_id}" if event.object_type else ""
+
+
+class _Applier:
+    def __init__(self, event: Event, contract: Contract):
+        self.event = event
+        self.contract = contract
+        self.day = event_date(event)
+        self.cal = calendar_for(contract.public_body)
+        self.now = timezone.now()
+
+    def due(self, ob: Obligation, trigger_day: date) -> date | None:
+        if ob.trigger == "periodic":
+            return add_interval(self.contract.start_date, months=ob.every_months, days=ob.every_days)
+        return due_date(
+            rule=ob.deadline_rule,
+            days=ob.deadline_days,
+            fixed=ob.deadline_date,
+            trigger_date=trigger_day,
+            work_start=self.contract.work_start_date,
+            contract_end=self.contract.end_date,
+            cal=self.cal,
+        )
+
+    def open(self, ob: Obligation, *, subject: str = "") -> Duty | None:
+        if not _applies(ob, self.contract):
+            return None
+        existing = Duty.objects.filter(contract=self.contract, obligation=ob, subject=subject)
+        if existing.filter(state=Duty.State.OPEN).exists():
+            return None  # already waiting for evidence: the same duty covers this event too
+        cycle = (existing.aggregate(m=Max("cycle"))["m"] or 0) + 1
+        return Duty.objects.create(
+            contract=self.contract,
+            obligation=ob,
+            subject=subject,
+            cycle=cycle,
+            due_date=self.due(ob, self.day),
+            opened_at=self.now,
+            opened_by_event=self.event,
+        )
+
+    def fulfil(self, obligation_ids: list[int], index_by_id: dict[int, Obligation]) -> None:
+        duties = Duty.objects.filter(
+            contract=self.contract, obligation_id__in=obligation_ids, state=Duty.State.OPEN
+        ).order_by("due_date", "pk")
+        named_key = self.event.data.get("obligation") if isinstance(self.event.data, dict) else None
+        subject = event_subject(self.event)
+        for duty in duties:
+            ob = index_by_id[duty.obligation_id]
+            if named_key and ob.key != named_key:
+                continue
+            if duty.subject and duty.subject != subject:
+                continue
+            duty.state = Duty.State.FULFILLED
+            duty.closed_at = self.now
+            duty.evidence_event = self.event
+            duty.on_time = duty.due_date is None or self.day <= duty.due_date
+            duty.save(update_fields=["state", "closed_at", "evidence_event", "on_time"])
+            self.roll_forward(ob, duty)
+
+    def roll_forward(self, ob: Obligation, duty: Duty) -> None:
+        if not (ob.every_months or ob.every_days) or ob.trigger not in ("periodic", "standing"):
+            return
+        base = duty.due_date or self.day
+        nxt = add_interval(base, months=ob.every_months, days=ob.every_days)
+        if nxt > self.contract.end_date and not ob.survives_contract:
+            return
+        Duty.objects.create(
+            contract=self.contract,
+            obligation=ob,
+            subject=duty.subject,
+            cycle=duty.cycle + 1,
+            due_date=nxt,
+            opened_at=self.now,
+            opened_by_event=self.event,
+        )
+
+
+def _adopted_templates(contract: Contract, *, create: bool) -> list[int]:
+    if create:
+        wanted = [contract.clause_template_id]
+        if contract.handles_personal_info:
+            wanted += _latest_statutory_ids()
+        Adoption.objects.bulk_create(
+            [Adoption(contract=contract, template_id=t) for t in wanted], ignore_conflicts=True
+        )
+    return list(
+        Adoption.objects.filter(contract=contract).values_list("template_id", flat=True).order_by("pk")
+    )
+
+
+def _latest_statutory_ids() -> list[int]:
+    latest: dict[str, int] = {}
+    for pk, template_id in (
+        ClauseTemplate.objects.filter(statutory=True)
+        .order_by("loaded_at", "pk")
+        .values_list("pk", "template_id")
+    ):
+        latest[template_id] = pk
+    return list(latest.values())
+
+
+def handle_event(event: Event) -> None:
+    if event.contract_id is None or event.kind not in EVENT_KINDS:
+        return
+    contract = Contract.objects.select_related("public_body").filter(pk=event.contract_id).first()
+    if contract is None:
+        return
+    applier = _Applier(event, contract)
+    for template_pk in _adopted_templates(contract, create=event.kind == ACTIVATED):
+        index = obligation_index(template_pk)
+        if event.kind == ACTIVATED:
+            for ob in index.on_activation:
+                applier.open(ob)
+        elif event.kind == ENDED:
+            for ob in index.on_end:
+                applier.open(ob)
+        elif event.kind == REQUESTED:
+            ob = index.by_key.get(event.data.get("obligation", ""))
+            if ob is not None and ob.trigger == "on_request":
+                applier.open(ob)
+        for ob in index.opens.get(event.kind, ()):
+            applier.open(ob, subject=event_subject(event) if ob.per_subject else "")
+        if event.kind in index.fulfils:
+            applier.fulfil(index.fulfils[event.kind], index.by_id)

@@ -1,0 +1,11 @@
+from django.http import Http404
+
+from contracts.models import Contract
+from contracts.selectors import contracts_visible_to
+
+
+def get_contract_or_404(request, pk: int) -> Contract:
+    contract = contracts_visible_to(request.user, request.membership).filter(pk=pk).first()
+    if contract is None:
+        raise Http404
+    return contract

@@ -1,0 +1,18 @@
+from core.models import Membership, Role
+
+
+def can_create_contract(user, membership: Membership | None) -> bool:
+    return bool(membership and membership.role in (Role.CLIENT_ADMIN, Role.CLIENT_STAFF))
+
+
+def can_manage_contract(user, membership: Membership | None, contract) -> bool:
+    """Public-body administrators, and staff of the contract's department (or whole-body staff)."""
+    if user.is_superuser:
+        return True
+    if membership is None or membership.organisation_id != contract.public_body_id:
+        return False
+    if membership.role == Role.CLIENT_ADMIN:
+        return True
+    return membership.role == Role.CLIENT_STAFF and (
+        membership.department_id is None or membership.department_id == contract.department_id
+    )

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from contracts import permissions
+from contracts.models import Contract
+from core.audit import record_event
+from core.models import Membership, OrganisationKind
+from core.services.keys import data_key_create
+
+FIELDS = (
+    "department",
+    "contractor",
+    "number",
+    "title",
+    "start_date",
+    "end_date",
+    "work_start_date",
+    "clause_template",
+    "handles_personal_info",
+    "handles_my_number",
+    "on_premises",
+    "subcontracting",
+    "client_responsible",
+    "contractor_responsible",
+)
+
+
+def _grant_access(contract: Contract) -> None:
+    # The contractor's members and the department's staff read the contract through guardian;
+    # whole-body staff, administrators and auditors of the public body read it by membership.
+    assign_perm("contracts.view_contract", contract.contractor.group, contract)
+    if contract.department_id:
+        assign_perm("contracts.view_contract", contract.department.group, contract)
+
+
+def _validate(contract: Contract) -> None:
+    errors = {}
+    if contract.contractor_id and contract.contractor.kind != OrganisationKind.CONTRACTOR:
+        errors["contractor"] = _("Choose a contractor.")
+    if contract.department_id and contract.department.organisation_id != contract.public_body_id:
+        errors["department"] = _("The department belongs to another organisation.")
+    if contract.start_date and contract.end_date and contract.end_date < contract.start_date:
+        errors["end_date"] = _("The contract cannot end before it starts.")
+    if (
+        contract.work_start_date
+        and contract.start_date
+        and contract.end_date
+        and not (contract.start_date <= contract.work_start_date <= contract.end_date)
+    ):
+        errors["work_start_date"] = _("Work must start within the contract period.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def contract_create(*, actor, actor_membership: Membership, **fields) -> Contract:
+    if not permissions.can_create_contract(actor, actor_membership):
+        raise PermissionDenied
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown fields {sorted(unknown)}")
+    contract = Contract(public_body=actor_membership.organisation, created_by=actor, **fields)
+    if actor_membership.department_id and not contract.department_id:
+        contract.department = actor_membership.department
+    _validate(contract)
+    contract.data_key = data_key_create(scope=f"contract:{contract.public_body_id}:{contract.number}")
+    contract.full_clean()
+    contract.save()
+    _grant_access(contract)
+    record_event(
+        kind="contract.created",
+        actor=actor,
+        obj=contract,
+        contract_id=contract.pk,
+        organisation_id=contract.public_body_id,
+        data={"template": contract.clause_template_id, "contractor": contract.contractor_id},
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_activate(
+    *, actor, actor_membership: Membership | None, contract: Contract, signed_on: date | None = None
+) -> Contract:
+    """Activate a signed contract: its duties are generated from the adopted template."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if not permissions.can_manage_contract(actor, actor_membership, contract):
+        raise PermissionDenied
+    if contract.status != Contract.Status.DRAFT:
+        raise ValidationError(_("Only a draft contract can be activated."))
+    contract.status = Contract.Status.ACTIVE
+    contract.activated_at = timezone.now()
+    contract.save(update_fields=["status", "activated_at"])
+    signed_on = signed_on or timezone.localdate()
+    record_event(
+        kind="contract.activated",
+        actor=actor,
+        obj=contract,
+        contract_id=contract.pk,
+        organisation_id=contract.public_body_id,
+        data={"effective_date": signed_on.isoformat()},
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_record_work_start(
+    *, actor, actor_membership: Membership | None, contract: Contract, started_on: date | None = None
+) -> Contract:
+    if not permissions.can_manage_contract(actor, actor_membership, contract):
+        raise PermissionDenied
+    if contract.status != Contract.Status.ACTIVE:
+        raise ValidationError(_("Work can start only under an active contract."))
+    started_on = started_on or timezone.localdate()
+    record_event(
+        kind="contract.work_started",
+        actor=actor,
+        obj=contract,
+        contract_id=contract.pk,
+        organisation_id=contract.public_body_id,
+        data={"effective_date": started_on.isoformat()},
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_end(
+    *, actor, actor_membership: Membership | None, contract: Contract, ended_on: date | None = None
+) -> Contract:
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if not permissions.can_manage_contract(actor, actor_membership, contract):
+        raise PermissionDenied
+    if contract.status != Contract.Status.ACTIVE:
+        raise ValidationError(_("Only an active contract can be ended."))
+    contract.status = Contract.Status.ENDED
+    contract.ended_at = timezone.now()
+    contract.save(update_fields=["status", "ended_at"])
+    ended_on = ended_on or timezone.localdate()
+    record_event(
+        kind="contract.ended",
+        actor=actor,
+        obj=contract,
+        contract_id=contract.pk,
+        organisation_id=contract.public_body_id,
+        data={"effective_date": ended_on.isoformat()},
+    )
+    return contract

@@ -1,0 +1,241 @@
+"""The clause library: every seed article accounted for; the loader and validator on bad files."""
+
+import re
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from compliance.kinds import KINDS
+from compliance.library import LIBRARY_DIR, check_template, library_files, read_file
+from compliance.models import ClauseTemplate, Obligation
+from compliance.services.templates import TemplateError, clause_template_load
+
+DATA = Path(__file__).parent / "data"
+CLAUSE_MAP = Path(__file__).resolve().parents[3] / "shared" / "docs" / "clause-map.md"
+SEEDS = {"000": 17, "001": 28, "002": 21, "003": 23, "004": 14}
+
+
+def _seed_file(seed: str) -> Path:
+    matches = sorted(LIBRARY_DIR.glob(f"{seed}-*.yaml"))
+    assert len(matches) == 1, f"exactly one template file for seed {seed}, found {matches}"
+    return matches[0]
+
+
+def _clause_map() -> dict[str, list[tuple[list[int], set[str]]]]:
+    """seed → [(article numbers, kinds)] from the clause map's tables."""
+    text = CLAUSE_MAP.read_text(encoding="utf-8")
+    result: dict[str, list[tuple[list[int], set[str]]]] = {}
+    for seed, body in re.findall(r"^### (\d{3})[^\n]*\n(.*?)(?=^### |\Z)", text, re.M | re.S):
+        rows = []
+        for cells in re.findall(r"^\| *([0-9]+(?:[–-][0-9]+)?) *\|[^|]*\| *(.*?) *\|$", body, re.M):
+            numbers, kinds_text = cells
+            bounds = [int(n) for n in re.split(r"[–-]", numbers)]
+            articles = list(range(bounds[0], bounds[-1] + 1))
+            kinds = set(
+                re.findall(
+                    r"\b([a-z]+(?:-[a-z]+)+|audit|roster|pledge|training|supervision|shipping|"
+                    r"confidentiality|identification|encryption)\b",
+                    kinds_text,
+                )
+            )
+            # Words like "anti-theft" or "on-site" describe a kind, they are not one.
+            kinds &= set(KINDS)
+            if kinds_text.startswith("informational"):
+                kinds = set()
+            rows.append((articles, kinds))
+        result[seed] = rows
+    return result
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS))
+def test_seed_template_is_valid_and_accounts_for_every_article(seed):
+    data, problems = read_file(_seed_file(seed))
+    assert problems == []
+    assert data["article_count"] == SEEDS[seed] == len(data["articles"])
+    assert [a["number"] for a in data["articles"]] == [str(n) for n in range(1, SEEDS[seed] + 1)]
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS))
+def test_seed_template_has_every_kind_the_clause_map_names(seed):
+    data, _ = read_file(_seed_file(seed))
+    kinds_by_article = {
+        int(a["number"]): {ob["kind"] for ob in a.get("obligations") or []} for a in data["articles"]
+    }
+    missing = []
+    for articles, kinds in _clause_map()[seed]:
+        present = set().union(*(kinds_by_article[n] for n in articles))
+        for kind in sorted(kinds - present):
+            missing.append(f"§{articles[0]}{'–' + str(articles[-1]) if len(articles) > 1 else ''}: {kind}")
+    assert missing == [], f"kinds named by clause-map.md but missing from the template: {missing}"
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS))
+def test_summaries_are_not_copied_from_the_document(seed):
+    seed_text = next((CLAUSE_MAP.parent.parent / "seeds").glob(f"{seed}_*.txt")).read_text(encoding="utf-8")
+    flat = re.sub(r"\s+", "", seed_text)
+    data, _ = read_file(_seed_file(seed))
+    copied = []
+    for article in data["articles"]:
+        texts = [article["summary"]] + [ob["summary"] for ob in article.get("obligations") or []]
+        for text in texts:
+            compact = re.sub(r"\s+", "", text)
+            # A run of 30 characters found verbatim in the document is a copied sentence.
+            for i in range(0, max(0, len(compact) - 30)):
+                if compact[i : i + 30] in flat:
+                    copied.append((article["number"], text))
+                    break
+    assert copied == []
+
+
+def test_every_library_file_loads_and_list_prints_it(db):
+    call_command("clause_library", "load")
+    out = StringIO()
+    call_command("clause_library", "list", stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    assert len(lines) == len(library_files())
+    tokorozawa = next(line for line in lines if line.startswith("tokorozawa-"))
+    assert "2025-03-04" in tokorozawa and "articles=21" in tokorozawa
+
+
+def test_loading_twice_changes_nothing(db):
+    clause_template_load(path=DATA / "mini.yaml")
+    template, created = clause_template_load(path=DATA / "mini.yaml")
+    assert created is False
+    assert ClauseTemplate.objects.count() == 1
+
+
+def test_same_version_with_other_content_is_refused(db, tmp_path):
+    clause_template_load(path=DATA / "mini.yaml")
+    changed = tmp_path / "mini.yaml"
+    changed.write_text(
+        (DATA / "mini.yaml").read_text(encoding="utf-8").replace("テスト市", "別の市"), encoding="utf-8"
+    )
+    with pytest.raises(TemplateError) as exc:
+        clause_template_load(path=changed)
+    assert "new version" in str(exc.value)
+
+
+def test_new_revision_leaves_existing_contracts_and_duties_alone(make_contract, side, tmp_path):
+    from compliance.models import Duty
+    from contracts.services import contract_activate
+
+    contract = make_contract()
+    contract_activate(actor=side.client_admin.user, actor_membership=side.client_admin, contract=contract)
+    before = list(Duty.objects.filter(contract=contract).values_list("pk", "obligation_id", "due_date"))
+    revised = tmp_path / "mini-2.yaml"
+    revised.write_text(
+        (DATA / "mini.yaml")
+        .read_text(encoding="utf-8")
+        .replace('version: "1"', 'version: "2"')
+        .replace("3か月ごとに", "毎月"),
+        encoding="utf-8",
+    )
+    new, created = clause_template_load(path=revised)
+    assert created and new.pk != contract.clause_template_id
+    contract.refresh_from_db()
+    assert contract.clause_template.version == "1"
+    assert (
+        list(Duty.objects.filter(contract=contract).values_list("pk", "obligation_id", "due_date")) == before
+    )
+
+
+def _bad(tmp_path, mutate) -> Path:
+    data = yaml.safe_load((DATA / "mini.yaml").read_text(encoding="utf-8"))
+    mutate(data)
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("mutate", "where", "field", "message"),
+    [
+        (
+            lambda d: d["articles"][1]["obligations"][0].update(kind="teleport"),
+            "article 2 obligation 2.1-roster",
+            "kind",
+            "unknown kind",
+        ),
+        (
+            lambda d: d["articles"][1]["obligations"][1].pop("opens_on"),
+            "article 2 obligation 2.2-pledge",
+            "opens_on",
+            "required",
+        ),
+        (
+            lambda d: d["articles"][2]["obligations"][0].pop("every"),
+            "article 3 obligation 3.1-periodic-report",
+            "every",
+            "required",
+        ),
+        (lambda d: d.update(article_count=5), "", "article_count", "says 5"),
+        (
+            lambda d: d["articles"][1]["obligations"][0].update(fulfilled_by=["roster.aproved"]),
+            "article 2 obligation 2.1-roster",
+            "fulfilled_by",
+            "unknown event kind",
+        ),
+        (
+            lambda d: d["articles"][1]["obligations"][0].update(deadline={"rule": "business_days_after"}),
+            "article 2 obligation 2.1-roster",
+            "deadline.days",
+            "required",
+        ),
+        (lambda d: d["articles"][0].pop("reason"), "article 1", "reason", "required"),
+        (lambda d: d["articles"][2].update(number="9"), "article 9", "number", "out of order"),
+        (
+            lambda d: d["articles"][2]["obligations"][1].update(key="2.1-roster"),
+            "article 3 obligation 2.1-roster",
+            "key",
+            "used twice",
+        ),
+        (
+            lambda d: d["articles"][2]["obligations"][2].update(kind="attest-measure"),
+            "article 3 obligation 3.3-no-ai",
+            "measure",
+            "required",
+        ),
+        (
+            lambda d: d["articles"][3]["obligations"][0].update(applies_if=["always"]),
+            "article 4 obligation 4.1-return",
+            "applies_if",
+            "unknown contract flag",
+        ),
+    ],
+)
+def test_validator_names_file_article_and_field(tmp_path, mutate, where, field, message):
+    _data, problems = read_file(_bad(tmp_path, mutate))
+    assert any(
+        p.file == "bad.yaml" and p.where.strip() == where and p.field == field and message in p.message
+        for p in problems
+    ), problems
+
+
+def test_validate_command_exits_non_zero_and_load_writes_nothing(db, tmp_path):
+    bad = _bad(tmp_path, lambda d: d["articles"][1]["obligations"][0].update(kind="teleport"))
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("clause_library", "validate", str(bad), stderr=err, stdout=StringIO())
+    assert "unknown kind 'teleport'" in err.getvalue()
+    good = tmp_path / "good.yaml"
+    shutil.copy(DATA / "mini.yaml", good)
+    with pytest.raises(CommandError):
+        call_command("clause_library", "load", str(good), str(bad), stderr=StringIO(), stdout=StringIO())
+    assert ClauseTemplate.objects.count() == 0
+    assert Obligation.objects.count() == 0
+
+
+def test_broken_yaml_reports_the_line(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("id: x\narticles: [\n  - oops: : :\n", encoding="utf-8")
+    _data, problems = read_file(path)
+    assert problems and problems[0].field == "(yaml)" and problems[0].where.startswith("line ")
+
+
+def test_not_a_mapping_is_refused():
+    assert check_template(["a", "list"], "x.yaml")[0].field == "(file)"
