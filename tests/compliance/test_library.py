@@ -104,7 +104,7 @@ def test_every_library_file_loads_and_list_prints_it(db):
 
 def test_loading_twice_changes_nothing(db):
     clause_template_load(path=DATA / "mini.yaml")
-    template, created = clause_template_load(path=DATA / "mini.yaml")
+    _template, created = clause_template_load(path=DATA / "mini.yaml")
     assert created is False
     assert ClauseTemplate.objects.count() == 1
 
