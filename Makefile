@@ -65,6 +65,7 @@ run: system
 	@$(MAKE) --no-print-directory compilemessages
 	@mkdir -p var
 	$(DEV) $(MANAGE) migrate --noinput
+	$(DEV) $(MANAGE) clause_library load
 	$(DEV) $(MANAGE) seed_demo | tee var/demo-logins.txt
 	$(DEV) scripts/run-dev.sh
 

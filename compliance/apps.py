@@ -11,3 +11,10 @@ class ComplianceConfig(AppConfig):
         from core.audit import subscribe
 
         subscribe(handle_event)
+
+        from compliance import panels
+        from compliance.demo import seed_contracts
+        from core.demo import register_seeder
+
+        panels.register()
+        register_seeder(seed_contracts)

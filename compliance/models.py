@@ -167,15 +167,20 @@ class Reminder(models.Model):
     """A reminder recorded before it is sent: the unique key makes every sweep idempotent."""
 
     duty = models.ForeignKey(Duty, on_delete=models.CASCADE, related_name="reminders")
-    window = models.CharField(max_length=40)
+    window_key = models.CharField(max_length=40)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The in-app notification is created once; the e-mail (immediate mode) is marked sent only
+    # after it left, so a retry after a mail error sends it without a second notification.
+    notified_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["duty", "window", "recipient"], name="reminder_unique_window"),
+            models.UniqueConstraint(
+                fields=["duty", "window_key", "recipient"], name="reminder_unique_window"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.duty_id} {self.window} → {self.recipient_id}"
+        return f"{self.duty_id} {self.window_key} → {self.recipient_id}"

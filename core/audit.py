@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -90,9 +91,34 @@ def compute_hash(
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def normalise_ip(ip: str | None) -> str | None:
+    """The address exactly as the column will store it (IPv6 compressed, lower-case), or None."""
+    if not ip:
+        return None
+    try:
+        ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    return Event._meta.get_field("ip").to_python(ip)
+
+
+def _canonical_numbers(value: Any) -> Any:
+    # jsonb keeps numbers as decimals: 1e16 comes back as an int and -0.0 as 0.0. Integral floats
+    # become ints and non-finite ones text, so what is hashed is what the database gives back.
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        return {k: _canonical_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical_numbers(v) for v in value]
+    return value
+
+
 def _jsonable(data: dict | None) -> dict:
     # Round-trip now, so the hash covers exactly what the database will give back.
-    return json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
+    return _canonical_numbers(json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)))
 
 
 # Synchronous, in-transaction consumers of events (the duty engine registers itself from its
@@ -139,7 +165,7 @@ def record_event(
         "occurred_at": timezone.now(),
         "actor_id": actor_id,
         "organisation_id": organisation_id,
-        "ip": ip if ip is not None else ctx.ip,
+        "ip": normalise_ip(ip if ip is not None else ctx.ip),
         "kind": kind,
         "object_type": object_type,
         "object_id": str(object_id),

@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from core import permissions
+from core.models import Notification
 
 
 def portal(request):
@@ -13,4 +14,5 @@ def portal(request):
         "portal_role": permissions.role_of(user, membership),
         "can_view_audit_log": permissions.can_view_audit_log(user, membership),
         "dev_outbox": settings.DEV_OUTBOX,
+        "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count(),
     }

@@ -62,6 +62,8 @@ def _parse_keyring(spec: str) -> Keyring:
         key_id, sep, raw = part.partition(":")
         if not sep or not key_id:
             raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS entries look like 'id:base64key'.")
+        if key_id in keys:
+            raise ImproperlyConfigured(f"FIELD_ENCRYPTION_KEYS names key id {key_id!r} twice.")
         keys[key_id] = _decode_key(raw, f"FIELD_ENCRYPTION_KEYS[{key_id}]")
         order.append(key_id)
     if not order:

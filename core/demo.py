@@ -76,6 +76,16 @@ def _person(org: Organisation, email: str, role: str, name: str, department: Dep
         )
 
 
+# Apps to the right of core add their demo data (contracts, duties, …) through this list,
+# from their AppConfig.ready(); each seeder must be idempotent.
+_seeders: list = []
+
+
+def register_seeder(seeder) -> None:
+    if seeder not in _seeders:
+        _seeders.append(seeder)
+
+
 @transaction.atomic
 def seed_demo() -> list[DemoLogin]:
     logins: list[DemoLogin] = []
@@ -105,4 +115,6 @@ def seed_demo() -> list[DemoLogin]:
             email = f"{slug}-{local}@{DOMAIN}"
             _person(contractor, email, role, person, None)
             logins.append(DemoLogin(role, contractor.name, email, DEMO_PASSWORD))
+    for seeder in _seeders:
+        seeder()
     return logins

@@ -6,15 +6,30 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Department, Organisation, Role, User
 
 
+def normalise_login(value: str | None) -> str:
+    # Addresses are stored lower-case; people type them as they like.
+    return (value or "").strip().lower()
+
+
+def axes_username(request, credentials: dict | None) -> str:
+    """The login django-axes counts failures against: the same normalised address, so that
+    'A@x.jp' and 'a@x.jp' share one counter."""
+    source = credentials if credentials else request.POST
+    return normalise_login(source.get("username"))
+
+
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
     )
     error_messages = {
         "invalid_login": _("The e-mail address or the password is wrong."),
         "inactive": _("This account is not active."),
     }
+
+    def clean_username(self) -> str:
+        return normalise_login(self.cleaned_data.get("username"))
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -135,7 +150,7 @@ class ExistingAccountAcceptForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "full_name_kana", "phone", "language"]
+        fields = ["full_name", "full_name_kana", "phone", "language", "notification_mode"]
 
 
 class AuditFilterForm(forms.Form):

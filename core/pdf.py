@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -52,6 +53,9 @@ class PdfForm:
     template_name: str
     # Lazy so that registering at import time does not freeze the language; rendered in Japanese.
     title: str | Promise
+    # Builds the template context for a subject (e.g. a duty), so reminders and exports can ask
+    # for a pre-filled form by id without knowing the app that owns it.
+    prefill: Callable[[Any], dict[str, Any]] | None = field(default=None, compare=False)
 
 
 _registry: dict[str, PdfForm] = {}
@@ -60,7 +64,13 @@ _registry: dict[str, PdfForm] = {}
 _registry_lock = threading.Lock()
 
 
-def register_form(form_id: str, *, template_name: str, title: str | Promise) -> PdfForm:
+def register_form(
+    form_id: str,
+    *,
+    template_name: str,
+    title: str | Promise,
+    prefill: Callable[[Any], dict[str, Any]] | None = None,
+) -> PdfForm:
     """Register a form under ``form_id``; registering the same id and template again is a no-op.
 
     Re-registration is tolerated because the dev autoreloader and tests may import a module twice;
@@ -70,7 +80,7 @@ def register_form(form_id: str, *, template_name: str, title: str | Promise) -> 
         raise ValueError(f"PDF form id must be non-empty and contain no whitespace: {form_id!r}")
     if not template_name:
         raise ValueError(f"PDF form {form_id!r} needs a template_name")
-    form = PdfForm(form_id=form_id, template_name=template_name, title=title)
+    form = PdfForm(form_id=form_id, template_name=template_name, title=title, prefill=prefill)
     with _registry_lock:
         existing = _registry.get(form_id)
         if existing is not None:
@@ -158,6 +168,14 @@ def render_form(form_id: str, context: dict[str, Any]) -> bytes:
     form = get_form(form_id)
     # The engine's own form wins over a caller's "form" key: base.html relies on its attributes.
     return render_pdf(form.template_name, {**context, "form": form})
+
+
+def render_form_for(form_id: str, subject: Any) -> bytes:
+    """The form pre-filled for `subject` by the form's own prefill function."""
+    form = get_form(form_id)
+    if form.prefill is None:
+        raise ValueError(f"PDF form {form_id!r} has no prefill function")
+    return render_form(form_id, form.prefill(subject))
 
 
 def pdf_sha256(data: bytes) -> str:

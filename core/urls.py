@@ -1,7 +1,7 @@
 from django.contrib.auth import views as django_auth_views
 from django.urls import path
 
-from core.views import audit, auth, health, home, invitations, organisations, outbox, profile
+from core.views import audit, auth, health, home, invitations, notifications, organisations, outbox, profile
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -46,6 +46,8 @@ urlpatterns = [
         "memberships/<int:pk>/reactivate/", organisations.membership_reactivate, name="membership_reactivate"
     ),
     path("invitations/<int:pk>/revoke/", organisations.invitation_revoke, name="invitation_revoke"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/read/", notifications.notification_read, name="notification_read"),
     # Audit trail
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/verify/", audit.audit_verify, name="audit_verify"),

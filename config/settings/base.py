@@ -7,6 +7,7 @@ docs/settings.md). dev.py, test.py and production.py only change defaults.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -73,7 +74,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
             ],
-            "builtins": ["core.templatetags.wareki"],
+            "builtins": ["core.templatetags.wareki", "core.templatetags.portal"],
         },
     }
 ]
@@ -114,6 +115,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "core.forms.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
@@ -197,4 +199,17 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
+}
+
+# Reminders: days before a duty's due date when its people are reminded (then daily once
+# overdue), and how often the sweep runs.
+REMINDER_OFFSETS_DAYS = [int(x) for x in env.list("REMINDER_OFFSETS_DAYS", default=["14", "7", "1", "0"])]
+REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE["duty-reminder-sweep"] = {
+    "task": "compliance.tasks.sweep_reminders",
+    "schedule": float(REMINDER_SWEEP_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["notification-digest"] = {
+    "task": "compliance.tasks.send_digests",
+    "schedule": crontab(hour=8, minute=0),
 }

@@ -1,5 +1,6 @@
 from .audit import Event, WorkerHeartbeat
 from .keys import DataKey
+from .notifications import Notification
 from .organisations import Department, Organisation, OrganisationKind
 from .users import Invitation, Membership, Role, User
 
@@ -9,6 +10,7 @@ __all__ = [
     "Event",
     "Invitation",
     "Membership",
+    "Notification",
     "Organisation",
     "OrganisationKind",
     "Role",

@@ -51,6 +51,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=8, choices=[("ja", "日本語"), ("en", "English")], default="ja"
     )
+
+    class NotificationMode(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediately")
+        DIGEST = "digest", _("Once a day (digest)")
+
+    notification_mode = models.CharField(
+        _("e-mail notifications"),
+        max_length=20,
+        choices=NotificationMode.choices,
+        default=NotificationMode.IMMEDIATE,
+    )
+    # SHA-256 of the private calendar-feed token; empty when the feed is off.
+    calendar_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("Django admin access"), default=False)
     date_joined = models.DateTimeField(_("joined at"), default=timezone.now)

@@ -16,6 +16,7 @@ from core import permissions
 from core.audit import record_event
 from core.models import Department, Invitation, Membership, Organisation, OrganisationKind, Role, User
 from core.notifications import send_templated_email
+from core.selectors import contractors_of_public_body
 from core.services.organisations import organisation_create
 
 
@@ -46,6 +47,8 @@ def invitation_create(
         role == Role.CONTRACTOR_ADMIN
         and organisation.kind == OrganisationKind.CONTRACTOR
         and permissions.can_invite_contractors(actor, actor_membership)
+        # Only into a contractor the body already works with (or has just registered).
+        and contractors_of_public_body(actor_membership).filter(pk=organisation.pk).exists()
     ):
         raise PermissionDenied(_("You may not invite people with this role into this organisation."))
     email = email.strip().lower()

@@ -25,9 +25,27 @@ def data_key_destroy(*, actor, data_key: DataKey, reason: str) -> DataKey:
     key.wrapped_key = b""
     key.destroyed_at = timezone.now()
     key.save(update_fields=["wrapped_key", "destroyed_at"])
+    # The keyed hashes of erased names would still let someone holding BLIND_INDEX_KEY find and
+    # guess them: they go with the key.
+    for model, key_field, index_fields in _indexed_models():
+        model._base_manager.filter(**{f"{key_field}_id": key.pk}).update(**dict.fromkeys(index_fields, ""))
     record_event(kind="data_key.destroyed", actor=actor, obj=key, data={"scope": key.scope, "reason": reason})
     transaction.on_commit(lambda: crypto.data_key_cache.forget(key.pk))
     return key
+
+
+def _indexed_models():
+    """(model, key field, blind-index fields) for every model with blind indexes."""
+    from django.apps import apps
+
+    from core.fields import BlindIndexField, EncryptedTextField
+
+    for model in apps.get_models():
+        indexes = [f.attname for f in model._meta.concrete_fields if isinstance(f, BlindIndexField)]
+        key_fields = {f.key_field for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)}
+        for key_field in key_fields:
+            if indexes:
+                yield model, key_field, indexes
 
 
 @transaction.atomic

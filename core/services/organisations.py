@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_group_perms
 
 from core.audit import changed_fields, record_event
@@ -76,11 +78,7 @@ def organisation_update(*, actor, organisation: Organisation, **fields) -> Organ
     for name, value in fields.items():
         setattr(org, name, value)
     org.full_clean()
-    # The calendar refuses closure days that do not exist (e.g. 2/30).
-    try:
-        calendar_for(org)
-    except ValueError as exc:
-        raise ValidationError({"closure_end_day": str(exc)}) from exc
+    _check_closure_days(org)
     org.save()
     changes = changed_fields(org, before)
     if changes:
@@ -88,10 +86,26 @@ def organisation_update(*, actor, organisation: Organisation, **fields) -> Organ
     return org
 
 
+def _check_closure_days(org: Organisation) -> None:
+    errors = {}
+    for end in ("start", "end"):
+        month, day = getattr(org, f"closure_{end}_month"), getattr(org, f"closure_{end}_day")
+        try:
+            date(2024, month, day)  # a leap year: 2/29 is a possible closure day
+        except ValueError:
+            errors[f"closure_{end}_day"] = _("There is no such day: %(month)s/%(day)s.") % {
+                "month": month,
+                "day": day,
+            }
+    if errors:
+        raise ValidationError(errors)
+    calendar_for(org)
+
+
 @transaction.atomic
 def department_create(*, actor, organisation: Organisation, name: str) -> Department:
     if organisation.kind != OrganisationKind.PUBLIC_BODY:
-        raise ValidationError("Only public bodies have departments.")
+        raise ValidationError(_("Only public bodies have departments."))
     dept = Department(organisation=organisation, name=name.strip(), group=_group("dept"))
     dept.full_clean()
     dept.save()

@@ -81,7 +81,7 @@ def membership_reactivate(
 def user_update_profile(*, actor: User, user: User, **fields) -> User:
     if actor.pk != user.pk:
         raise PermissionDenied
-    allowed = {*PERSONAL_FIELDS, "language"}
+    allowed = {*PERSONAL_FIELDS, "language", "notification_mode"}
     if set(fields) - allowed:
         raise ValueError(f"Cannot update {sorted(set(fields) - allowed)}")
     before = {name: getattr(user, name) for name in fields}
@@ -155,3 +155,23 @@ def user_create_with_membership(
         data={"role": role, "membership": membership.pk},
     )
     return membership
+
+
+@transaction.atomic
+def calendar_token_issue(*, user: User) -> str:
+    """Issue a new private calendar-feed token (the old link stops working); only its hash is kept."""
+    import hashlib
+    import secrets
+
+    token = secrets.token_urlsafe(32)
+    user.calendar_token_hash = hashlib.sha256(token.encode()).hexdigest()
+    user.save(update_fields=["calendar_token_hash"])
+    record_event(kind="calendar.token_issued", actor=user, obj=user)
+    return token
+
+
+@transaction.atomic
+def calendar_token_revoke(*, user: User) -> None:
+    user.calendar_token_hash = ""
+    user.save(update_fields=["calendar_token_hash"])
+    record_event(kind="calendar.token_revoked", actor=user, obj=user)

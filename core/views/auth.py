@@ -1,3 +1,4 @@
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
@@ -5,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import record_event
 from core.forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from core.selectors import memberships_of_user
 
 
 class LoginView(auth_views.LoginView):
@@ -14,7 +16,15 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.get_user()
-        record_event(kind="auth.login", actor=user, obj=user)
+        # The request context was set before anyone was logged in: name the organisation the
+        # person now acts for, so their administrators and auditors see the log-in.
+        membership = memberships_of_user(user).first()
+        record_event(
+            kind="auth.login",
+            actor=user,
+            obj=user,
+            organisation_id=membership.organisation_id if membership else None,
+        )
         # The account's language wins over the browser's once the person is known.
         response.set_cookie("django_language", user.language, samesite="Lax")
         return response
@@ -47,4 +57,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         record_event(kind="auth.password_reset", actor=form.user, obj=form.user)
+        # Whoever proved control of the mailbox is the owner: the lock-out has done its job.
+        axes_reset(username=form.user.email)
         return response

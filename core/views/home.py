@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from core import permissions
 from core.models import Role
+from core.panels import panels_for
 from core.selectors import contractors_of_public_body, events_visible_to, invitations_of, members_of
 
 
@@ -31,4 +32,5 @@ def home(request):
             context["pending_invitations"] = invitations_of(membership.organisation)[:10]
             context["member_count"] = members_of(membership.organisation).filter(is_active=True).count()
         template = "core/home/client.html"
+    context["panels"] = panels_for(request, role)
     return render(request, template, context)

@@ -8,11 +8,21 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 
+from core.wareki import format_wareki_datetime
+
 
 def _outbox_dir() -> Path:
     if not settings.DEV_OUTBOX:
         raise Http404
     return Path(settings.EMAIL_FILE_PATH)
+
+
+def _local(header) -> str:
+    try:
+        sent = header.datetime if header is not None else None
+    except (AttributeError, ValueError):
+        sent = None
+    return format_wareki_datetime(sent) if sent else str(header or "")
 
 
 def _messages(folder: Path) -> list[dict]:
@@ -29,7 +39,7 @@ def _messages(folder: Path) -> list[dict]:
                     "id": f"{path.stem}-{index}",
                     "subject": str(msg["subject"] or ""),
                     "to": str(msg["to"] or ""),
-                    "date": str(msg["date"] or ""),
+                    "date": _local(msg["date"]),
                     "body": body.get_content() if body else "",
                 }
             )

@@ -24,6 +24,7 @@ def profile(request):
             "full_name_kana": user.full_name_kana,
             "phone": user.phone,
             "language": user.language,
+            "notification_mode": user.notification_mode,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,109 @@
+"""Reads of duties and compliance status, set-based (no per-duty queries)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from compliance.models import ClauseTemplate, Duty
+
+DUE_SOON_DAYS = 7
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def status_filters(on: date | None = None) -> dict[str, Q]:
+    on = on or today()
+    soon = on + timedelta(days=DUE_SOON_DAYS)
+    open_ = Q(state=Duty.State.OPEN)
+    return {
+        "overdue": open_ & Q(due_date__lt=on),
+        "due_soon": open_ & Q(due_date__gte=on, due_date__lte=soon),
+        "upcoming": open_ & (Q(due_date__gt=soon) | Q(due_date__isnull=True)),
+        "fulfilled": Q(state=Duty.State.FULFILLED),
+        "on_time": Q(state=Duty.State.FULFILLED, on_time=True),
+        "waived": Q(state=Duty.State.WAIVED),
+    }
+
+
+def duty_status(duty: Duty, on: date | None = None) -> str:
+    on = on or today()
+    if duty.state != Duty.State.OPEN:
+        return duty.state
+    if duty.due_date is None or duty.due_date > on + timedelta(days=DUE_SOON_DAYS):
+        return "upcoming"
+    return "overdue" if duty.due_date < on else "due_soon"
+
+
+@dataclass(frozen=True)
+class Status:
+    overdue: int = 0
+    due_soon: int = 0
+    upcoming: int = 0
+    fulfilled: int = 0
+    on_time: int = 0
+    waived: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.due_soon + self.upcoming + self.fulfilled + self.waived
+
+    @property
+    def on_time_percent(self) -> int | None:
+        return round(100 * self.on_time / self.fulfilled) if self.fulfilled else None
+
+
+def _aggregates(on: date | None) -> dict:
+    return {name: Count("pk", filter=q) for name, q in status_filters(on).items()}
+
+
+def status_by_contract(contract_ids, on: date | None = None) -> dict[int, Status]:
+    """Counts by status for many contracts in one query."""
+    rows = Duty.objects.filter(contract_id__in=contract_ids).values("contract_id").annotate(**_aggregates(on))
+    return {row.pop("contract_id"): Status(**row) for row in rows}
+
+
+def status_total(contracts: QuerySet, on: date | None = None) -> Status:
+    return Status(**Duty.objects.filter(contract__in=contracts).aggregate(**_aggregates(on)))
+
+
+def duties_of_contract(contract) -> QuerySet[Duty]:
+    return (
+        Duty.objects.filter(contract=contract)
+        .select_related(
+            "obligation",
+            "obligation__article",
+            "evidence_event",
+            "evidence_event__actor",
+            "evidence_event__actor__data_key",
+            "waived_by",
+            "waived_by__data_key",
+        )
+        .order_by("obligation__template_id", "obligation__position", "subject", "cycle")
+    )
+
+
+def overdue_duties(contracts: QuerySet, on: date | None = None) -> QuerySet[Duty]:
+    return (
+        Duty.objects.filter(status_filters(on)["overdue"], contract__in=contracts)
+        .select_related("contract", "contract__contractor", "obligation", "obligation__article")
+        .order_by("due_date", "pk")
+    )
+
+
+def open_duties_for(contracts: QuerySet, *, actor: str | None = None) -> QuerySet[Duty]:
+    qs = Duty.objects.filter(contract__in=contracts, state=Duty.State.OPEN)
+    if actor:
+        qs = qs.filter(obligation__actor=actor)
+    return qs.select_related("contract", "obligation", "obligation__article").order_by("due_date", "pk")
+
+
+def templates_for_browsing() -> QuerySet[ClauseTemplate]:
+    return ClauseTemplate.objects.annotate(
+        n_articles=Count("articles", distinct=True), n_obligations=Count("obligations", distinct=True)
+    ).order_by("template_id", "loaded_at")

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from compliance import permissions
+from compliance.models import Duty, Obligation
+from core.audit import record_event
+
+
+def _locked(duty: Duty) -> Duty:
+    return Duty.objects.select_for_update().select_related("obligation", "contract").get(pk=duty.pk)
+
+
+@transaction.atomic
+def duty_waive(*, actor, actor_membership, duty: Duty, reason: str) -> Duty:
+    duty = _locked(duty)
+    if not permissions.can_waive(actor, actor_membership, duty.contract):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for waiving this duty.")})
+    if duty.state != Duty.State.OPEN:
+        raise ValidationError(_("Only an open duty can be waived."))
+    duty.state = Duty.State.WAIVED
+    duty.waived_by = actor
+    duty.waived_reason = reason.strip()
+    duty.closed_at = timezone.now()
+    duty.save(update_fields=["state", "waived_by", "waived_reason", "closed_at"])
+    record_event(
+        kind="duty.waived",
+        actor=actor,
+        obj=duty,
+        contract_id=duty.contract_id,
+        data={"obligation": duty.obligation.key, "reason": duty.waived_reason},
+    )
+    return duty
+
+
+@transaction.atomic
+def duty_attest(*, actor, actor_membership, duty: Duty, statement: str = "") -> Duty:
+    """The contractor confirms a standing measure; the duty engine fulfils the duty from the event."""
+    duty = _locked(duty)
+    if not permissions.can_act_as_contractor(actor, actor_membership, duty.contract):
+        raise PermissionDenied
+    if duty.state != Duty.State.OPEN or "attestation.confirmed" not in duty.obligation.fulfilled_by:
+        raise ValidationError(_("This duty is not met by an attestation."))
+    record_event(
+        kind="attestation.confirmed",
+        actor=actor,
+        obj=duty,
+        contract_id=duty.contract_id,
+        data={"obligation": duty.obligation.key, "subject": duty.subject, "statement": statement.strip()},
+    )
+    duty.refresh_from_db()
+    return duty
+
+
+@transaction.atomic
+def duty_request(*, actor, actor_membership, contract, obligation_key: str, note: str = "") -> None:
+    """The public body asks for something the clauses let it ask for (a report, the ledger, pledges)."""
+    if not permissions.can_waive(actor, actor_membership, contract):
+        raise PermissionDenied
+
+    ob = Obligation.objects.filter(
+        template__adoptions__contract=contract, key=obligation_key, trigger="on_request"
+    ).first()
+    if ob is None:
+        raise ValidationError({"obligation": _("The clauses of this contract have no such request.")})
+    record_event(
+        kind="duty.requested",
+        actor=actor,
+        obj=contract,
+        contract_id=contract.pk,
+        data={"obligation": obligation_key, "note": note.strip()},
+    )

@@ -1,0 +1,26 @@
+from celery import shared_task
+
+from compliance.services import delivery
+from compliance.services.reminders import reminder_sweep
+
+
+@shared_task(acks_late=True)
+def sweep_reminders() -> int:
+    return len(reminder_sweep())
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def deliver_reminder(reminder_id: int) -> str:
+    return delivery.reminder_deliver(reminder_id=reminder_id)
+
+
+@shared_task(acks_late=True)
+def send_digests() -> int:
+    return delivery.digests_send()

@@ -1,0 +1,70 @@
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from compliance import selectors
+from compliance.kinds import KINDS
+from contracts.selectors import contracts_visible_to
+from core.models import Membership, User
+from core.services.users import calendar_token_issue, calendar_token_revoke
+
+
+@login_required
+def calendar_settings(request):
+    new_url = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            calendar_token_revoke(user=request.user)
+        else:
+            token = calendar_token_issue(user=request.user)
+            new_url = settings.SITE_URL.rstrip("/") + reverse("calendar_feed", args=[token])
+    return render(
+        request,
+        "compliance/calendar_settings.html",
+        {
+            "new_url": new_url,
+            "active": bool(request.user.calendar_token_hash),
+        },
+    )
+
+
+def calendar_feed(request, token: str):
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    user = User.objects.filter(calendar_token_hash=digest, is_active=True).first() if token else None
+    if user is None:
+        raise Http404
+    membership = (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("organisation")
+        .order_by("pk")
+        .first()
+    )
+    contracts = contracts_visible_to(user, membership)
+    actor = "contractor" if membership and membership.is_contractor_side else None
+    duties = selectors.open_duties_for(contracts, actor=actor).filter(due_date__isnull=False)[:1000]
+    cal = Calendar()
+    cal.add("prodid", "-//compliance-portal//duties//JA")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "契約上の義務の期限")
+    cal.add("x-wr-timezone", "Asia/Tokyo")
+    stamp = timezone.now()
+    for duty in duties:
+        event = Event()
+        event.add("uid", f"duty-{duty.pk}@compliance-portal")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", duty.due_date)
+        event.add("dtend", duty.due_date + timedelta(days=1))
+        event.add("summary", f"{duty.contract.number} {KINDS[duty.obligation.kind].label}")
+        event.add("description", f"第{duty.obligation.clause}条: {duty.obligation.summary}")
+        event.add("url", settings.SITE_URL.rstrip("/") + reverse("contract_detail", args=[duty.contract_id]))
+        cal.add_component(event)
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="duties.ics"'
+    return response

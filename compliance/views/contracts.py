@@ -1,0 +1,185 @@
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from compliance import permissions, selectors
+from compliance.forms import RequestForm, WaiveForm
+from compliance.kinds import KINDS
+from compliance.models import Duty, Obligation
+from compliance.services import duties as duty_services
+from contracts import permissions as contract_permissions
+from contracts.access import get_contract_or_404
+from contracts.selectors import contracts_visible_to
+from core import pdf
+from core.audit import record_event
+from core.views.utils import apply_validation_error
+
+PAGE_SIZE = 50
+
+
+@login_required
+def contract_list(request):
+    contracts = contracts_visible_to(request.user, request.membership)
+    status = request.GET.get("status", "")
+    if status in ("draft", "active", "ended"):
+        contracts = contracts.filter(status=status)
+    page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.status_by_contract([c.pk for c in page.object_list])
+    rows = [(c, counts.get(c.pk, selectors.Status())) for c in page.object_list]
+    return render(
+        request,
+        "compliance/contract_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "can_create": contract_permissions.can_create_contract(request.user, request.membership),
+        },
+    )
+
+
+def _duty_for(request, pk: int) -> Duty:
+    duty = Duty.objects.select_related("contract", "obligation").filter(pk=pk).first()
+    if (
+        duty is None
+        or not contracts_visible_to(request.user, request.membership).filter(pk=duty.contract_id).exists()
+    ):
+        raise Http404
+    return duty
+
+
+@login_required
+def contract_detail(request, pk: int):
+    contract = get_contract_or_404(request, pk)
+    today = selectors.today()
+    duties = list(selectors.duties_of_contract(contract))
+    by_obligation: dict[int, list] = {}
+    for duty in duties:
+        duty.status = selectors.duty_status(duty, today)
+        by_obligation.setdefault(duty.obligation_id, []).append(duty)
+    obligations = (
+        (
+            Obligation.objects.filter(template__adoptions__contract=contract)
+            if contract.status != contract.Status.DRAFT
+            else Obligation.objects.filter(template=contract.clause_template)
+        )
+        .select_related("article", "template")
+        .order_by("template__statutory", "position")
+    )
+    articles = []
+    for article, obs in groupby(obligations, key=lambda ob: ob.article):
+        items = [(ob, KINDS[ob.kind], by_obligation.get(ob.pk, [])) for ob in obs]
+        articles.append((article, items))
+    informational = contract.clause_template.articles.filter(informational=True)
+    can_manage = contract_permissions.can_manage_contract(request.user, request.membership, contract)
+    return render(
+        request,
+        "compliance/contract_detail.html",
+        {
+            "contract": contract,
+            "articles": articles,
+            "informational": informational,
+            "status": selectors.status_by_contract([contract.pk]).get(contract.pk, selectors.Status()),
+            "can_manage": can_manage,
+            "is_contractor": permissions.can_act_as_contractor(request.user, request.membership, contract),
+            "request_form": RequestForm(contract=contract)
+            if can_manage and contract.status == "active"
+            else None,
+            "today": today,
+        },
+    )
+
+
+@login_required
+def duty_waive(request, pk: int):
+    duty = _duty_for(request, pk)
+    if not permissions.can_waive(request.user, request.membership, duty.contract):
+        raise Http404
+    form = WaiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            duty_services.duty_waive(
+                actor=request.user,
+                actor_membership=request.membership,
+                duty=duty,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The duty was waived."))
+            return redirect("contract_detail", pk=duty.contract_id)
+    return render(request, "compliance/duty_waive.html", {"duty": duty, "form": form})
+
+
+@login_required
+@require_POST
+def duty_attest(request, pk: int):
+    duty = _duty_for(request, pk)
+    if not permissions.can_act_as_contractor(request.user, request.membership, duty.contract):
+        raise Http404
+    try:
+        duty_services.duty_attest(
+            actor=request.user,
+            actor_membership=request.membership,
+            duty=duty,
+            statement=request.POST.get("statement", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your confirmation was recorded."))
+    return redirect("contract_detail", pk=duty.contract_id)
+
+
+@login_required
+@require_POST
+def duty_request(request, pk: int):
+    contract = get_contract_or_404(request, pk)
+    if not permissions.can_waive(request.user, request.membership, contract):
+        raise Http404
+    form = RequestForm(request.POST, contract=contract)
+    if form.is_valid():
+        try:
+            duty_services.duty_request(
+                actor=request.user,
+                actor_membership=request.membership,
+                contract=contract,
+                obligation_key=form.cleaned_data["obligation"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The request was recorded and the contractor notified by the duty."))
+    else:
+        messages.error(request, _("Choose what to request."))
+    return redirect("contract_detail", pk=contract.pk)
+
+
+@login_required
+def duty_form_pdf(request, pk: int):
+    duty = _duty_for(request, pk)
+    if not duty.obligation.form_id:
+        raise Http404
+    try:
+        data = pdf.render_form_for(duty.obligation.form_id, duty)
+    except (KeyError, ValueError) as exc:
+        raise Http404 from exc
+    record_event(
+        kind="form.downloaded",
+        actor=request.user,
+        obj=duty,
+        contract_id=duty.contract_id,
+        data={"form": duty.obligation.form_id, "sha256": pdf.pdf_sha256(data)},
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{duty.obligation.form_id}-{duty.pk}.pdf"'
+    return response

@@ -1,0 +1,70 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Contract
+from core.models import Membership, Role
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ContractForm(forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = [
+            "number",
+            "title",
+            "department",
+            "contractor",
+            "clause_template",
+            "start_date",
+            "end_date",
+            "work_start_date",
+            "handles_personal_info",
+            "handles_my_number",
+            "on_premises",
+            "subcontracting",
+            "client_responsible",
+            "contractor_responsible",
+        ]
+        widgets = {"start_date": DATE, "end_date": DATE, "work_start_date": DATE}
+        help_texts = {
+            "clause_template": _("The special clauses the contract adopts; the contract keeps this version."),
+            "work_start_date": _("Duties due 'before work starts' are due on this day."),
+        }
+
+    def __init__(self, *args, membership: Membership, contractors, **kwargs):
+        super().__init__(*args, **kwargs)
+        body = membership.organisation
+        self.fields["department"].queryset = body.departments.filter(is_active=True)
+        if membership.department_id:
+            self.fields["department"].queryset = body.departments.filter(pk=membership.department_id)
+            self.fields["department"].initial = membership.department_id
+        self.fields["contractor"].queryset = contractors
+        # Statutory templates are applied by law, never chosen.
+        self.fields["clause_template"].queryset = self.fields["clause_template"].queryset.filter(
+            statutory=False
+        )
+        staff = Membership.objects.filter(
+            organisation=body, is_active=True, role__in=(Role.CLIENT_ADMIN, Role.CLIENT_STAFF)
+        ).values("user")
+        self.fields["client_responsible"].queryset = self.fields["client_responsible"].queryset.filter(
+            pk__in=staff
+        )
+        managers = Membership.objects.filter(
+            organisation__in=contractors,
+            is_active=True,
+            role__in=(Role.CONTRACTOR_ADMIN, Role.CONTRACTOR_STAFF),
+        ).values("user")
+        self.fields["contractor_responsible"].queryset = self.fields[
+            "contractor_responsible"
+        ].queryset.filter(pk__in=managers)
+
+
+class ActivateForm(forms.Form):
+    signed_on = forms.DateField(
+        label=_("Signed on"), widget=DATE, help_text=_("Deadlines counted from signing start on this day.")
+    )
+
+
+class DateForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DATE)

@@ -1,0 +1,98 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contracts import permissions, services
+from contracts.access import get_contract_or_404
+from contracts.forms import ActivateForm, ContractForm, DateForm
+from core.selectors import contractors_of_public_body
+from core.views.utils import apply_validation_error
+
+
+@login_required
+def contract_create(request):
+    membership = request.membership
+    if not permissions.can_create_contract(request.user, membership):
+        raise Http404
+    form = ContractForm(
+        request.POST or None, membership=membership, contractors=contractors_of_public_body(membership)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.contract_create(
+                actor=request.user,
+                actor_membership=membership,
+                **{f: form.cleaned_data[f] for f in form.Meta.fields},
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The contract was registered as a draft. Activate it once signed."))
+            return redirect("contract_detail", pk=contract.pk)
+    return render(request, "contracts/contract_form.html", {"form": form})
+
+
+def _managed(request, pk: int):
+    contract = get_contract_or_404(request, pk)
+    if not permissions.can_manage_contract(request.user, request.membership, contract):
+        raise Http404
+    return contract
+
+
+@login_required
+def contract_activate(request, pk: int):
+    contract = _managed(request, pk)
+    form = ActivateForm(request.POST or None, initial={"signed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contract_activate(
+                actor=request.user,
+                actor_membership=request.membership,
+                contract=contract,
+                signed_on=form.cleaned_data["signed_on"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The contract is active and its duties were generated."))
+            return redirect("contract_detail", pk=contract.pk)
+    return render(request, "contracts/contract_activate.html", {"contract": contract, "form": form})
+
+
+@login_required
+@require_POST
+def contract_work_start(request, pk: int):
+    contract = _managed(request, pk)
+    form = DateForm(request.POST)
+    on = form.cleaned_data["on"] if form.is_valid() else None
+    try:
+        services.contract_record_work_start(
+            actor=request.user, actor_membership=request.membership, contract=contract, started_on=on
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The start of work was recorded."))
+    return redirect("contract_detail", pk=contract.pk)
+
+
+@login_required
+@require_POST
+def contract_end(request, pk: int):
+    contract = _managed(request, pk)
+    form = DateForm(request.POST)
+    on = form.cleaned_data["on"] if form.is_valid() else None
+    try:
+        services.contract_end(
+            actor=request.user, actor_membership=request.membership, contract=contract, ended_on=on
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The contract was ended; its end-of-contract duties were opened."))
+    return redirect("contract_detail", pk=contract.pk)

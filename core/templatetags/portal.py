@@ -1,0 +1,24 @@
+import json
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def json_text(value) -> str:
+    """Structured details as readable JSON (Japanese kept as is, not \\u-escaped)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context, template_name: str, panel_context: dict):
+    """Render a home-page panel (core.panels) with its own context on top of the page's."""
+    panel = context.template.engine.get_template(template_name)
+    with context.push(**panel_context):
+        return panel.render(context)

@@ -1,0 +1,25 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from core.models import Notification
+from core.services.notifications import notifications_mark_read
+
+
+@login_required
+def notification_list(request):
+    page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request):
+    ids = [int(x) for x in request.POST.getlist("id") if x.isdigit()] or None
+    notifications_mark_read(user=request.user, ids=ids)
+    target = request.POST.get("next") or "/notifications/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = "/notifications/"
+    return redirect(target)
