@@ -70,7 +70,7 @@ def contract_detail(request, pk: int):
             if contract.status != contract.Status.DRAFT
             else Obligation.objects.filter(template=contract.clause_template)
         )
-        .select_related("article", "template")
+        .select_related("article", "article__template")
         .order_by("template__statutory", "position")
     )
     articles = []

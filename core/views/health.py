@@ -21,7 +21,7 @@ def _broker() -> dict:
 
     try:
         with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
         return {"ok": True, "transport": conn.transport_cls if isinstance(conn.transport_cls, str) else "ok"}
     except Exception as exc:
         return {"ok": False, "error": type(exc).__name__}

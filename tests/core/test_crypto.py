@@ -246,9 +246,20 @@ def test_other_processes_see_the_erasure_within_the_cache_lifetime(person, org, 
 
 
 def test_erasure_also_removes_the_blind_index(person, org, django_capture_on_commit_callbacks):
+    # Regression: the HMAC of the name stayed, so an erased person could still be found by name
+    # (and, with BLIND_INDEX_KEY, the name confirmed by guessing).
+    namesake = factories.member(factories.public_body(), Role.CLIENT_STAFF, full_name=FULL_NAME).user
     with django_capture_on_commit_callbacks(execute=True):
         data_key_destroy(actor=None, data_key=org.data_key, reason="test")
-    assert _find(FULL_NAME) == []
+    assert _raw(person.pk)["full_name_index"] == ""
+    assert _find(FULL_NAME) == [namesake.pk]  # only the namesake under a live key
+    # Saving the erased row brings neither the index nor the values back.
+    user = User.objects.get(pk=person.pk)
+    user.language = "en"
+    user.save()
+    raw = _raw(person.pk)
+    assert raw["full_name_index"] == ""
+    assert raw["full_name"] == raw["phone"] == ""
 
 
 def test_destroying_one_key_leaves_other_scopes_readable(person, org, django_capture_on_commit_callbacks):
@@ -365,7 +376,11 @@ def test_keyring_first_key_encrypts_the_rest_only_decrypt():
 
 
 def test_duplicate_master_key_ids_are_refused():
+    # Regression: the last entry with the id silently won while the first position chose the id.
     spec = f"k1:{_b64key()},k1:{_b64key()}"
-    with override_settings(FIELD_ENCRYPTION_KEYS=spec), pytest.raises(ImproperlyConfigured):
+    with (
+        override_settings(FIELD_ENCRYPTION_KEYS=spec),
+        pytest.raises(ImproperlyConfigured, match="'k1' twice"),
+    ):
         crypto.keyring()
     _forget_keys()

@@ -1,0 +1,210 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from compliance.models import Duty
+from contracts.models import Contract
+from contracts.services import contract_activate
+from core.audit import record_event
+from core.models import Event, Notification
+
+
+def _activated(side, make_contract, **kw):
+    contract = make_contract(**kw)
+    return contract_activate(
+        actor=side.client_admin.user,
+        actor_membership=side.client_admin,
+        contract=contract,
+        signed_on=date(2025, 4, 1),
+    )
+
+
+def test_contract_page_shows_clause_duty_and_evidence_to_all_three_roles(client, side, make_contract):
+    contract = _activated(side, make_contract)
+    record_event(kind="roster.approved", actor=side.client_staff.user, contract_id=contract.pk)
+    for membership in (side.client_admin, side.contractor_admin, side.auditor):
+        client.force_login(membership.user)
+        body = client.get(reverse("contract_detail", args=[contract.pk])).content.decode()
+        assert "第2条 体制" in body
+        assert "roster.approved" in body  # the evidence of the fulfilled duty
+        assert "令和7年4月14日" in body  # its due date in 和暦
+        client.logout()
+
+
+def test_contractor_confirms_an_attestation_from_the_page(client, side, make_contract):
+    contract = _activated(side, make_contract)
+    duty = Duty.objects.get(contract=contract, obligation__key="3.3-no-ai")
+    client.force_login(side.contractor_staff.user)
+    response = client.post(reverse("duty_attest", args=[duty.pk]))
+    assert response.status_code == 302
+    duty.refresh_from_db()
+    assert duty.state == Duty.State.FULFILLED
+    assert duty.evidence_event.kind == "attestation.confirmed"
+    assert duty.evidence_event.actor == side.contractor_staff.user
+
+
+def test_public_body_waives_with_a_reason_and_cannot_without(client, side, make_contract):
+    contract = _activated(side, make_contract)
+    duty = Duty.objects.get(contract=contract, obligation__key="3.1-periodic-report")
+    client.force_login(side.client_admin.user)
+    response = client.post(reverse("duty_waive", args=[duty.pk]), {"reason": "  "})
+    assert response.status_code == 200 and response.context["form"].errors["reason"]
+    response = client.post(reverse("duty_waive", args=[duty.pk]), {"reason": "仕様書で報告不要と定めた"})
+    assert response.status_code == 302
+    duty.refresh_from_db()
+    assert duty.state == Duty.State.WAIVED and duty.waived_by == side.client_admin.user
+    assert Event.objects.filter(kind="duty.waived", contract_id=contract.pk).exists()
+
+
+def test_contractor_cannot_waive(client, side, make_contract):
+    contract = _activated(side, make_contract)
+    duty = Duty.objects.filter(contract=contract).first()
+    client.force_login(side.contractor_admin.user)
+    assert client.get(reverse("duty_waive", args=[duty.pk])).status_code == 404
+
+
+def test_public_body_requests_a_report(client, side, make_contract):
+    contract = _activated(side, make_contract, department=side.dept)
+    client.force_login(side.client_staff.user)  # staff of the contract's department
+    response = client.post(
+        reverse("duty_request", args=[contract.pk]), {"obligation": "3.2-report-on-request", "note": "至急"}
+    )
+    assert response.status_code == 302
+    assert Duty.objects.filter(contract=contract, obligation__key="3.2-report-on-request").exists()
+
+
+def test_create_and_activate_contract_through_the_pages(client, side, mini_template):
+    client.force_login(side.client_staff.user)
+    response = client.post(
+        reverse("contract_create"),
+        {
+            "number": "R7-100",
+            "title": "テスト業務",
+            "contractor": side.contractor.pk,
+            "clause_template": mini_template.pk,
+            "start_date": "2025-04-01",
+            "end_date": "2026-03-31",
+            "work_start_date": "2026-05-01",
+            "handles_personal_info": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["work_start_date"]  # outside the period: refused, kept
+    assert response.context["form"]["title"].value() == "テスト業務"
+    response = client.post(
+        reverse("contract_create"),
+        {
+            "number": "R7-100",
+            "title": "テスト業務",
+            "contractor": side.contractor.pk,
+            "clause_template": mini_template.pk,
+            "start_date": "2025-04-01",
+            "end_date": "2026-03-31",
+            "work_start_date": "2025-04-14",
+            "handles_personal_info": "on",
+        },
+    )
+    assert response.status_code == 302
+    contract = Contract.objects.get(number="R7-100")
+    assert contract.department == side.dept  # department staff register for their department
+    response = client.post(reverse("contract_activate", args=[contract.pk]), {"signed_on": "2025-04-01"})
+    assert response.status_code == 302
+    assert Duty.objects.filter(contract=contract).count() == 3
+    # The contractor now sees it; another body's staff does not.
+    client.force_login(side.contractor_staff.user)
+    assert client.get(reverse("contract_detail", args=[contract.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_contract_list_query_count_is_constant(client, side, make_contract, django_assert_num_queries, n):
+    for _ in range(n):
+        _activated(side, make_contract)
+    client.force_login(side.contractor_admin.user)
+    client.get(reverse("contract_list"))  # warm the session
+    # session, user, membership, count, page (guardian's check is a subquery), statuses, unread
+    # notifications, and the session's idle-timeout refresh (savepoint, update, release).
+    with django_assert_num_queries(10):
+        response = client.get(reverse("contract_list"))
+    assert len(response.context["rows"]) == n
+
+
+@pytest.mark.parametrize("people", [1, 20])
+def test_contract_page_query_count_is_constant(
+    client, side, make_contract, django_assert_num_queries, people
+):
+    contract = _activated(side, make_contract)
+    for person in range(people):
+        record_event(
+            kind="person.added", object_type="contracts.person", object_id=person, contract_id=contract.pk
+        )
+    client.force_login(side.client_admin.user)
+    client.get(reverse("contract_detail", args=[contract.pk]))
+    # session, user, membership, contract, duties, obligations, statuses, request choices, unread
+    # notifications, informational articles, session refresh (3): the same for 1 or 20 people.
+    with django_assert_num_queries(13):
+        client.get(reverse("contract_detail", args=[contract.pk]))
+
+
+def test_home_pages_show_contracts_and_due_items(client, side, make_contract):
+    _activated(side, make_contract)
+    client.force_login(side.contractor_admin.user)
+    body = client.get(reverse("home")).content.decode()
+    assert "R7-" in body and 'id="h-due"' in body
+    client.force_login(side.auditor.user)
+    body = client.get(reverse("home")).content.decode()
+    assert 'id="h-overview"' in body
+
+
+def test_calendar_feed_is_private_and_revocable(client, side, make_contract):
+    _activated(side, make_contract)
+    client.force_login(side.contractor_admin.user)
+    response = client.post(reverse("calendar_settings"), {"action": "issue"})
+    url = response.context["new_url"]
+    path = url[url.index("/calendar/") :]
+    client.logout()
+    feed = client.get(path)
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
+    cal = Calendar.from_ical(feed.content)
+    events = list(cal.walk("VEVENT"))
+    assert events and all("R7-" in str(e["SUMMARY"]) for e in events)
+    client.force_login(side.contractor_admin.user)
+    client.post(reverse("calendar_settings"), {"action": "revoke"})
+    client.logout()
+    assert client.get(path).status_code == 404
+    assert client.get("/calendar/not-a-token.ics").status_code == 404
+
+
+def test_notifications_bell_and_mark_read(client, side):
+    user = side.contractor_admin.user
+    Notification.objects.create(user=user, title="期限のお知らせ", body="本文", url="/")
+    client.force_login(user)
+    assert "bell__count" in client.get(reverse("home")).content.decode()
+    page = client.get(reverse("notification_list"))
+    assert "期限のお知らせ" in page.content.decode()
+    client.post(reverse("notification_read"))
+    assert not Notification.objects.filter(user=user, read_at__isnull=True).exists()
+
+
+def test_template_browser_and_compare(client, side, mini_template, tmp_path):
+    from compliance.services.templates import clause_template_load
+    from tests.compliance.conftest import DATA
+
+    revised = tmp_path / "mini-2.yaml"
+    revised.write_text(
+        (DATA / "mini.yaml")
+        .read_text(encoding="utf-8")
+        .replace('version: "1"', 'version: "2"')
+        .replace("3か月ごとに", "毎月"),
+        encoding="utf-8",
+    )
+    new, _ = clause_template_load(path=revised)
+    client.force_login(side.client_staff.user)
+    assert "テスト用特記事項" in client.get(reverse("template_list")).content.decode()
+    detail = client.get(reverse("template_detail", args=[mini_template.pk])).content.decode()
+    assert "第2条 体制" in detail and "roster.approved" in detail
+    diff = client.get(reverse("template_compare"), {"old": mini_template.pk, "new": new.pk})
+    assert [c[1]["text"][:4] for c in diff.context["diff"]["changed"]] == ["毎月取扱"]
+    client.force_login(side.contractor_admin.user)
+    assert client.get(reverse("template_list")).status_code == 404
