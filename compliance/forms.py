@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compliance.kinds import KINDS
 from compliance.models import ClauseTemplate, Obligation
+from core.templatetags.portal import clause_ja
 
 
 class WaiveForm(forms.Form):
@@ -24,7 +25,7 @@ class RequestForm(forms.Form):
             template__adoptions__contract=contract, trigger="on_request"
         ).order_by("position")
         self.fields["obligation"].choices = [
-            (ob.key, f"第{ob.clause}条 {KINDS[ob.kind].label}") for ob in obligations
+            (ob.key, f"{clause_ja(ob.clause)} {KINDS[ob.kind].label}") for ob in obligations
         ]
 
 

@@ -14,6 +14,7 @@ from compliance.kinds import KINDS
 from contracts.selectors import contracts_visible_to
 from core.models import Membership, User
 from core.services.users import calendar_token_issue, calendar_token_revoke
+from core.templatetags.portal import clause_ja
 
 
 @login_required
@@ -62,7 +63,7 @@ def calendar_feed(request, token: str):
         event.add("dtstart", duty.due_date)
         event.add("dtend", duty.due_date + timedelta(days=1))
         event.add("summary", f"{duty.contract.number} {KINDS[duty.obligation.kind].label}")
-        event.add("description", f"第{duty.obligation.clause}条: {duty.obligation.summary}")
+        event.add("description", f"{clause_ja(duty.obligation.clause)}: {duty.obligation.summary}")
         event.add("url", settings.SITE_URL.rstrip("/") + reverse("contract_detail", args=[duty.contract_id]))
         cal.add_component(event)
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")

@@ -7,6 +7,7 @@ from compliance.forms import CompareForm
 from compliance.kinds import KINDS
 from compliance.models import ClauseTemplate
 from core.models import Role
+from core.templatetags.portal import clause_ja
 
 
 def _require_client_side(request) -> None:
@@ -56,7 +57,7 @@ def _flatten(template: ClauseTemplate) -> dict[str, dict]:
         }
         for ob in article.obligations.all():
             items[f"ob:{ob.key}"] = {
-                "label": f"第{ob.clause}条 {KINDS[ob.kind].label}",
+                "label": f"{clause_ja(ob.clause)} {KINDS[ob.kind].label}",
                 "text": f"{ob.summary} [{ob.trigger} / {ob.deadline_rule}"
                 f"{' ' + str(ob.deadline_days) if ob.deadline_days is not None else ''}]",
             }

@@ -1,4 +1,5 @@
 import json
+import re
 
 from django import template
 
@@ -22,3 +23,16 @@ def render_panel(context, template_name: str, panel_context: dict):
     panel = context.template.engine.get_template(template_name)
     with context.push(**panel_context):
         return panel.render(context)
+
+
+_CLAUSE_RE = re.compile(r"^(\d+)(?:\.(\d+))?(.*)$")
+
+
+@register.filter
+def clause_ja(reference: str) -> str:
+    """'15.3(2)' → '第15条第3項(2)': how a clause reference is read in a Japanese document."""
+    match = _CLAUSE_RE.match(str(reference or ""))
+    if not match:
+        return str(reference or "")
+    article, paragraph, rest = match.groups()
+    return f"第{article}条" + (f"第{paragraph}項" if paragraph else "") + rest
