@@ -17,4 +17,7 @@ class ComplianceConfig(AppConfig):
         from core.demo import register_seeder
 
         panels.register()
+        from compliance import forms_pdf
+
+        forms_pdf.register()
         register_seeder(seed_contracts)

@@ -118,6 +118,8 @@ def celery_worker(django_db_setup, tmp_path_factory) -> Iterator[Worker]:
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DATABASE_URL": worker_database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        # Tasks the worker queues itself (reminder deliveries) stay on its own queue.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
         # Results go to the broker's own Redis database (only ping's round trip reads them).
         "CELERY_RESULT_BACKEND": settings.CELERY_BROKER_URL,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",

@@ -1,0 +1,52 @@
+"""The reminder sweep on a real worker over Redis: beat's task records, delivers and mails."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from compliance import tasks
+from compliance.models import Reminder
+from compliance.services.templates import clause_template_load
+from contracts.services import contract_activate, contract_create
+from tests import factories
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+MINI = Path(__file__).resolve().parents[1] / "compliance" / "data" / "mini.yaml"
+
+
+def test_sweep_on_the_worker_records_delivers_and_mails_once(celery_worker, broker):
+    side = factories.side("w", "戊")
+    template, _ = clause_template_load(path=MINI)
+    today = timezone.localdate()
+    contract = contract_create(
+        actor=side.client_admin.user, actor_membership=side.client_admin, contractor=side.contractor,
+        number="R7-WORKER", title="ワーカー確認業務", start_date=today - timedelta(days=10),
+        end_date=today + timedelta(days=300), work_start_date=today + timedelta(days=7), clause_template=template,
+    )
+    contract_activate(actor=side.client_admin.user, actor_membership=side.client_admin, contract=contract,
+                      signed_on=today - timedelta(days=10))
+
+    broker.send(tasks.sweep_reminders, queue=celery_worker.queue)
+    reminders = celery_worker.wait_for(
+        lambda: list(Reminder.objects.filter(duty__contract=contract, sent_at__isnull=False)) or None,
+        what="delivered reminders",
+    )
+    assert {r.window_key for r in reminders if r.duty.obligation.key == "2.1-roster"} == {"before:7"}
+    files = celery_worker.wait_for(lambda: sorted(celery_worker.mail_dir.glob("*.log")), what="reminder e-mail")
+    raw = b"".join(f.read_bytes() for f in files)
+    subjects = [
+        str(email.message_from_bytes(part, policy=email.policy.default)["Subject"])
+        for part in raw.split(b"\n" + b"-" * 79 + b"\n") if part.strip()
+    ]
+    assert any("R7-WORKER" in s for s in subjects), subjects
+
+    # A second sweep (as beat would run an hour later) records and sends nothing new.
+    count = Reminder.objects.filter(duty__contract=contract).count()
+    broker.send(tasks.sweep_reminders, queue=celery_worker.queue).get(timeout=30)
+    assert Reminder.objects.filter(duty__contract=contract).count() == count
