@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
+from contracts.services import period_errors
 from core.models import Membership, Role
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -58,6 +59,20 @@ class ContractForm(forms.ModelForm):
         self.fields["contractor_responsible"].queryset = self.fields[
             "contractor_responsible"
         ].queryset.filter(pk__in=managers)
+
+
+    def clean(self):
+        data = super().clean()
+        for field, message in period_errors(
+            data.get("start_date"), data.get("end_date"), data.get("work_start_date")
+        ).items():
+            self.add_error(field, message)
+        return data
+
+    def _post_clean(self):
+        # The database's own period check would repeat the error above without a field.
+        if not self.errors:
+            super()._post_clean()
 
 
 class ActivateForm(forms.Form):

@@ -40,21 +40,22 @@ def _grant_access(contract: Contract) -> None:
         assign_perm("contracts.view_contract", contract.department.group, contract)
 
 
-def _validate(contract: Contract) -> None:
+def period_errors(start: date | None, end: date | None, work_start: date | None) -> dict[str, str]:
+    """The contract period's rules, for the service and for the form (errors at their fields)."""
     errors = {}
+    if start and end and end < start:
+        errors["end_date"] = _("The contract cannot end before it starts.")
+    elif start and end and work_start and not start <= work_start <= end:
+        errors["work_start_date"] = _("Work must start within the contract period.")
+    return errors
+
+
+def _validate(contract: Contract) -> None:
+    errors = period_errors(contract.start_date, contract.end_date, contract.work_start_date)
     if contract.contractor_id and contract.contractor.kind != OrganisationKind.CONTRACTOR:
         errors["contractor"] = _("Choose a contractor.")
     if contract.department_id and contract.department.organisation_id != contract.public_body_id:
         errors["department"] = _("The department belongs to another organisation.")
-    if contract.start_date and contract.end_date and contract.end_date < contract.start_date:
-        errors["end_date"] = _("The contract cannot end before it starts.")
-    if (
-        contract.work_start_date
-        and contract.start_date
-        and contract.end_date
-        and not (contract.start_date <= contract.work_start_date <= contract.end_date)
-    ):
-        errors["work_start_date"] = _("Work must start within the contract period.")
     if errors:
         raise ValidationError(errors)
 

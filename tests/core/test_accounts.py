@@ -126,6 +126,15 @@ def test_lockout_is_per_account_and_address(client, world):
     assert _login(elsewhere, email).status_code == 302
 
 
+def test_lockout_counts_every_spelling_of_an_address_together(client, world):
+    email = world.a.client_staff.user.email
+    spellings = [email, email.upper(), email.title(), f"  {email}  ", email.capitalize()]
+    for spelling in spellings[: settings.AXES_FAILURE_LIMIT]:
+        _login(client, spelling, "wrong-password-123456")
+    assert _login(client, email).status_code == 429
+    assert _login(client, email.upper()).status_code == 429
+
+
 def test_success_resets_the_failure_count(client, world):
     email = world.a.client_staff.user.email
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
