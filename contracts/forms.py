@@ -60,7 +60,6 @@ class ContractForm(forms.ModelForm):
             "contractor_responsible"
         ].queryset.filter(pk__in=managers)
 
-
     def clean(self):
         data = super().clean()
         for field, message in period_errors(

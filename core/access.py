@@ -34,13 +34,8 @@ def get_managed_membership_or_404(request, pk: int) -> Membership:
 
 def get_revocable_invitation_or_404(request, pk: int) -> Invitation:
     invitation = Invitation.objects.select_related("organisation").filter(pk=pk).first()
-    if invitation is None:
+    if invitation is None or not permissions.can_revoke_invitation(
+        request.user, request.membership, invitation
+    ):
         raise Http404
-    org = invitation.organisation
-    mine = request.membership
-    if permissions.can_manage_members(request.user, mine, org):
-        return invitation
-    # A public body's administrator may withdraw the invitations it sent to its contractors.
-    if permissions.can_invite_contractors(request.user, mine) and invitation.invited_by_id == request.user.pk:
-        return invitation
-    raise Http404
+    return invitation

@@ -44,3 +44,18 @@ def can_view_audit_log(user, membership: Membership | None) -> bool:
 
 def can_edit_organisation(user, membership: Membership | None, organisation: Organisation) -> bool:
     return can_manage_members(user, membership, organisation)
+
+
+def can_revoke_invitation(user, membership: Membership | None, invitation) -> bool:
+    """The organisation's administrators, or the public body whose administrator invited the
+    contractor's manager (any of its administrators, not only the one who sent it)."""
+    if can_manage_members(user, membership, invitation.organisation):
+        return True
+    inviter = invitation.invited_by_id
+    return bool(
+        can_invite_contractors(user, membership)
+        and invitation.organisation.kind == "contractor"
+        and Membership.objects.filter(
+            user_id=inviter, organisation_id=membership.organisation_id, is_active=True
+        ).exists()
+    )

@@ -17,7 +17,7 @@ def active_membership(request) -> Membership | None:
         return cached
     qs = (
         Membership.objects.filter(user=request.user, is_active=True, organisation__is_active=True)
-        .select_related("organisation", "department")
+        .select_related("organisation", "organisation__group", "department")
         .order_by("created_at", "pk")
     )
     chosen = request.session.get(SESSION_MEMBERSHIP_KEY)
@@ -72,7 +72,7 @@ def contractors_of_public_body(membership: Membership) -> QuerySet[Organisation]
 def members_of(organisation: Organisation) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(organisation=organisation)
-        .select_related("user", "user__data_key", "department")
+        .select_related("user", "department")
         .order_by("-is_active", "role", "user__email")
     )
 

@@ -147,7 +147,12 @@ def _compose_interpolated() -> set[str]:
 
 
 def _throwaway_env() -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    # The browser tests' conftest allows async-unsafe ORM calls in this process; production must not.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("PYTEST_") and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(
         DJANGO_SETTINGS_MODULE=PRODUCTION,
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),

@@ -210,10 +210,7 @@ def invitation_accept(
 def invitation_revoke(
     *, actor: User, actor_membership: Membership | None, invitation: Invitation
 ) -> Invitation:
-    if not permissions.can_manage_members(actor, actor_membership, invitation.organisation) and not (
-        permissions.can_invite_contractors(actor, actor_membership)
-        and invitation.organisation.invited_by_organisation_id == actor_membership.organisation_id
-    ):
+    if not permissions.can_revoke_invitation(actor, actor_membership, invitation):
         raise PermissionDenied
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status == Invitation.Status.PENDING:

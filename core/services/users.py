@@ -25,6 +25,15 @@ def membership_deactivate(
         raise ValidationError(_("You cannot deactivate yourself."))
     if not membership.is_active:
         return membership
+    if (
+        membership.is_admin
+        and not Membership.objects.filter(
+            organisation=membership.organisation, role=membership.role, is_active=True
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise ValidationError(_("This is the organisation's last administrator: invite another one first."))
     membership.is_active = False
     membership.deactivated_at = timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at"])

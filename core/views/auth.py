@@ -1,17 +1,62 @@
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import record_event
-from core.forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from core.forms import EmailAuthenticationForm, QueuedPasswordResetForm, normalise_login
+from core.models import User
 from core.selectors import memberships_of_user
+
+
+def _organisation_of(user) -> int | None:
+    membership = memberships_of_user(user).first() if user else None
+    return membership.organisation_id if membership else None
+
+
+def set_language_cookie(response, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lock-out response: the page, and an entry in the audit trail."""
+    login = normalise_login((credentials or {}).get("username") or request.POST.get("username"))
+    user = User.objects.filter(email=login).first() if login else None
+    record_event(
+        kind="auth.locked_out",
+        actor=None,
+        obj=user,
+        organisation_id=_organisation_of(user),
+        data={"login": login},
+    )
+    return render(request, "registration/locked_out.html", status=429)
 
 
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        # Failed log-ins go on the record of the account's organisation, when the account exists.
+        login = normalise_login(form.data.get("username"))
+        user = User.objects.filter(email=login).first() if login else None
+        record_event(
+            kind="auth.login_failed",
+            actor=None,
+            obj=user,
+            organisation_id=_organisation_of(user),
+            data={"login": login},
+        )
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -26,7 +71,7 @@ class LoginView(auth_views.LoginView):
             organisation_id=membership.organisation_id if membership else None,
         )
         # The account's language wins over the browser's once the person is known.
-        response.set_cookie("django_language", user.language, samesite="Lax")
+        set_language_cookie(response, user.language)
         return response
 
 
@@ -56,7 +101,12 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
-        record_event(kind="auth.password_reset", actor=form.user, obj=form.user)
+        record_event(
+            kind="auth.password_reset",
+            actor=form.user,
+            obj=form.user,
+            organisation_id=_organisation_of(form.user),
+        )
         # Whoever proved control of the mailbox is the owner: the lock-out has done its job.
         axes_reset(username=form.user.email)
         return response

@@ -47,7 +47,17 @@ def organisation_detail(request, pk: int):
     can_manage = permissions.can_manage_members(request.user, request.membership, org)
     page = Paginator(members_of(org), PAGE_SIZE).get_page(request.GET.get("page"))
     # Member names are personal data: every view of them is on the record.
-    record_event(kind="members.viewed", actor=request.user, obj=org, data={"page": page.number})
+    # Filed under the organisation whose people were viewed, so its administrators see it.
+    record_event(
+        kind="members.viewed",
+        actor=request.user,
+        obj=org,
+        organisation_id=org.pk,
+        data={
+            "page": page.number,
+            "viewer_organisation": getattr(request.membership, "organisation_id", None),
+        },
+    )
     return render(
         request,
         "core/organisation_detail.html",

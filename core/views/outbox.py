@@ -46,8 +46,14 @@ def _messages(folder: Path) -> list[dict]:
     return found
 
 
+LOOPBACK = ("127.0.0.1", "::1")
+
+
 def outbox(request):
     folder = _outbox_dir()
+    # It shows every invitation and password-reset link: only to the machine it runs on.
+    if request.META.get("REMOTE_ADDR") not in LOOPBACK:
+        raise Http404
     items = _messages(folder) if folder.exists() else []
     selected = next((m for m in items if m["id"] == request.GET.get("m")), items[0] if items else None)
     return render(request, "core/outbox.html", {"items": items, "selected": selected})

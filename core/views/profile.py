@@ -11,6 +11,7 @@ from core.audit import record_event
 from core.forms import ProfileForm
 from core.selectors import SESSION_MEMBERSHIP_KEY, memberships_of_user
 from core.services import users as user_services
+from core.views.auth import set_language_cookie
 from core.views.utils import apply_validation_error
 
 
@@ -36,7 +37,7 @@ def profile(request):
             translation.activate(user.language)
             messages.success(request, _("Your profile was saved."))
             response = redirect("profile")
-            response.set_cookie("django_language", user.language, samesite="Lax")
+            set_language_cookie(response, user.language)
             return response
     else:
         record_event(kind="profile.viewed", actor=user, obj=user)

@@ -25,12 +25,22 @@ def test_sweep_on_the_worker_records_delivers_and_mails_once(celery_worker, brok
     template, _ = clause_template_load(path=MINI)
     today = timezone.localdate()
     contract = contract_create(
-        actor=side.client_admin.user, actor_membership=side.client_admin, contractor=side.contractor,
-        number="R7-WORKER", title="ワーカー確認業務", start_date=today - timedelta(days=10),
-        end_date=today + timedelta(days=300), work_start_date=today + timedelta(days=7), clause_template=template,
+        actor=side.client_admin.user,
+        actor_membership=side.client_admin,
+        contractor=side.contractor,
+        number="R7-WORKER",
+        title="ワーカー確認業務",
+        start_date=today - timedelta(days=10),
+        end_date=today + timedelta(days=300),
+        work_start_date=today + timedelta(days=7),
+        clause_template=template,
     )
-    contract_activate(actor=side.client_admin.user, actor_membership=side.client_admin, contract=contract,
-                      signed_on=today - timedelta(days=10))
+    contract_activate(
+        actor=side.client_admin.user,
+        actor_membership=side.client_admin,
+        contract=contract,
+        signed_on=today - timedelta(days=10),
+    )
 
     broker.send(tasks.sweep_reminders, queue=celery_worker.queue)
     reminders = celery_worker.wait_for(
@@ -38,11 +48,14 @@ def test_sweep_on_the_worker_records_delivers_and_mails_once(celery_worker, brok
         what="delivered reminders",
     )
     assert {r.window_key for r in reminders if r.duty.obligation.key == "2.1-roster"} == {"before:7"}
-    files = celery_worker.wait_for(lambda: sorted(celery_worker.mail_dir.glob("*.log")), what="reminder e-mail")
+    files = celery_worker.wait_for(
+        lambda: sorted(celery_worker.mail_dir.glob("*.log")), what="reminder e-mail"
+    )
     raw = b"".join(f.read_bytes() for f in files)
     subjects = [
         str(email.message_from_bytes(part, policy=email.policy.default)["Subject"])
-        for part in raw.split(b"\n" + b"-" * 79 + b"\n") if part.strip()
+        for part in raw.split(b"\n" + b"-" * 79 + b"\n")
+        if part.strip()
     ]
     assert any("R7-WORKER" in s for s in subjects), subjects
 
