@@ -17,8 +17,8 @@ def sweep_reminders() -> int:
     retry_jitter=True,
     max_retries=8,
 )
-def deliver_reminder(reminder_id: int) -> str:
-    return delivery.reminder_deliver(reminder_id=reminder_id)
+def deliver_reminders(*, recipient_id: int, reminder_ids: list[int]) -> str:
+    return delivery.reminders_deliver(recipient_id=recipient_id, reminder_ids=reminder_ids)
 
 
 @shared_task(acks_late=True)

@@ -9,7 +9,10 @@ from core.models import Membership, Role
 
 def contracts_visible_to(user, membership: Membership | None) -> QuerySet[Contract]:
     """Contracts a person may read: by membership for whole-body roles, by guardian otherwise."""
-    base = Contract.objects.select_related("public_body", "department", "contractor", "clause_template")
+    # The template's frozen source (content) is large and never shown with a contract.
+    base = Contract.objects.select_related(
+        "public_body", "department", "contractor", "clause_template"
+    ).defer("clause_template__content")
     if user.is_superuser:
         return base
     if membership is None:

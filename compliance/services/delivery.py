@@ -20,10 +20,17 @@ from core.services.notifications import notification_create
 log = logging.getLogger(__name__)
 
 
-def _context(reminder: Reminder) -> dict:
+# A reminder message lists at most this many duties (the rest are counted, and all are on the
+# person's home page) and carries at most this many pre-filled forms (the rest are linked).
+MAX_LISTED = 50
+MAX_ATTACHMENTS = 10
+
+
+def _item(reminder: Reminder) -> dict:
     duty = reminder.duty
     contract = duty.contract
     kind = KINDS.get(duty.obligation.kind)
+    site = settings.SITE_URL.rstrip("/")
     return {
         "reminder": reminder,
         "duty": duty,
@@ -31,12 +38,8 @@ def _context(reminder: Reminder) -> dict:
         "obligation": duty.obligation,
         "kind_label": kind.label if kind else duty.obligation.kind,
         "overdue": reminder.window_key.startswith("overdue:"),
-        "url": settings.SITE_URL.rstrip("/")
-        + reverse("contract_detail", args=[contract.pk])
-        + f"#duty-{duty.pk}",
-        "form_url": settings.SITE_URL.rstrip("/") + reverse("duty_form_pdf", args=[duty.pk])
-        if duty.obligation.form_id
-        else "",
+        "url": f"{site}{reverse('contract_detail', args=[contract.pk])}#duty-{duty.pk}",
+        "form_url": f"{site}{reverse('duty_form_pdf', args=[duty.pk])}" if duty.obligation.form_id else "",
     }
 
 
@@ -50,38 +53,63 @@ def _attachment(reminder: Reminder) -> tuple[str, bytes] | None:
         # A template may name a form whose app is not built yet: the reminder still goes out.
         log.warning("Form %s for duty %s cannot be pre-filled", form_id, reminder.duty_id)
         return None
-    return f"{form_id}.pdf", data
+    return f"{form_id}-{reminder.duty_id}.pdf", data
 
 
-def reminder_deliver(*, reminder_id: int) -> str:
+def reminders_deliver(*, recipient_id: int, reminder_ids: list[int]) -> str:
+    """One notification and (immediate mode) one e-mail for a person's new reminders.
+
+    The notification is created once; the e-mail is marked sent only after it left, so a retry
+    after a mail error sends it again without a second notification.
+    """
     with transaction.atomic():
-        reminder = (
+        reminders = list(
             Reminder.objects.select_for_update(of=("self",))
-            .select_related("duty", "duty__contract", "duty__obligation", "recipient", "recipient__data_key")
-            .filter(pk=reminder_id)
-            .first()
+            .filter(pk__in=reminder_ids, recipient_id=recipient_id, sent_at__isnull=True)
+            .select_related(
+                "duty",
+                "duty__contract",
+                "duty__obligation",
+                "recipient",
+            )
+            .order_by("duty__due_date", "pk")
         )
-        if reminder is None or reminder.sent_at is not None:
+        if not reminders:
             return "skipped"
-        user: User = reminder.recipient
-        context = _context(reminder)
+        user: User = reminders[0].recipient
+        items = [_item(r) for r in reminders]
+        context = {
+            "items": items,
+            "count": len(items),
+            "overdue": sum(i["overdue"] for i in items),
+            "first": items[0],
+            "list_url": settings.SITE_URL.rstrip("/") + reverse("notification_list"),
+        }
         with translation.override(user.language):
             subject = " ".join(render_to_string("emails/duty_reminder_subject.txt", context).split())
             body = render_to_string("emails/duty_reminder_body.txt", context)
-        if reminder.notified_at is None:
-            notification_create(user=user, title=subject, body=body, url=context["url"])
-            reminder.notified_at = timezone.now()
-            reminder.save(update_fields=["notified_at"])
+        fresh = [r.pk for r in reminders if r.notified_at is None]
+        if fresh:
+            notification_create(
+                user=user,
+                title=subject,
+                body=body,
+                url=items[0]["url"] if len(items) == 1 else reverse("home"),
+            )
+            Reminder.objects.filter(pk__in=fresh).update(notified_at=timezone.now())
     if user.notification_mode == User.NotificationMode.IMMEDIATE:
         message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        attachment = _attachment(reminder)
-        if attachment:
-            message.attach(attachment[0], attachment[1], "application/pdf")
+        for reminder in reminders:
+            if len(message.attachments) >= MAX_ATTACHMENTS:
+                break
+            attachment = _attachment(reminder)
+            if attachment:
+                message.attach(attachment[0], attachment[1], "application/pdf")
         message.send()  # a mail error raises: the task retries with backoff
         outcome = "sent"
     else:
         outcome = "in-app"  # the daily digest carries it
-    Reminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
+    Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(sent_at=timezone.now())
     return outcome
 
 

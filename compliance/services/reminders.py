@@ -32,8 +32,8 @@ def window_for(due: date, today: date) -> str | None:
     return None
 
 
-def _insert_new(rows: list[tuple[int, str, int]], now) -> list[int]:
-    """Insert reminders that do not exist yet; returns the ids of those this call inserted."""
+def _insert_new(rows: list[tuple[int, str, int]], now) -> list[tuple[int, int]]:
+    """Insert reminders that do not exist yet; returns (id, recipient) of those this call inserted."""
     if not rows:
         return []
     table = Reminder._meta.db_table
@@ -43,11 +43,11 @@ def _insert_new(rows: list[tuple[int, str, int]], now) -> list[int]:
         params += [duty_id, window, user_id, now]
     sql = (
         f"INSERT INTO {table} (duty_id, window_key, recipient_id, created_at) VALUES {values} "  # noqa: S608 — only placeholders are interpolated
-        "ON CONFLICT (duty_id, window_key, recipient_id) DO NOTHING RETURNING id"
+        "ON CONFLICT (duty_id, window_key, recipient_id) DO NOTHING RETURNING id, recipient_id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
 def _recipients(duties: list[Duty]) -> dict[int, set[int]]:
@@ -99,9 +99,15 @@ def reminder_sweep(*, now=None) -> list[int]:
     duties = [d for d in duties if d.window]
     recipients = _recipients(duties)
     rows = [(d.pk, d.window, user_id) for d in duties for user_id in sorted(recipients[d.pk])]
-    new_ids = _insert_new(rows, now)
-    if new_ids:
-        from compliance.tasks import deliver_reminder
+    inserted = _insert_new(rows, now)
+    # One delivery per person per sweep: a manager with many duties gets one message listing them.
+    batches: dict[int, list[int]] = defaultdict(list)
+    for reminder_id, recipient_id in inserted:
+        batches[recipient_id].append(reminder_id)
+    if batches:
+        from compliance.tasks import deliver_reminders
 
-        transaction.on_commit(lambda: [deliver_reminder.delay(pk) for pk in new_ids])
-    return new_ids
+        transaction.on_commit(
+            lambda: [deliver_reminders.delay(recipient_id=r, reminder_ids=ids) for r, ids in batches.items()]
+        )
+    return [reminder_id for reminder_id, _ in inserted]

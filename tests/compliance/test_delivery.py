@@ -36,9 +36,10 @@ def test_reminder_mail_attaches_the_prefilled_form(
     contract = _requested_report(side, make_contract)
     with django_capture_on_commit_callbacks(execute=True):
         reminder_sweep(now=datetime(2025, 5, 12, 9, tzinfo=JST))
-    [message] = [m for m in mail.outbox if "R7-" in m.subject and m.attachments]
-    name, data, mimetype = message.attachments[0]
-    assert (name, mimetype) == ("compliance.duty_notice.pdf", "application/pdf")
+    [message] = [m for m in mail.outbox if m.attachments]
+    [(name, data, mimetype)] = message.attachments
+    duty = Duty.objects.get(contract=contract, obligation__key="3.2-report-on-request")
+    assert (name, mimetype) == (f"compliance.duty_notice-{duty.pk}.pdf", "application/pdf")
     assert data.startswith(b"%PDF")
     assert "/duties/" in message.body and "form.pdf" in message.body  # the link to the form
     pdf = tmp_path / "form.pdf"
