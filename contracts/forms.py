@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
 from contracts.services import period_errors
-from core.models import Membership, Role
+from core.models import Membership, Organisation, Role
+from core.selectors import public_bodies_of_contractor
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -72,6 +73,41 @@ class ContractForm(forms.ModelForm):
         # The database's own period check would repeat the error above without a field.
         if not self.errors:
             super()._post_clean()
+
+
+class ContractProposalForm(ContractForm):
+    """What a contractor's manager fills in to propose a contract to a public body."""
+
+    public_body = forms.ModelChoiceField(label=_("Public body"), queryset=Organisation.objects.none())
+
+    class Meta(ContractForm.Meta):
+        fields = [
+            "public_body",
+            "number",
+            "title",
+            "clause_template",
+            "start_date",
+            "end_date",
+            "work_start_date",
+            "handles_personal_info",
+            "handles_my_number",
+            "on_premises",
+            "subcontracting",
+            "contractor_responsible",
+        ]
+
+    def __init__(self, *args, membership: Membership, **kwargs):
+        forms.ModelForm.__init__(self, *args, **kwargs)
+        self.fields["public_body"].queryset = public_bodies_of_contractor(membership.organisation)
+        self.fields["clause_template"].queryset = self.fields["clause_template"].queryset.filter(
+            statutory=False
+        )
+        people = Membership.objects.filter(organisation=membership.organisation, is_active=True).values(
+            "user"
+        )
+        self.fields["contractor_responsible"].queryset = self.fields[
+            "contractor_responsible"
+        ].queryset.filter(pk__in=people)
 
 
 class ActivateForm(forms.Form):

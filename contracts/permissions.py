@@ -2,7 +2,11 @@ from core.models import Membership, Role
 
 
 def can_create_contract(user, membership: Membership | None) -> bool:
-    return bool(membership and membership.role in (Role.CLIENT_ADMIN, Role.CLIENT_STAFF))
+    """Public-body staff register contracts; a contractor's manager may propose one, which the
+    public body confirms by activating it."""
+    return bool(
+        membership and membership.role in (Role.CLIENT_ADMIN, Role.CLIENT_STAFF, Role.CONTRACTOR_ADMIN)
+    )
 
 
 def can_manage_contract(user, membership: Membership | None, contract) -> bool:

@@ -12,9 +12,11 @@ from contracts import permissions
 from contracts.models import Contract
 from core.audit import record_event
 from core.models import Membership, OrganisationKind
+from core.selectors import public_bodies_of_contractor
 from core.services.keys import data_key_create
 
 FIELDS = (
+    "public_body",
     "department",
     "contractor",
     "number",
@@ -67,16 +69,36 @@ def contract_create(*, actor, actor_membership: Membership, **fields) -> Contrac
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise ValueError(f"Unknown fields {sorted(unknown)}")
-    contract = Contract(public_body=actor_membership.organisation, created_by=actor, **fields)
-    if actor_membership.department_id and not contract.department_id:
-        contract.department = actor_membership.department
+    if actor_membership.is_contractor_side:
+        # A proposal: the contractor names a public body it works with; that body confirms it.
+        public_body = fields.pop("public_body", None)
+        if (
+            public_body is None
+            or not public_bodies_of_contractor(actor_membership.organisation)
+            .filter(pk=public_body.pk)
+            .exists()
+        ):
+            raise ValidationError({"public_body": _("Choose a public body you work with.")})
+        fields.pop("department", None)
+        fields.pop("client_responsible", None)
+        contract = Contract(
+            public_body=public_body,
+            contractor=actor_membership.organisation,
+            created_by=actor,
+            **{k: v for k, v in fields.items() if k != "contractor"},
+        )
+    else:
+        fields.pop("public_body", None)
+        contract = Contract(public_body=actor_membership.organisation, created_by=actor, **fields)
+        if actor_membership.department_id and not contract.department_id:
+            contract.department = actor_membership.department
     _validate(contract)
     contract.data_key = data_key_create(scope=f"contract:{contract.public_body_id}:{contract.number}")
     contract.full_clean()
     contract.save()
     _grant_access(contract)
     record_event(
-        kind="contract.created",
+        kind="contract.proposed" if actor_membership.is_contractor_side else "contract.created",
         actor=actor,
         obj=contract,
         contract_id=contract.pk,

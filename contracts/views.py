@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from contracts import permissions, services
 from contracts.access import get_contract_or_404
-from contracts.forms import ActivateForm, ContractForm, DateForm
+from contracts.forms import ActivateForm, ContractForm, ContractProposalForm, DateForm
 from core.selectors import contractors_of_public_body
 from core.views.utils import apply_validation_error
 
@@ -19,9 +19,12 @@ def contract_create(request):
     membership = request.membership
     if not permissions.can_create_contract(request.user, membership):
         raise Http404
-    form = ContractForm(
-        request.POST or None, membership=membership, contractors=contractors_of_public_body(membership)
-    )
+    if membership.is_contractor_side:
+        form = ContractProposalForm(request.POST or None, membership=membership)
+    else:
+        form = ContractForm(
+            request.POST or None, membership=membership, contractors=contractors_of_public_body(membership)
+        )
     if request.method == "POST" and form.is_valid():
         try:
             contract = services.contract_create(
@@ -32,7 +35,12 @@ def contract_create(request):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, _("The contract was registered as a draft. Activate it once signed."))
+            messages.success(
+                request,
+                _("The contract was proposed to the public body, which confirms it by activating it.")
+                if membership.is_contractor_side
+                else _("The contract was registered as a draft. Activate it once signed."),
+            )
             return redirect("contract_detail", pk=contract.pk)
     return render(request, "contracts/contract_form.html", {"form": form})
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from guardian.shortcuts import get_objects_for_group
+from guardian.shortcuts import get_groups_with_perms, get_objects_for_group
 
 from core.models import Event, Invitation, Membership, Organisation, OrganisationKind, Role
 
@@ -67,6 +67,13 @@ def contractors_of_public_body(membership: Membership) -> QuerySet[Organisation]
         .filter(kind=OrganisationKind.CONTRACTOR, is_active=True)
         .order_by("name")
     )
+
+
+def public_bodies_of_contractor(contractor: Organisation) -> QuerySet[Organisation]:
+    """The public bodies that work with a contractor (those that can see it)."""
+    return Organisation.objects.filter(
+        kind=OrganisationKind.PUBLIC_BODY, is_active=True, group__in=get_groups_with_perms(contractor)
+    ).order_by("name")
 
 
 def members_of(organisation: Organisation) -> QuerySet[Membership]:

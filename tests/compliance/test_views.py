@@ -208,3 +208,43 @@ def test_template_browser_and_compare(client, side, mini_template, tmp_path):
     assert [c[1]["text"][:4] for c in diff.context["diff"]["changed"]] == ["毎月取扱"]
     client.force_login(side.contractor_admin.user)
     assert client.get(reverse("template_list")).status_code == 404
+
+
+def test_contractor_proposes_and_the_public_body_confirms(client, side, mini_template):
+    from core.models import Event
+
+    other_body = __import__("tests.factories", fromlist=["public_body"]).public_body("無関係市")
+    client.force_login(side.contractor_admin.user)
+    form = client.get(reverse("contract_create")).context["form"]
+    assert list(form.fields["public_body"].queryset) == [side.body]  # only bodies it works with
+    data = {
+        "public_body": side.body.pk,
+        "number": "R7-PROP",
+        "title": "提案業務",
+        "clause_template": mini_template.pk,
+        "start_date": "2025-04-01",
+        "end_date": "2026-03-31",
+        "work_start_date": "2025-04-14",
+        "handles_personal_info": "on",
+    }
+    response = client.post(reverse("contract_create"), {**data, "public_body": other_body.pk})
+    assert response.status_code == 200 and response.context["form"].errors["public_body"]
+    response = client.post(reverse("contract_create"), data)
+    assert response.status_code == 302
+    contract = Contract.objects.get(number="R7-PROP")
+    assert (contract.public_body, contract.contractor, contract.status) == (
+        side.body,
+        side.contractor,
+        "draft",
+    )
+    assert Event.objects.filter(kind="contract.proposed", contract_id=contract.pk).exists()
+    # The contractor cannot confirm its own proposal; the public body's administrator does.
+    assert (
+        client.post(reverse("contract_activate", args=[contract.pk]), {"signed_on": "2025-04-01"}).status_code
+        == 404
+    )
+    client.force_login(side.client_admin.user)
+    assert "R7-PROP" in client.get(reverse("contract_list")).content.decode()
+    response = client.post(reverse("contract_activate", args=[contract.pk]), {"signed_on": "2025-04-01"})
+    assert response.status_code == 302
+    assert Duty.objects.filter(contract=contract).count() == 3

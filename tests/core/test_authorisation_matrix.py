@@ -497,7 +497,7 @@ site_admin        404
 client_admin      200
 client_staff      200
 auditor           404
-contractor_admin  404
+contractor_admin  200
 contractor_staff  404
 """
     ),
