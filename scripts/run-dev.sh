@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 PORT="${PORT:-8000}"
+# Links in e-mail (invitations, reminders) point at the port the portal really runs on.
+export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
 PY="${PYTHON:-.venv/bin/python}"
 export DJANGO_SETTINGS_MODULE=config.settings.dev
 export PYTHONUNBUFFERED=1

@@ -88,6 +88,7 @@ def reminders_deliver(*, recipient_id: int, reminder_ids: list[int]) -> str:
         with translation.override(user.language):
             subject = " ".join(render_to_string("emails/duty_reminder_subject.txt", context).split())
             body = render_to_string("emails/duty_reminder_body.txt", context)
+            html = render_to_string("emails/duty_reminder_body.html", context)
         fresh = [r.pk for r in reminders if r.notified_at is None]
         if fresh:
             notification_create(
@@ -99,6 +100,7 @@ def reminders_deliver(*, recipient_id: int, reminder_ids: list[int]) -> str:
             Reminder.objects.filter(pk__in=fresh).update(notified_at=timezone.now())
     if user.notification_mode == User.NotificationMode.IMMEDIATE:
         message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        message.attach_alternative(html, "text/html")
         for reminder in reminders:
             if len(message.attachments) >= MAX_ATTACHMENTS:
                 break

@@ -1,6 +1,7 @@
 """The embedded default writes e-mail to files; this page shows them (never in production)."""
 
 import email
+from datetime import UTC
 from email import policy
 from pathlib import Path
 
@@ -22,6 +23,8 @@ def _local(header) -> str:
         sent = header.datetime if header is not None else None
     except (AttributeError, ValueError):
         sent = None
+    if sent is not None and sent.tzinfo is None:
+        sent = sent.replace(tzinfo=UTC)  # "-0000" in the header: Django writes UTC
     return format_wareki_datetime(sent) if sent else str(header or "")
 
 

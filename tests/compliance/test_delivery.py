@@ -42,6 +42,8 @@ def test_reminder_mail_attaches_the_prefilled_form(
     assert (name, mimetype) == (f"compliance.duty_notice-{duty.pk}.pdf", "application/pdf")
     assert data.startswith(b"%PDF")
     assert "/duties/" in message.body and "form.pdf" in message.body  # the link to the form
+    [(html, html_type)] = message.alternatives
+    assert html_type == "text/html" and contract.number in html and "令和" in html
     pdf = tmp_path / "form.pdf"
     pdf.write_bytes(data)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
