@@ -248,3 +248,16 @@ def test_contractor_proposes_and_the_public_body_confirms(client, side, mini_tem
     response = client.post(reverse("contract_activate", args=[contract.pk]), {"signed_on": "2025-04-01"})
     assert response.status_code == 302
     assert Duty.objects.filter(contract=contract).count() == 3
+
+
+@pytest.mark.parametrize("n", [1, 5])
+@pytest.mark.parametrize("role", ["auditor", "client_admin", "contractor_admin"])
+def test_home_dashboard_query_count_is_constant(client, side, make_contract, django_assert_num_queries, n, role):
+    for _ in range(n):
+        _activated(side, make_contract)
+    client.force_login(getattr(side, role).user)
+    client.get(reverse("home"))
+    # Constant in the number of contracts and duties: each panel is one or two set-based queries.
+    expected = {"auditor": 13, "client_admin": 16, "contractor_admin": 10}[role]
+    with django_assert_num_queries(expected):
+        client.get(reverse("home"))
