@@ -252,7 +252,9 @@ def test_contractor_proposes_and_the_public_body_confirms(client, side, mini_tem
 
 @pytest.mark.parametrize("n", [1, 5])
 @pytest.mark.parametrize("role", ["auditor", "client_admin", "contractor_admin"])
-def test_home_dashboard_query_count_is_constant(client, side, make_contract, django_assert_num_queries, n, role):
+def test_home_dashboard_query_count_is_constant(
+    client, side, make_contract, django_assert_num_queries, n, role
+):
     for _ in range(n):
         _activated(side, make_contract)
     client.force_login(getattr(side, role).user)
