@@ -19,3 +19,6 @@ DEV_OUTBOX = True
 # Serve static files straight from the source folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A concrete model for the shared approval workflow's tests (tests/approvals_app).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.approvals_app"]  # noqa: F405

@@ -1,0 +1,162 @@
+"""The one approval workflow every approvable thing shares (design.md, invariant 2).
+
+draft → submitted → approved | returned (差戻し, with a reason) | rejected (却下, with a reason);
+the submitter may withdraw while it is pending (back to draft); a returned item is corrected and
+submitted again. A domain model inherits `Approvable`; its service calls `approval_transition`
+with who may do what. Each transition locks the row, checks the allowed-transitions table,
+records `<prefix>.<past tense>` in the audit trail (the duty engine reads those: e.g.
+`roster.approved`) and notifies the other side in the portal, in the same transaction.
+
+An approved thing that changes is never edited: the domain creates a change request (a new
+Approvable that points at what it changes), so the history of what was approved stays readable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+
+class ApprovalState(models.TextChoices):
+    DRAFT = "draft", gettext_lazy("Draft")
+    SUBMITTED = "submitted", gettext_lazy("Submitted")
+    APPROVED = "approved", gettext_lazy("Approved")
+    RETURNED = "returned", gettext_lazy("Returned")
+    REJECTED = "rejected", gettext_lazy("Rejected")
+
+
+class ApprovalAction(models.TextChoices):
+    SUBMIT = "submit", gettext_lazy("Submit")
+    WITHDRAW = "withdraw", gettext_lazy("Withdraw")
+    APPROVE = "approve", gettext_lazy("Approve")
+    RETURN = "return", gettext_lazy("Return")
+    REJECT = "reject", gettext_lazy("Reject")
+
+
+S, A = ApprovalState, ApprovalAction
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.DRAFT, A.SUBMIT): S.SUBMITTED,
+    (S.RETURNED, A.SUBMIT): S.SUBMITTED,
+    (S.SUBMITTED, A.WITHDRAW): S.DRAFT,
+    (S.SUBMITTED, A.APPROVE): S.APPROVED,
+    (S.SUBMITTED, A.RETURN): S.RETURNED,
+    (S.SUBMITTED, A.REJECT): S.REJECTED,
+}
+# The event kind's verb for each action: `<prefix>.submitted`, `<prefix>.approved`, …
+PAST = {
+    A.SUBMIT: "submitted",
+    A.WITHDRAW: "withdrawn",
+    A.APPROVE: "approved",
+    A.RETURN: "returned",
+    A.REJECT: "rejected",
+}
+NEEDS_REASON = frozenset({A.RETURN, A.REJECT})
+# Who acts: the submitting side (the contractor) or the deciding side (the public body).
+SUBMITTER_ACTIONS = frozenset({A.SUBMIT, A.WITHDRAW})
+
+
+class Approvable(models.Model):
+    """Fields of anything that goes through the approval workflow (abstract)."""
+
+    approval_state = models.CharField(
+        gettext_lazy("approval state"),
+        max_length=20,
+        choices=ApprovalState.choices,
+        default=ApprovalState.DRAFT,
+    )
+    submitted_at = models.DateTimeField(gettext_lazy("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(gettext_lazy("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_reason = models.TextField(gettext_lazy("reason"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+@dataclass(frozen=True)
+class ApprovalPolicy:
+    """What the domain says about one kind of approvable thing."""
+
+    event_prefix: str  # "roster", "worksite", …
+    can_submit: Callable[[object, object], bool]  # (actor, obj) -> bool
+    can_decide: Callable[[object, object], bool]
+    contract_id: Callable[[object], int | None] = lambda obj: getattr(obj, "contract_id", None)
+    # Who hears about a transition, e.g. the public body's approvers after a submission.
+    notify: Callable[[object, str], Iterable] | None = None
+    title: Callable[[object], str] = str
+
+
+def allowed_actions(state: str) -> list[str]:
+    return [action for (from_state, action) in TRANSITIONS if from_state == state]
+
+
+def approval_transition(
+    *, actor, obj: Approvable, action: str, policy: ApprovalPolicy, reason: str = ""
+) -> Approvable:
+    """Move `obj` along the workflow, or raise ValidationError / PermissionDenied and change nothing."""
+    from core.audit import record_event
+    from core.services.notifications import notification_create
+
+    with transaction.atomic():
+        locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        old = locked.approval_state
+        new = TRANSITIONS.get((old, action))
+        if new is None:
+            raise ValidationError(
+                _("This cannot be done now: it is %(state)s.") % {"state": ApprovalState(old).label}
+            )
+        allowed = policy.can_submit if action in SUBMITTER_ACTIONS else policy.can_decide
+        if not allowed(actor, locked):
+            raise PermissionDenied
+        if action == A.WITHDRAW and locked.submitted_by_id not in (None, actor.pk):
+            raise PermissionDenied
+        reason = reason.strip()
+        if action in NEEDS_REASON and not reason:
+            raise ValidationError({"reason": _("Give the reason, so that it can be put right.")})
+        now = timezone.now()
+        locked.approval_state = new
+        if action == A.SUBMIT:
+            locked.submitted_at, locked.submitted_by = now, actor
+            locked.decided_at, locked.decided_by, locked.decision_reason = None, None, ""
+        elif action == A.WITHDRAW:
+            locked.submitted_at = None
+        else:
+            locked.decided_at, locked.decided_by, locked.decision_reason = now, actor, reason
+        locked.save(
+            update_fields=[
+                "approval_state",
+                "submitted_at",
+                "submitted_by",
+                "decided_at",
+                "decided_by",
+                "decision_reason",
+            ]
+        )
+        record_event(
+            kind=f"{policy.event_prefix}.{PAST[action]}",
+            actor=actor,
+            obj=locked,
+            contract_id=policy.contract_id(locked),
+            data={"from": old, "to": new, "reason": reason},
+        )
+        if policy.notify is not None:
+            title = _("%(thing)s: %(state)s") % {
+                "thing": policy.title(locked),
+                "state": ApprovalState(new).label,
+            }
+            for user in policy.notify(locked, action):
+                if user.pk != actor.pk:
+                    notification_create(user=user, title=title, body=reason)
+    return locked
