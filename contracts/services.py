@@ -108,28 +108,49 @@ def contract_create(*, actor, actor_membership: Membership, **fields) -> Contrac
     return contract
 
 
+def _record_lifecycle(*, actor, contract: Contract, kind: str, on: date | None) -> None:
+    # The effective date lets the duty engine count deadlines from the day it really happened
+    # (a contract signed last month and registered today).
+    record_event(
+        kind=kind,
+        actor=actor,
+        obj=contract,
+        contract_id=contract.pk,
+        organisation_id=contract.public_body_id,
+        data={"effective_date": (on or timezone.localdate()).isoformat()},
+    )
+
+
+def _move(
+    *, actor, actor_membership, contract: Contract, expected: str, to: str | None, stamp: str, error: str
+) -> Contract:
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if not permissions.can_manage_contract(actor, actor_membership, contract):
+        raise PermissionDenied
+    if contract.status != expected:
+        raise ValidationError(error)
+    if to is not None:
+        contract.status = to
+        setattr(contract, stamp, timezone.now())
+        contract.save(update_fields=["status", stamp])
+    return contract
+
+
 @transaction.atomic
 def contract_activate(
     *, actor, actor_membership: Membership | None, contract: Contract, signed_on: date | None = None
 ) -> Contract:
     """Activate a signed contract: its duties are generated from the adopted template."""
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    if not permissions.can_manage_contract(actor, actor_membership, contract):
-        raise PermissionDenied
-    if contract.status != Contract.Status.DRAFT:
-        raise ValidationError(_("Only a draft contract can be activated."))
-    contract.status = Contract.Status.ACTIVE
-    contract.activated_at = timezone.now()
-    contract.save(update_fields=["status", "activated_at"])
-    signed_on = signed_on or timezone.localdate()
-    record_event(
-        kind="contract.activated",
+    contract = _move(
         actor=actor,
-        obj=contract,
-        contract_id=contract.pk,
-        organisation_id=contract.public_body_id,
-        data={"effective_date": signed_on.isoformat()},
+        actor_membership=actor_membership,
+        contract=contract,
+        expected=Contract.Status.DRAFT,
+        to=Contract.Status.ACTIVE,
+        stamp="activated_at",
+        error=_("Only a draft contract can be activated."),
     )
+    _record_lifecycle(actor=actor, contract=contract, kind="contract.activated", on=signed_on)
     return contract
 
 
@@ -137,19 +158,16 @@ def contract_activate(
 def contract_record_work_start(
     *, actor, actor_membership: Membership | None, contract: Contract, started_on: date | None = None
 ) -> Contract:
-    if not permissions.can_manage_contract(actor, actor_membership, contract):
-        raise PermissionDenied
-    if contract.status != Contract.Status.ACTIVE:
-        raise ValidationError(_("Work can start only under an active contract."))
-    started_on = started_on or timezone.localdate()
-    record_event(
-        kind="contract.work_started",
+    contract = _move(
         actor=actor,
-        obj=contract,
-        contract_id=contract.pk,
-        organisation_id=contract.public_body_id,
-        data={"effective_date": started_on.isoformat()},
+        actor_membership=actor_membership,
+        contract=contract,
+        expected=Contract.Status.ACTIVE,
+        to=None,
+        stamp="",
+        error=_("Work can start only under an active contract."),
     )
+    _record_lifecycle(actor=actor, contract=contract, kind="contract.work_started", on=started_on)
     return contract
 
 
@@ -157,21 +175,14 @@ def contract_record_work_start(
 def contract_end(
     *, actor, actor_membership: Membership | None, contract: Contract, ended_on: date | None = None
 ) -> Contract:
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    if not permissions.can_manage_contract(actor, actor_membership, contract):
-        raise PermissionDenied
-    if contract.status != Contract.Status.ACTIVE:
-        raise ValidationError(_("Only an active contract can be ended."))
-    contract.status = Contract.Status.ENDED
-    contract.ended_at = timezone.now()
-    contract.save(update_fields=["status", "ended_at"])
-    ended_on = ended_on or timezone.localdate()
-    record_event(
-        kind="contract.ended",
+    contract = _move(
         actor=actor,
-        obj=contract,
-        contract_id=contract.pk,
-        organisation_id=contract.public_body_id,
-        data={"effective_date": ended_on.isoformat()},
+        actor_membership=actor_membership,
+        contract=contract,
+        expected=Contract.Status.ACTIVE,
+        to=Contract.Status.ENDED,
+        stamp="ended_at",
+        error=_("Only an active contract can be ended."),
     )
+    _record_lifecycle(actor=actor, contract=contract, kind="contract.ended", on=ended_on)
     return contract

@@ -72,35 +72,37 @@ def contract_activate(request, pk: int):
     return render(request, "contracts/contract_activate.html", {"contract": contract, "form": form})
 
 
-@login_required
-@require_POST
-def contract_work_start(request, pk: int):
+def _dated_step(request, pk: int, service, date_argument: str, done: str):
+    """Record a dated step of the contract (work start, end) from a POST with an optional date."""
     contract = _managed(request, pk)
     form = DateForm(request.POST)
     on = form.cleaned_data["on"] if form.is_valid() else None
     try:
-        services.contract_record_work_start(
-            actor=request.user, actor_membership=request.membership, contract=contract, started_on=on
+        service(
+            actor=request.user, actor_membership=request.membership, contract=contract, **{date_argument: on}
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The start of work was recorded."))
+        messages.success(request, done)
     return redirect("contract_detail", pk=contract.pk)
+
+
+@login_required
+@require_POST
+def contract_work_start(request, pk: int):
+    return _dated_step(
+        request, pk, services.contract_record_work_start, "started_on", _("The start of work was recorded.")
+    )
 
 
 @login_required
 @require_POST
 def contract_end(request, pk: int):
-    contract = _managed(request, pk)
-    form = DateForm(request.POST)
-    on = form.cleaned_data["on"] if form.is_valid() else None
-    try:
-        services.contract_end(
-            actor=request.user, actor_membership=request.membership, contract=contract, ended_on=on
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The contract was ended; its end-of-contract duties were opened."))
-    return redirect("contract_detail", pk=contract.pk)
+    return _dated_step(
+        request,
+        pk,
+        services.contract_end,
+        "ended_on",
+        _("The contract was ended; its end-of-contract duties were opened."),
+    )
