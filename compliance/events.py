@@ -22,6 +22,7 @@ EVENT_KINDS: dict[str, str] = {
     "roster.change_notified": "contracts: a roster change was notified (notice-only templates)",
     "person.added": "contracts: a person was added to the roster",
     "person.removed": "contracts: a person left the roster",
+    "person.updated": "contracts: a person's entry on the roster changed (period, role)",
     "person.flagged_unsuitable": "contracts: the public body flagged a worker as unsuitable",
     "person.unsuitable_answered": "contracts: the contractor answered an unsuitable-worker flag",
     "responsible_person.designated": "contracts: a responsible person or security officer was designated",

@@ -3,6 +3,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.approvals import Approvable
+from core.fields import BlindIndexField, EncryptedTextField
+
 
 class Contract(models.Model):
     class Status(models.TextChoices):
@@ -92,3 +95,109 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+class PersonRole(models.TextChoices):
+    SECURITY_OFFICER = "security_officer", _("Security officer")
+    RESPONSIBLE = "responsible", _("Responsible person")
+    WORKER = "worker", _("Worker")
+
+
+class Employment(models.TextChoices):
+    EMPLOYEE = "employee", _("Employee")
+    DISPATCH = "dispatch", _("Dispatch worker")
+    PART_TIME = "part_time", _("Part-timer")
+    SUBCONTRACTOR = "subcontractor", _("Subcontractor's worker")
+
+
+class Person(models.Model):
+    """Someone who handles the contract's information; what they do is in their roster entries."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="people"
+    )
+    # The contract's key: destroying it at disposal erases the names below.
+    data_key = models.ForeignKey("core.DataKey", on_delete=models.PROTECT, related_name="+")
+    full_name = EncryptedTextField(_("full name"))
+    full_name_kana = EncryptedTextField(_("full name (kana)"), blank=True)
+    full_name_index = BlindIndexField(source="full_name")
+    contact = EncryptedTextField(_("contact"), blank=True)
+    employer = models.ForeignKey(
+        "core.Organisation", verbose_name=_("employer"), on_delete=models.PROTECT, related_name="+"
+    )
+    employment = models.CharField(
+        _("employment"), max_length=20, choices=Employment.choices, default=Employment.EMPLOYEE
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["contract", "pk"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class RosterChange(Approvable):
+    """A roster submission or a change to it: the unit the public body approves (or is notified of)."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="roster_changes"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    note = models.TextField(_("note"), blank=True)
+    # Set when created, from the clauses: prior approval (e.g. 所沢市 §4) or notice only (練馬区 §8).
+    needs_approval = models.BooleanField(_("needs prior approval"), default=True)
+    # When the change took effect: approval, or submission where notice is enough.
+    effective_at = models.DateTimeField(_("effective at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("roster change")
+        verbose_name_plural = _("roster changes")
+        ordering = ["contract", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="rosterchange_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.number} #{self.number}"
+
+
+class RosterEntry(models.Model):
+    """One version of a person's engagement, introduced by a change. Never edited once submitted:
+    a later change adds a new version (or a removal), so any past roster can be rebuilt."""
+
+    class Action(models.TextChoices):
+        ADD = "add", _("Add")
+        UPDATE = "update", _("Change")
+        REMOVE = "remove", _("Remove")
+
+    change = models.ForeignKey(RosterChange, on_delete=models.PROTECT, related_name="entries")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="entries")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    role = models.CharField(_("role"), max_length=20, choices=PersonRole.choices, default=PersonRole.WORKER)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+    scope_of_work = models.CharField(_("scope of work"), max_length=300, blank=True)
+    start_date = models.DateField(_("start date"))
+    planned_end_date = models.DateField(_("planned end date"), null=True, blank=True)
+    dispatch_terms_confirmed = models.BooleanField(
+        _("the dispatch contract carries the confidentiality terms"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("roster entry")
+        verbose_name_plural = _("roster entries")
+        ordering = ["change", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change", "person"], name="rosterentry_one_per_person_and_change"
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "change"], name="rosterentry_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.action}"

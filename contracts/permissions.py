@@ -20,3 +20,16 @@ def can_manage_contract(user, membership: Membership | None, contract) -> bool:
     return membership.role == Role.CLIENT_STAFF and (
         membership.department_id is None or membership.department_id == contract.department_id
     )
+
+
+def can_edit_roster(user, membership: Membership | None, contract) -> bool:
+    """The contractor's manager builds the roster and its changes."""
+    return bool(
+        membership
+        and membership.role == Role.CONTRACTOR_ADMIN
+        and membership.organisation_id == contract.contractor_id
+    )
+
+
+def can_decide_roster(user, membership: Membership | None, contract) -> bool:
+    return can_manage_contract(user, membership, contract) and not user.is_superuser

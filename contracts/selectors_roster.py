@@ -1,0 +1,84 @@
+"""Reads of the roster: who is on it now, who was on it on any date, its changes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from contracts.models import Contract, RosterChange, RosterEntry
+
+
+def roster_needs_prior_approval(contract: Contract) -> bool:
+    """Whether the adopted clauses demand approval before work (e.g. 所沢市 §4) or only notice."""
+    # Read through the contract's own template relation (contracts never imports compliance).
+    return contract.clause_template.obligations.filter(kind="personnel-prior-approval").exists()
+
+
+def _cutoff(on: date) -> datetime:
+    return timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
+
+
+def current_entries(
+    contract: Contract, *, on: date | None = None, pending: bool = False
+) -> QuerySet[RosterEntry]:
+    """The latest version of each person's entry that was in force at the end of `on` (today).
+
+    With pending=True the contractor's open change counts too (the roster as it would become).
+    Removed people and engagements outside their period on that day are left out by
+    `people_on`; this one still returns removals, so a change can be drafted against them.
+    """
+    on = on or timezone.localdate()
+    in_force = Q(change__effective_at__lt=_cutoff(on))
+    if pending:
+        in_force |= Q(
+            change__effective_at__isnull=True, change__approval_state__in=["draft", "returned", "submitted"]
+        )
+    latest = (
+        RosterEntry.objects.filter(in_force, person=OuterRef("person"))
+        .order_by("-change__number")
+        .values("pk")[:1]
+    )
+    return (
+        RosterEntry.objects.filter(change__contract=contract, pk=Subquery(latest))
+        .select_related("person", "person__employer", "change")
+        .order_by("role", "person_id")
+    )
+
+
+def roster_in_force(
+    contract: Contract, on: date | None = None, *, pending: bool = False
+) -> QuerySet[RosterEntry]:
+    """The roster as approved (or notified, where notice is enough) at the end of `on`: everyone
+    on it, including people whose period starts later. pending=True adds the open change."""
+    return current_entries(contract, on=on, pending=pending).exclude(action=RosterEntry.Action.REMOVE)
+
+
+def people_on(contract: Contract, on: date | None = None) -> QuerySet[RosterEntry]:
+    """Who was approved to work on `on`: on the roster in force that day, within their period."""
+    on = on or timezone.localdate()
+    return roster_in_force(contract, on).filter(
+        Q(start_date__lte=on), Q(planned_end_date__isnull=True) | Q(planned_end_date__gte=on)
+    )
+
+
+def is_approved_to_work(person, on: date | None = None) -> bool:
+    """Ledgers ask this before giving someone access to the contract's information."""
+    return people_on(person.contract, on).filter(person=person).exists()
+
+
+def roster_changes(contract: Contract) -> QuerySet[RosterChange]:
+    return (
+        RosterChange.objects.filter(contract=contract)
+        .select_related("submitted_by", "decided_by", "created_by")
+        .order_by("-number")
+    )
+
+
+def open_change(contract: Contract) -> RosterChange | None:
+    return (
+        RosterChange.objects.filter(contract=contract, approval_state__in=["draft", "returned", "submitted"])
+        .exclude(approval_state="submitted", effective_at__isnull=False)
+        .first()
+    )

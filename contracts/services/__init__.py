@@ -1,0 +1,17 @@
+from contracts.services.contracts import (
+    FIELDS,
+    contract_activate,
+    contract_create,
+    contract_end,
+    contract_record_work_start,
+    period_errors,
+)
+
+__all__ = [
+    "FIELDS",
+    "contract_activate",
+    "contract_create",
+    "contract_end",
+    "contract_record_work_start",
+    "period_errors",
+]

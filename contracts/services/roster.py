@@ -1,0 +1,278 @@
+"""The roster (名簿): people, their versioned entries, and change requests through the shared
+approval workflow. Nothing submitted is edited: a change adds new entry versions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contracts import permissions
+from contracts.models import Contract, Employment, Person, RosterChange, RosterEntry
+from contracts.selectors_roster import current_entries, roster_needs_prior_approval
+from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, approval_transition
+from core.audit import record_event
+from core.models import Membership, Role
+
+EDITABLE = (ApprovalState.DRAFT, ApprovalState.RETURNED)
+ENTRY_FIELDS = (
+    "role",
+    "job_title",
+    "affiliation",
+    "scope_of_work",
+    "start_date",
+    "planned_end_date",
+    "dispatch_terms_confirmed",
+)
+
+
+def _subject(person: Person) -> str:
+    return f"contracts.person:{person.pk}"
+
+
+def _notify(change: RosterChange, action: str):
+    # Submissions go to the public body's people for the contract; decisions to the contractor.
+    contract = change.contract
+    if action in (ApprovalAction.SUBMIT, ApprovalAction.WITHDRAW):
+        users = (
+            [contract.client_responsible]
+            if contract.client_responsible_id
+            else [
+                m.user
+                for m in Membership.objects.filter(
+                    organisation_id=contract.public_body_id, role=Role.CLIENT_ADMIN, is_active=True
+                ).select_related("user")
+            ]
+        )
+    else:
+        users = [
+            m.user
+            for m in Membership.objects.filter(
+                organisation_id=contract.contractor_id, role=Role.CONTRACTOR_ADMIN, is_active=True
+            ).select_related("user")
+        ]
+    return users
+
+
+def policy(membership: Membership | None) -> ApprovalPolicy:
+    return ApprovalPolicy(
+        event_prefix="roster",
+        can_submit=lambda actor, change: permissions.can_edit_roster(actor, membership, change.contract),
+        can_decide=lambda actor, change: permissions.can_decide_roster(actor, membership, change.contract),
+        notify=_notify,
+        title=lambda change: (
+            _("Roster of %(number)s (change #%(n)s)") % {"number": change.contract.number, "n": change.number}
+        ),
+    )
+
+
+def _editable_change(change: RosterChange, actor, membership) -> RosterChange:
+    change = RosterChange.objects.select_for_update().select_related("contract").get(pk=change.pk)
+    if not permissions.can_edit_roster(actor, membership, change.contract):
+        raise PermissionDenied
+    if change.approval_state not in EDITABLE:
+        raise ValidationError(_("This change was submitted: withdraw it first, or start a new one."))
+    return change
+
+
+@transaction.atomic
+def roster_change_open(*, actor, actor_membership: Membership, contract: Contract) -> RosterChange:
+    """The contractor's open draft (or returned) change, or a new one."""
+    if not permissions.can_edit_roster(actor, actor_membership, contract):
+        raise PermissionDenied
+    if contract.status == Contract.Status.ENDED:
+        raise ValidationError(_("The contract has ended."))
+    Contract.objects.select_for_update().filter(pk=contract.pk).first()  # one open change at a time
+    # A change notified under notice-only clauses is already in force: it does not block the next.
+    open_change = (
+        RosterChange.objects.filter(
+            contract=contract, approval_state__in=[*EDITABLE, ApprovalState.SUBMITTED]
+        )
+        .exclude(approval_state=ApprovalState.SUBMITTED, effective_at__isnull=False)
+        .first()
+    )
+    if open_change is not None:
+        return open_change
+    number = (RosterChange.objects.filter(contract=contract).aggregate(m=Max("number"))["m"] or 0) + 1
+    change = RosterChange(
+        contract=contract,
+        number=number,
+        created_by=actor,
+        needs_approval=roster_needs_prior_approval(contract),
+    )
+    change.full_clean()
+    change.save()
+    record_event(kind="roster.change_opened", actor=actor, obj=change, contract_id=contract.pk)
+    return change
+
+
+def _check_dates(contract: Contract, start: date, end: date | None) -> dict[str, str]:
+    errors = {}
+    if start and not contract.start_date <= start <= contract.end_date:
+        errors["start_date"] = _("The start must be within the contract period.")
+    if start and end and end < start:
+        errors["planned_end_date"] = _("The planned end cannot be before the start.")
+    return errors
+
+
+@transaction.atomic
+def roster_person_add(
+    *,
+    actor,
+    actor_membership: Membership,
+    change: RosterChange,
+    full_name: str,
+    full_name_kana: str = "",
+    contact: str = "",
+    employer=None,
+    employment: str = Employment.EMPLOYEE,
+    **entry,
+) -> RosterEntry:
+    change = _editable_change(change, actor, actor_membership)
+    contract = change.contract
+    errors = _check_dates(contract, entry.get("start_date"), entry.get("planned_end_date"))
+    if not full_name.strip():
+        errors["full_name"] = _("Enter the name.")
+    if employment == Employment.DISPATCH and not entry.get("dispatch_terms_confirmed"):
+        errors["dispatch_terms_confirmed"] = _(
+            "Confirm that the dispatch contract carries the confidentiality terms."
+        )
+    if errors:
+        raise ValidationError(errors)
+    person = Person(
+        contract=contract,
+        data_key_id=contract.data_key_id,
+        full_name=full_name.strip(),
+        full_name_kana=full_name_kana.strip(),
+        contact=contact.strip(),
+        employer=employer or contract.contractor,
+        employment=employment,
+    )
+    person.full_clean()
+    person.save()
+    row = RosterEntry(
+        change=change,
+        person=person,
+        action=RosterEntry.Action.ADD,
+        **{k: v for k, v in entry.items() if k in ENTRY_FIELDS},
+    )
+    row.full_clean()
+    row.save()
+    record_event(
+        kind="roster.entry_drafted",
+        actor=actor,
+        obj=row,
+        contract_id=contract.pk,
+        data={"action": "add", "subject": _subject(person)},
+    )
+    return row
+
+
+@transaction.atomic
+def roster_entry_change(
+    *,
+    actor,
+    actor_membership: Membership,
+    change: RosterChange,
+    person: Person,
+    remove: bool = False,
+    **fields,
+) -> RosterEntry:
+    """Draft a new version of someone already on the roster (new period, role…) or their removal."""
+    change = _editable_change(change, actor, actor_membership)
+    current = current_entries(change.contract, pending=False).filter(person=person).first()
+    if current is None:
+        raise ValidationError(_("This person is not on the approved roster."))
+    values = {name: getattr(current, name) for name in ENTRY_FIELDS}
+    values.update({k: v for k, v in fields.items() if k in ENTRY_FIELDS})
+    if remove:
+        values["planned_end_date"] = fields.get("planned_end_date") or timezone.localdate()
+    errors = _check_dates(change.contract, values["start_date"], values["planned_end_date"])
+    if errors and not remove:
+        raise ValidationError(errors)
+    RosterEntry.objects.filter(change=change, person=person).delete()
+    row = RosterEntry(
+        change=change,
+        person=person,
+        action=RosterEntry.Action.REMOVE if remove else RosterEntry.Action.UPDATE,
+        **values,
+    )
+    row.full_clean()
+    row.save()
+    record_event(
+        kind="roster.entry_drafted",
+        actor=actor,
+        obj=row,
+        contract_id=change.contract_id,
+        data={"action": row.action, "subject": _subject(person)},
+    )
+    return row
+
+
+@transaction.atomic
+def roster_entry_discard(
+    *, actor, actor_membership: Membership, change: RosterChange, person: Person
+) -> None:
+    """Take a drafted line out of a change that was never submitted with it."""
+    change = _editable_change(change, actor, actor_membership)
+    entry = RosterEntry.objects.filter(change=change, person=person).first()
+    if entry is None:
+        return
+    entry.delete()
+    if entry.action == RosterEntry.Action.ADD and not person.entries.exists():
+        person.delete()
+    record_event(
+        kind="roster.entry_discarded",
+        actor=actor,
+        obj=change,
+        contract_id=change.contract_id,
+        data={"subject": _subject(person)},
+    )
+
+
+def _announce_people(change: RosterChange, actor) -> None:
+    # At submission: the people it adds or removes open their duties (a pledge per person, the
+    # prior approval of a change), which the approval or the documents then fulfil.
+    for entry in change.entries.select_related("person"):
+        kind = {"add": "person.added", "remove": "person.removed", "update": "person.updated"}[entry.action]
+        record_event(
+            kind=kind,
+            actor=actor,
+            obj=entry.person,
+            contract_id=change.contract_id,
+            data={"subject": _subject(entry.person), "change": change.number},
+        )
+
+
+def _take_effect(change: RosterChange) -> None:
+    change.effective_at = timezone.now()
+    change.save(update_fields=["effective_at"])
+
+
+@transaction.atomic
+def roster_change_act(
+    *, actor, actor_membership: Membership | None, change: RosterChange, action: str, reason: str = ""
+) -> RosterChange:
+    """Submit, withdraw, approve, return or reject a roster change (the shared workflow)."""
+    if action == ApprovalAction.SUBMIT and not change.entries.exists():
+        raise ValidationError(_("Add at least one person or change before submitting."))
+    if action == ApprovalAction.WITHDRAW and change.effective_at is not None:
+        raise ValidationError(_("This change is already in force; make a new change instead."))
+    change = approval_transition(
+        actor=actor, obj=change, action=action, policy=policy(actor_membership), reason=reason
+    )
+    if action == ApprovalAction.SUBMIT:
+        _announce_people(change, actor)
+        if not change.needs_approval:
+            # Notice is enough under these clauses: the change counts from its submission.
+            record_event(
+                kind="roster.change_notified", actor=actor, obj=change, contract_id=change.contract_id
+            )
+            _take_effect(change)
+    elif action == ApprovalAction.APPROVE and change.effective_at is None:
+        _take_effect(change)
+    return change
