@@ -9,3 +9,15 @@ def get_contract_or_404(request, pk: int) -> Contract:
     if contract is None:
         raise Http404
     return contract
+
+
+def get_roster_change_or_404(request, pk: int):
+    from contracts.models import RosterChange
+
+    change = RosterChange.objects.select_related("contract").filter(pk=pk).first()
+    if (
+        change is None
+        or not contracts_visible_to(request.user, request.membership).filter(pk=change.contract_id).exists()
+    ):
+        raise Http404
+    return change

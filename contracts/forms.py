@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import Contract
+from contracts.models import Contract, Employment, PersonRole
 from contracts.services import period_errors
+from core.approvals import ApprovalAction
 from core.models import Membership, Organisation, Role
 from core.selectors import public_bodies_of_contractor
 
@@ -118,3 +119,46 @@ class ActivateForm(forms.Form):
 
 class DateForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=DATE)
+
+
+class PersonForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    full_name_kana = forms.CharField(label=_("Full name (kana)"), max_length=100, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=PersonRole.choices, initial=PersonRole.WORKER)
+    employment = forms.ChoiceField(
+        label=_("Employment"), choices=Employment.choices, initial=Employment.EMPLOYEE
+    )
+    affiliation = forms.CharField(label=_("Affiliation"), max_length=200, required=False)
+    job_title = forms.CharField(label=_("Job title"), max_length=100, required=False)
+    scope_of_work = forms.CharField(label=_("Scope of work"), max_length=300, required=False)
+    start_date = forms.DateField(label=_("Start date"), widget=DATE)
+    planned_end_date = forms.DateField(label=_("Planned end date"), widget=DATE, required=False)
+    contact = forms.CharField(label=_("Contact"), max_length=200, required=False)
+    dispatch_terms_confirmed = forms.BooleanField(
+        label=_("The dispatch contract carries the confidentiality terms"),
+        required=False,
+        help_text=_("Required for dispatch workers."),
+    )
+
+
+class EntryChangeForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=PersonRole.choices)
+    job_title = forms.CharField(label=_("Job title"), max_length=100, required=False)
+    scope_of_work = forms.CharField(label=_("Scope of work"), max_length=300, required=False)
+    planned_end_date = forms.DateField(label=_("Planned end date"), widget=DATE, required=False)
+    remove = forms.BooleanField(
+        label=_("Remove from the roster"),
+        required=False,
+        help_text=_("The planned end date becomes the last day of work."),
+    )
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(choices=ApprovalAction.choices)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AsOfForm(forms.Form):
+    on = forms.DateField(label=_("Roster as of"), widget=DATE, required=False)

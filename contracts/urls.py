@@ -1,10 +1,26 @@
 from django.urls import path
 
-from contracts import views
+from contracts import views, views_roster
 
 urlpatterns = [
     path("contracts/new/", views.contract_create, name="contract_create"),
     path("contracts/<int:pk>/activate/", views.contract_activate, name="contract_activate"),
     path("contracts/<int:pk>/work-start/", views.contract_work_start, name="contract_work_start"),
     path("contracts/<int:pk>/end/", views.contract_end, name="contract_end"),
+    # Roster (名簿) and its change requests
+    path("contracts/<int:pk>/roster/", views_roster.roster, name="roster"),
+    path("contracts/<int:pk>/roster/changes/", views_roster.roster_change_open, name="roster_change_open"),
+    path("roster-changes/<int:pk>/", views_roster.roster_change, name="roster_change"),
+    path("roster-changes/<int:pk>/people/", views_roster.roster_person_add, name="roster_person_add"),
+    path(
+        "roster-changes/<int:pk>/people/<int:person_pk>/",
+        views_roster.roster_entry_change,
+        name="roster_entry_change",
+    ),
+    path(
+        "roster-changes/<int:pk>/people/<int:person_pk>/discard/",
+        views_roster.roster_entry_discard,
+        name="roster_entry_discard",
+    ),
+    path("roster-changes/<int:pk>/act/", views_roster.roster_change_act, name="roster_change_act"),
 ]

@@ -44,8 +44,9 @@ from django.utils.translation import gettext, override
 from compliance import engine
 from compliance.models import ClauseTemplate, Duty
 from compliance.services.templates import clause_template_load
-from contracts.models import Contract
+from contracts.models import Contract, RosterChange, RosterEntry
 from contracts.services import contract_activate, contract_create
+from contracts.services import roster as roster_services
 from core import crypto
 from core.audit import record_event
 from core.models import Event, Invitation, Membership, Notification, Organisation, Role
@@ -88,6 +89,9 @@ class MatrixWorld:
     contracts: dict[str, Contract] = field(default_factory=dict)
     duties: dict[str, Duty] = field(default_factory=dict)
     template: ClauseTemplate | None = None
+    # Per contract: an open (draft) roster change, a person already on the roster (notified in
+    # change #1) and a person drafted into the open change.
+    roster: dict[str, Any] = field(default_factory=dict)
 
 
 def _build_matrix_world() -> MatrixWorld:
@@ -165,8 +169,23 @@ def _build_matrix_world() -> MatrixWorld:
         duties[f"duty_{label}"] = duty
     # The attested obligation gets a (stand-in) PDF form, so duty_form_pdf has something to serve.
     template.obligations.filter(key=ATTESTED).update(form_id="core.sample")
+    roster = {}
+    for label in ("a", "b"):
+        manager = getattr(world, label).contractor_admin
+        contract = contracts[f"contract_{label}"]
+        kwargs = {"actor": manager.user, "actor_membership": manager}
+        first = roster_services.roster_change_open(contract=contract, **kwargs)
+        on_roster = roster_services.roster_person_add(
+            change=first, full_name=f"名簿 {label}", start_date=date(2025, 4, 14), **kwargs
+        ).person
+        roster_services.roster_change_act(change=first, action="submit", **kwargs)  # notice: in force
+        draft = roster_services.roster_change_open(contract=contract, **kwargs)
+        drafted = roster_services.roster_person_add(
+            change=draft, full_name=f"追加 {label}", start_date=date(2025, 4, 14), **kwargs
+        ).person
+        roster.update({f"change_{label}": draft, f"person_{label}": on_roster, f"drafted_{label}": drafted})
     return MatrixWorld(
-        world, orgs, members, former, invitations, users, notifications, contracts, duties, template
+        world, orgs, members, former, invitations, users, notifications, contracts, duties, template, roster
     )
 
 
@@ -223,6 +242,21 @@ BOGUS_RESET = {"bogus": lambda mw: {"uidb64": "MTIzNDU2", "token": "bogus-token"
 CONTRACTS: dict[str, Target] = {
     k: (lambda mw, k=k: {"pk": mw.contracts[k].pk}) for k in ("contract_a", "contract_b")
 }
+CHANGES: dict[str, Target] = {
+    f"change_{k}": (lambda mw, k=k: {"pk": mw.roster[f"change_{k}"].pk}) for k in ("a", "b")
+}
+ON_ROSTER: dict[str, Target] = {
+    f"person_{k}": (
+        lambda mw, k=k: {"pk": mw.roster[f"change_{k}"].pk, "person_pk": mw.roster[f"person_{k}"].pk}
+    )
+    for k in ("a", "b")
+}
+DRAFTED: dict[str, Target] = {
+    f"drafted_{k}": (
+        lambda mw, k=k: {"pk": mw.roster[f"change_{k}"].pk, "person_pk": mw.roster[f"drafted_{k}"].pk}
+    )
+    for k in ("a", "b")
+}
 DUTIES: dict[str, Target] = {k: (lambda mw, k=k: {"pk": mw.duties[k].pk}) for k in ("duty_a", "duty_b")}
 # Clause templates are a library shared by every public body: there is no foreign one.
 SHARED_TEMPLATE: dict[str, Target] = {"shared": lambda mw: {"pk": mw.template.pk}}
@@ -253,11 +287,42 @@ def _duty_state(mw: MatrixWorld, label: str):
     return Duty.objects.values_list("state", flat=True).get(pk=duty.pk), attested
 
 
+def _roster_entries(mw: MatrixWorld, label: str) -> int:
+    return RosterEntry.objects.filter(change=mw.roster[label.replace("drafted", "change")]).count()
+
+
+def _change_state(mw: MatrixWorld, label: str) -> str:
+    return RosterChange.objects.values_list("approval_state", flat=True).get(pk=mw.roster[label].pk)
+
+
 def _invitation_state(mw: MatrixWorld, label: str):
     return Invitation.objects.filter(pk=mw.invitations[label].pk).values_list("revoked_at", flat=True).get()
 
 
 # --- the matrix ---------------------------------------------------------------------------------
+
+# Whoever reads a contract (side a's people, the site administrator) — foreign ones are 404.
+CONTRACT_READERS = """
+                  {a} {b}
+anonymous         L          L
+site_admin        200        200
+client_admin      200        404
+client_staff      200        404
+auditor           200        404
+contractor_admin  200        404
+contractor_staff  200        404
+"""
+# Only the contractor's manager, on its own contract.
+ROSTER_EDITOR = """
+                  {a} {b}
+anonymous         L          L
+site_admin        404        404
+client_admin      404        404
+client_staff      404        404
+auditor           404        404
+contractor_admin  {ok}          404
+contractor_staff  404        404
+"""
 
 
 @dataclass
@@ -515,6 +580,28 @@ contractor_staff  200        404
         targets=CONTRACTS,
     ),
     "contract_activate": Row(MANAGE_CONTRACT.format(ok=200), targets=CONTRACTS),
+    # --- the roster (名簿): everyone who reads the contract reads it; only the contractor's
+    # manager drafts changes; submitting is theirs, deciding the public body's ---
+    "roster": Row(CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS),
+    "roster_change": Row(CONTRACT_READERS.format(a="change_a", b="change_b"), targets=CHANGES),
+    "roster_change_open": Row(
+        ROSTER_EDITOR.format(a="contract_a", b="contract_b", ok="R"), method=POST, targets=CONTRACTS
+    ),
+    "roster_person_add": Row(ROSTER_EDITOR.format(a="change_a", b="change_b", ok=200), targets=CHANGES),
+    "roster_entry_change": Row(ROSTER_EDITOR.format(a="person_a", b="person_b", ok=200), targets=ON_ROSTER),
+    "roster_entry_discard": Row(
+        ROSTER_EDITOR.format(a="drafted_a", b="drafted_b", ok="R"),
+        method=POST,
+        targets=DRAFTED,
+        state=_roster_entries,
+    ),
+    "roster_change_act": Row(
+        ROSTER_EDITOR.format(a="change_a", b="change_b", ok="R"),
+        method=POST,
+        targets=CHANGES,
+        data=lambda mw, user, label: {"action": "submit"},
+        state=_change_state,
+    ),
     "contract_work_start": Row(
         MANAGE_CONTRACT.format(ok="R"),
         method=POST,

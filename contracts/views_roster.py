@@ -1,0 +1,211 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contracts import permissions
+from contracts.access import get_contract_or_404, get_roster_change_or_404
+from contracts.forms import AsOfForm, DecisionForm, EntryChangeForm, PersonForm
+from contracts.models import Person, RosterEntry
+from contracts.selectors_roster import current_entries, open_change, roster_changes, roster_in_force
+from contracts.services import roster as roster_services
+from core.approvals import allowed_actions
+from core.audit import record_event
+from core.views.utils import apply_validation_error
+
+PAGE_SIZE = 100
+
+
+@login_required
+def roster(request, pk: int):
+    contract = get_contract_or_404(request, pk)
+    form = AsOfForm(request.GET or None)
+    on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
+    page = Paginator(roster_in_force(contract, on), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Names of people are personal data: every view of the roster is on the record.
+    record_event(
+        kind="roster.viewed",
+        actor=request.user,
+        obj=contract,
+        contract_id=contract.pk,
+        data={"on": on.isoformat(), "page": page.number},
+    )
+    return render(
+        request,
+        "contracts/roster.html",
+        {
+            "contract": contract,
+            "page": page,
+            "on": on,
+            "form": form,
+            "changes": roster_changes(contract)[:20],
+            "open_change": open_change(contract),
+            "can_edit": permissions.can_edit_roster(request.user, request.membership, contract),
+        },
+    )
+
+
+@login_required
+@require_POST
+def roster_change_open(request, pk: int):
+    contract = get_contract_or_404(request, pk)
+    if not permissions.can_edit_roster(request.user, request.membership, contract):
+        raise Http404
+    try:
+        change = roster_services.roster_change_open(
+            actor=request.user, actor_membership=request.membership, contract=contract
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("roster", pk=contract.pk)
+    return redirect("roster_change", pk=change.pk)
+
+
+@login_required
+def roster_change(request, pk: int):
+    change = get_roster_change_or_404(request, pk)
+    contract = change.contract
+    can_edit = permissions.can_edit_roster(request.user, request.membership, contract)
+    can_decide = permissions.can_decide_roster(request.user, request.membership, contract)
+    entries = list(change.entries.select_related("person", "person__employer").order_by("action", "pk"))
+    drafted = {e.person_id for e in entries}
+    editable = change.approval_state in roster_services.EDITABLE
+    approved_now = (
+        [
+            e
+            for e in current_entries(contract)
+            if e.action != RosterEntry.Action.REMOVE and e.person_id not in drafted
+        ]
+        if can_edit and editable
+        else []
+    )
+    record_event(
+        kind="roster.viewed",
+        actor=request.user,
+        obj=change,
+        contract_id=contract.pk,
+        data={"change": change.number},
+    )
+    actions = allowed_actions(change.approval_state)
+    return render(
+        request,
+        "contracts/roster_change.html",
+        {
+            "change": change,
+            "contract": contract,
+            "entries": entries,
+            "approved_now": approved_now,
+            "can_edit": can_edit and editable,
+            "can_submit": can_edit and "submit" in actions,
+            "can_withdraw": can_edit and "withdraw" in actions and change.effective_at is None,
+            "can_decide": can_decide and "approve" in actions and change.needs_approval,
+            "person_form": PersonForm(initial={"start_date": contract.work_start_date}),
+        },
+    )
+
+
+@login_required
+def roster_person_add(request, pk: int):
+    change = get_roster_change_or_404(request, pk)
+    if not permissions.can_edit_roster(request.user, request.membership, change.contract):
+        raise Http404
+    form = PersonForm(request.POST or None, initial={"start_date": change.contract.work_start_date})
+    if request.method == "POST" and form.is_valid():
+        try:
+            roster_services.roster_person_add(
+                actor=request.user, actor_membership=request.membership, change=change, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request, _("%(name)s was added to the change.") % {"name": form.cleaned_data["full_name"]}
+            )
+            return redirect("roster_change", pk=change.pk)
+    return render(request, "contracts/roster_person_form.html", {"change": change, "form": form})
+
+
+@login_required
+def roster_entry_change(request, pk: int, person_pk: int):
+    change = get_roster_change_or_404(request, pk)
+    if not permissions.can_edit_roster(request.user, request.membership, change.contract):
+        raise Http404
+    person = get_object_or_404(Person, pk=person_pk, contract=change.contract)
+    current = current_entries(change.contract).filter(person=person).first()
+    if current is None:
+        raise Http404
+    form = EntryChangeForm(
+        request.POST or None,
+        initial={
+            "role": current.role,
+            "job_title": current.job_title,
+            "scope_of_work": current.scope_of_work,
+            "planned_end_date": current.planned_end_date,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            roster_services.roster_entry_change(
+                actor=request.user, actor_membership=request.membership, change=change, person=person, **data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return redirect("roster_change", pk=change.pk)
+    return render(
+        request,
+        "contracts/roster_entry_form.html",
+        {"change": change, "form": form, "person": person, "current": current},
+    )
+
+
+@login_required
+@require_POST
+def roster_entry_discard(request, pk: int, person_pk: int):
+    change = get_roster_change_or_404(request, pk)
+    if not permissions.can_edit_roster(request.user, request.membership, change.contract):
+        raise Http404
+    person = get_object_or_404(Person, pk=person_pk, contract=change.contract)
+    try:
+        roster_services.roster_entry_discard(
+            actor=request.user, actor_membership=request.membership, change=change, person=person
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("roster_change", pk=change.pk)
+
+
+@login_required
+@require_POST
+def roster_change_act(request, pk: int):
+    change = get_roster_change_or_404(request, pk)
+    contract = change.contract
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    action = form.cleaned_data["action"]
+    deciding = action in ("approve", "return", "reject")
+    allowed = (permissions.can_decide_roster if deciding else permissions.can_edit_roster)(
+        request.user, request.membership, contract
+    )
+    if not allowed:
+        raise Http404
+    try:
+        roster_services.roster_change_act(
+            actor=request.user,
+            actor_membership=request.membership,
+            change=change,
+            action=action,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("roster_change", pk=change.pk)

@@ -1,0 +1,144 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from contracts.models import Person, PersonRole, RosterChange, RosterEntry
+from contracts.services.roster import roster_change_act, roster_change_open, roster_person_add
+from core.models import Event
+from tests.contracts.conftest import START, TODAY
+
+
+def _form(person="山田 花子", **kw):
+    data = {
+        "full_name": person,
+        "full_name_kana": "やまだ はなこ",
+        "role": "worker",
+        "employment": "employee",
+        "start_date": (START + timedelta(days=10)).isoformat(),
+        "planned_end_date": "",
+    }
+    data.update(kw)
+    return data
+
+
+def test_contractor_builds_the_roster_and_the_public_body_returns_then_approves(
+    client, side, approval_contract
+):
+    client.force_login(side.contractor_admin.user)
+    response = client.post(reverse("roster_change_open", args=[approval_contract.pk]))
+    change = RosterChange.objects.get(contract=approval_contract)
+    assert response.url == reverse("roster_change", args=[change.pk])
+    # A dispatch worker without the confirmation is refused at the field; the name is kept.
+    response = client.post(
+        reverse("roster_person_add", args=[change.pk]), _form("派遣 次郎", employment="dispatch")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["dispatch_terms_confirmed"]
+    assert response.context["form"]["full_name"].value() == "派遣 次郎"
+    client.post(
+        reverse("roster_person_add", args=[change.pk]),
+        _form("派遣 次郎", employment="dispatch", dispatch_terms_confirmed="on"),
+    )
+    client.post(reverse("roster_person_add", args=[change.pk]), _form("作業 責任者", role="responsible"))
+    client.post(reverse("roster_change_act", args=[change.pk]), {"action": "submit"})
+    change.refresh_from_db()
+    assert change.approval_state == "submitted"
+
+    client.force_login(side.client_staff.user)
+    page = client.get(reverse("roster_change", args=[change.pk])).content.decode()
+    assert "派遣 次郎" in page and "作業 責任者" in page
+    client.post(reverse("roster_change_act", args=[change.pk]), {"action": "return", "reason": ""})
+    change.refresh_from_db()
+    assert change.approval_state == "submitted"  # no reason: refused, nothing changed
+    client.post(
+        reverse("roster_change_act", args=[change.pk]),
+        {"action": "return", "reason": "所属を記入してください"},
+    )
+    change.refresh_from_db()
+    assert change.approval_state == "returned" and change.decision_reason == "所属を記入してください"
+
+    client.force_login(side.contractor_admin.user)
+    assert "所属を記入してください" in client.get(reverse("roster_change", args=[change.pk])).content.decode()
+    client.post(reverse("roster_change_act", args=[change.pk]), {"action": "submit"})
+    client.force_login(side.client_staff.user)
+    client.post(reverse("roster_change_act", args=[change.pk]), {"action": "approve"})
+    change.refresh_from_db()
+    assert change.approval_state == "approved" and change.effective_at
+
+    # The auditor sees the roster in force today, and an empty one before the approval.
+    client.force_login(side.auditor.user)
+    today = client.get(reverse("roster", args=[approval_contract.pk])).content.decode()
+    assert "派遣 次郎" in today and "作業 責任者" in today
+    before = client.get(
+        reverse("roster", args=[approval_contract.pk]), {"on": (TODAY - timedelta(days=1)).isoformat()}
+    )
+    assert not before.context["page"].object_list
+    assert Event.objects.filter(kind="roster.viewed", actor=side.auditor.user).count() == 2
+
+
+def test_a_change_removes_someone_and_the_history_stays(client, side, notice_contract):
+    contractor = side.contractor_admin
+    first = roster_change_open(actor=contractor.user, actor_membership=contractor, contract=notice_contract)
+    person = roster_person_add(
+        actor=contractor.user,
+        actor_membership=contractor,
+        change=first,
+        full_name="退任 三郎",
+        start_date=START + timedelta(days=10),
+    ).person
+    roster_change_act(actor=contractor.user, actor_membership=contractor, change=first, action="submit")
+    client.force_login(contractor.user)
+    client.post(reverse("roster_change_open", args=[notice_contract.pk]))
+    second = RosterChange.objects.get(contract=notice_contract, number=2)
+    response = client.post(
+        reverse("roster_entry_change", args=[second.pk, person.pk]),
+        {"role": "worker", "remove": "on", "planned_end_date": TODAY.isoformat()},
+    )
+    assert response.status_code == 302
+    client.post(reverse("roster_change_act", args=[second.pk]), {"action": "submit"})
+    assert list(
+        RosterEntry.objects.filter(person=person).order_by("change__number").values_list("action", flat=True)
+    ) == ["add", "remove"]
+    assert not client.get(reverse("roster", args=[notice_contract.pk])).context["page"].object_list
+
+
+@pytest.mark.parametrize("people", [5, 500])
+def test_roster_page_query_count_at_500_people(
+    client, side, notice_contract, django_assert_num_queries, people
+):
+    contractor = side.contractor_admin
+    change = roster_change_open(actor=contractor.user, actor_membership=contractor, contract=notice_contract)
+    persons = [
+        Person(
+            contract=notice_contract,
+            data_key_id=notice_contract.data_key_id,
+            full_name=f"職員 {i:03d}",
+            employer=side.contractor,
+        )
+        for i in range(people)
+    ]
+    for p in persons:  # save(): the names are encrypted per row
+        p.save()
+    RosterEntry.objects.bulk_create(
+        [
+            RosterEntry(
+                change=change,
+                person=p,
+                action="add",
+                role=PersonRole.WORKER,
+                start_date=START + timedelta(days=10),
+            )
+            for p in persons
+        ]
+    )
+    roster_change_act(actor=contractor.user, actor_membership=contractor, change=change, action="submit")
+    client.force_login(side.auditor.user)
+    client.get(reverse("roster", args=[notice_contract.pk]))
+    # session, user, membership, contract, count, page of entries (people, employers, changes
+    # joined), changes, open change, the view's audit event (4, 5 with PostgreSQL's chain lock),
+    # unread bell, session refresh (3): the same at 5 or 500 people.
+    with django_assert_num_queries(17 if connection.vendor == "postgresql" else 16):
+        response = client.get(reverse("roster", args=[notice_contract.pk]))
+    assert response.context["page"].paginator.count == people
