@@ -142,3 +142,21 @@ def test_roster_page_query_count_at_500_people(
     with django_assert_num_queries(17 if connection.vendor == "postgresql" else 16):
         response = client.get(reverse("roster", args=[notice_contract.pk]))
     assert response.context["page"].paginator.count == people
+
+
+def test_submitted_roster_waits_on_the_approvers_home(client, side, approval_contract):
+    contractor = side.contractor_admin
+    change = roster_change_open(
+        actor=contractor.user, actor_membership=contractor, contract=approval_contract
+    )
+    roster_person_add(
+        actor=contractor.user,
+        actor_membership=contractor,
+        change=change,
+        full_name="承認 待子",
+        start_date=START + timedelta(days=10),
+    )
+    client.force_login(side.client_staff.user)
+    assert reverse("roster_change", args=[change.pk]) not in client.get(reverse("home")).content.decode()
+    roster_change_act(actor=contractor.user, actor_membership=contractor, change=change, action="submit")
+    assert reverse("roster_change", args=[change.pk]) in client.get(reverse("home")).content.decode()
