@@ -7,6 +7,7 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     def ready(self) -> None:
-        from contracts import panels
+        from contracts import forms_pdf, panels
 
         panels.register()
+        forms_pdf.register()

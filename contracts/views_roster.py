@@ -11,11 +11,13 @@ from django.views.decorators.http import require_POST
 from contracts import permissions
 from contracts.access import get_contract_or_404, get_roster_change_or_404
 from contracts.forms import AsOfForm, DecisionForm, EntryChangeForm, PersonForm
+from contracts.forms_pdf import roster_pdf_response
 from contracts.models import Person, RosterEntry
 from contracts.selectors_roster import current_entries, open_change, roster_changes, roster_in_force
 from contracts.services import roster as roster_services
 from core.approvals import allowed_actions
 from core.audit import record_event
+from core.pdf import pdf_sha256
 from core.views.utils import apply_validation_error
 
 PAGE_SIZE = 100
@@ -48,6 +50,23 @@ def roster(request, pk: int):
             "can_edit": permissions.can_edit_roster(request.user, request.membership, contract),
         },
     )
+
+
+@login_required
+def roster_pdf(request, pk: int):
+    """The roster in force on a date, printed (who was approved to work on 2025-06-01?)."""
+    contract = get_contract_or_404(request, pk)
+    form = AsOfForm(request.GET or None)
+    on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
+    response = roster_pdf_response(contract, on=on)
+    record_event(
+        kind="roster.printed",
+        actor=request.user,
+        obj=contract,
+        contract_id=contract.pk,
+        data={"on": on.isoformat(), "sha256": pdf_sha256(response.content)},
+    )
+    return response
 
 
 @login_required

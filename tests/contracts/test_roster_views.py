@@ -160,3 +160,33 @@ def test_submitted_roster_waits_on_the_approvers_home(client, side, approval_con
     assert reverse("roster_change", args=[change.pk]) not in client.get(reverse("home")).content.decode()
     roster_change_act(actor=contractor.user, actor_membership=contractor, change=change, action="submit")
     assert reverse("roster_change", args=[change.pk]) in client.get(reverse("home")).content.decode()
+
+
+def test_roster_of_a_past_date_prints_as_pdf_in_japanese(client, side, notice_contract, tmp_path):
+    import subprocess
+
+    contractor = side.contractor_admin
+    change = roster_change_open(actor=contractor.user, actor_membership=contractor, contract=notice_contract)
+    roster_person_add(
+        actor=contractor.user,
+        actor_membership=contractor,
+        change=change,
+        full_name="印刷 花子",
+        full_name_kana="いんさつ はなこ",
+        start_date=START + timedelta(days=10),
+    )
+    roster_change_act(actor=contractor.user, actor_membership=contractor, change=change, action="submit")
+    client.force_login(side.auditor.user)
+    response = client.get(reverse("roster_pdf", args=[notice_contract.pk]), {"on": TODAY.isoformat()})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    path = tmp_path / "roster.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    assert "業務従事者名簿" in text and "印刷 花子" in text and "甲" in text and "令和" in text
+    assert Event.objects.filter(kind="roster.printed", contract_id=notice_contract.pk).exists()
+    empty = client.get(
+        reverse("roster_pdf", args=[notice_contract.pk]), {"on": (TODAY - timedelta(days=1)).isoformat()}
+    )
+    path.write_bytes(empty.content)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    assert "該当者なし" in text and "印刷 花子" not in text

@@ -1,0 +1,55 @@
+"""The roster as a PDF form (名簿): printed as of any date, pre-filled for the roster duties."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpResponse
+from django.utils import timezone, translation
+
+from contracts.models import Contract
+from contracts.selectors_roster import roster_in_force
+from core import pdf
+
+ROSTER_FORM = "contracts.roster"
+
+
+def roster_context(contract: Contract, *, on: date | None = None) -> dict:
+    on = on or timezone.localdate()
+    template = contract.clause_template
+    # Role and employment labels are printed in Japanese whatever the viewer's language.
+    with translation.override("ja"):
+        entries = list(roster_in_force(contract, on))
+        for entry in entries:
+            entry.get_role_display = str(entry.get_role_display())
+            entry.person.get_employment_display = str(entry.person.get_employment_display())
+    return {
+        "contract": contract,
+        "entries": entries,
+        "as_of": on,
+        "issued_on": timezone.localdate(),
+        "heading": "業務従事者名簿",
+        "intro": f"次の契約に係る業務に従事する者は、下記のとおりです（{template.title}に基づく届出）。",
+        "client_word": template.client_word,
+        "contractor_word": template.contractor_word,
+    }
+
+
+def roster_for_duty(duty) -> dict:
+    return roster_context(duty.contract)
+
+
+def roster_pdf_response(contract: Contract, *, on: date) -> HttpResponse:
+    data = pdf.render_form(ROSTER_FORM, roster_context(contract, on=on))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="roster-{contract.pk}-{on.isoformat()}.pdf"'
+    return response
+
+
+def register() -> None:
+    pdf.register_form(
+        ROSTER_FORM,
+        template_name="pdf/contracts/roster.html",
+        title="業務従事者名簿",
+        prefill=roster_for_duty,
+    )
