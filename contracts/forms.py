@@ -162,3 +162,10 @@ class DecisionForm(forms.Form):
 
 class AsOfForm(forms.Form):
     on = forms.DateField(label=_("Roster as of"), widget=DATE, required=False)
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        help_text=_("Fill in the template. If any cell has an error, nothing is imported."),
+    )

@@ -10,6 +10,13 @@ urlpatterns = [
     # Roster (名簿) and its change requests
     path("contracts/<int:pk>/roster/", views_roster.roster, name="roster"),
     path("contracts/<int:pk>/roster/print/", views_roster.roster_pdf, name="roster_pdf"),
+    path(
+        "contracts/<int:pk>/roster/template.xlsx",
+        views_roster.roster_xlsx_template,
+        name="roster_xlsx_template",
+    ),
+    path("contracts/<int:pk>/roster/export.xlsx", views_roster.roster_xlsx_export, name="roster_xlsx_export"),
+    path("roster-changes/<int:pk>/import/", views_roster.roster_xlsx_import, name="roster_xlsx_import"),
     path("contracts/<int:pk>/roster/changes/", views_roster.roster_change_open, name="roster_change_open"),
     path("roster-changes/<int:pk>/", views_roster.roster_change, name="roster_change"),
     path("roster-changes/<int:pk>/people/", views_roster.roster_person_add, name="roster_person_add"),

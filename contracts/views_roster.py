@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,14 +10,16 @@ from django.views.decorators.http import require_POST
 
 from contracts import permissions
 from contracts.access import get_contract_or_404, get_roster_change_or_404
-from contracts.forms import AsOfForm, DecisionForm, EntryChangeForm, PersonForm
+from contracts.forms import AsOfForm, DecisionForm, EntryChangeForm, PersonForm, RosterImportForm
 from contracts.forms_pdf import roster_pdf_response
 from contracts.models import Person, RosterEntry
+from contracts.roster_sheet import ROSTER_SPEC, roster_export, roster_import
 from contracts.selectors_roster import current_entries, open_change, roster_changes, roster_in_force
 from contracts.services import roster as roster_services
 from core.approvals import allowed_actions
 from core.audit import record_event
 from core.pdf import pdf_sha256
+from core.spreadsheets import SpreadsheetError, build_template
 from core.views.utils import apply_validation_error
 
 PAGE_SIZE = 100
@@ -228,3 +230,63 @@ def roster_change_act(request, pk: int):
     else:
         messages.success(request, _("Done."))
     return redirect("roster_change", pk=change.pk)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def roster_xlsx_template(request, pk: int):
+    contract = get_contract_or_404(request, pk)
+    if not permissions.can_edit_roster(request.user, request.membership, contract):
+        raise Http404
+    return _xlsx(build_template(ROSTER_SPEC), f"roster-template-{contract.pk}.xlsx")
+
+
+@login_required
+def roster_xlsx_export(request, pk: int):
+    contract = get_contract_or_404(request, pk)
+    form = AsOfForm(request.GET or None)
+    on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
+    data = roster_export(roster_in_force(contract, on))
+    record_event(
+        kind="roster.exported",
+        actor=request.user,
+        obj=contract,
+        contract_id=contract.pk,
+        data={"on": on.isoformat(), "format": "xlsx"},
+    )
+    return _xlsx(data, f"roster-{contract.pk}-{on.isoformat()}.xlsx")
+
+
+@login_required
+def roster_xlsx_import(request, pk: int):
+    change = get_roster_change_or_404(request, pk)
+    if not permissions.can_edit_roster(request.user, request.membership, change.contract):
+        raise Http404
+    form = RosterImportForm(request.POST or None, request.FILES or None)
+    cell_errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = roster_import(
+                actor=request.user,
+                actor_membership=request.membership,
+                change=change,
+                data=form.cleaned_data["file"].read(),
+            )
+        except SpreadsheetError as exc:
+            cell_errors = exc.cell_errors
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(request, _("%(n)s people were added from the sheet.") % {"n": len(created)})
+            return redirect("roster_change", pk=change.pk)
+    return render(
+        request, "contracts/roster_import.html", {"change": change, "form": form, "cell_errors": cell_errors}
+    )

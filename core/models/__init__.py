@@ -1,4 +1,5 @@
 from .audit import Event, WorkerHeartbeat
+from .files import StoredFile as StoredFile
 from .keys import DataKey
 from .notifications import Notification
 from .organisations import Department, Organisation, OrganisationKind

@@ -190,3 +190,69 @@ def test_roster_of_a_past_date_prints_as_pdf_in_japanese(client, side, notice_co
     path.write_bytes(empty.content)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
     assert "該当者なし" in text and "印刷 花子" not in text
+
+
+def _sheet(template: bytes, rows) -> bytes:
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(template))
+    for row in rows:
+        wb.worksheets[0].append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_roster_round_trips_through_excel_and_a_bad_sheet_changes_nothing(client, side, notice_contract):
+    import io
+
+    from openpyxl import load_workbook
+
+    from contracts.roster_sheet import ROSTER_SPEC
+    from core.spreadsheets import build_template
+
+    contractor = side.contractor_admin
+    change = roster_change_open(actor=contractor.user, actor_membership=contractor, contract=notice_contract)
+    client.force_login(contractor.user)
+    template = client.get(reverse("roster_xlsx_template", args=[notice_contract.pk])).content
+    assert template == build_template(ROSTER_SPEC)
+    start = START + timedelta(days=10)
+    lead = [
+        "取込 一郎",
+        "とりこみ いちろう",
+        "責任者",
+        "社員",
+        "開発部",
+        "主任",
+        "運用",
+        start,
+        None,
+        None,
+        "",
+    ]
+    dispatch = ["取込 二郎", "", "従事者", "派遣労働者", "", "", "", start, None, "いいえ", ""]
+    nameless = ["", "", "従事者", "社員", "", "", "", start, None, None, ""]
+    url = reverse("roster_xlsx_import", args=[change.pk])
+    # Row 2 is the template's example; our rows are 3, 4, 5. A cell error: reported, nothing applied.
+    response = client.post(url, {"file": _upload("bad.xlsx", _sheet(template, [lead, dispatch, nameless]))})
+    assert [(e.row, e.column) for e in response.context["cell_errors"]] == [(5, "A")]
+    assert not RosterEntry.objects.filter(change=change).exists()
+    # A rule of the clauses (the dispatch confirmation) is reported at its row and column too.
+    response = client.post(url, {"file": _upload("bad2.xlsx", _sheet(template, [lead, dispatch]))})
+    assert [(e.row, e.column) for e in response.context["cell_errors"]] == [(4, "J")]
+    assert not RosterEntry.objects.filter(change=change).exists()
+    response = client.post(url, {"file": _upload("good.xlsx", _sheet(template, [lead]))})
+    assert response.status_code == 302
+    assert list(RosterEntry.objects.filter(change=change).values_list("role", flat=True)) == ["responsible"]
+    roster_change_act(actor=contractor.user, actor_membership=contractor, change=change, action="submit")
+    export = client.get(reverse("roster_xlsx_export", args=[notice_contract.pk]))
+    exported = load_workbook(io.BytesIO(export.content)).worksheets[0]
+    assert [c.value for c in exported[2]][:4] == ["取込 一郎", "とりこみ いちろう", "責任者", "社員"]
+
+
+def _upload(name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")

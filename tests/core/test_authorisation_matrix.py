@@ -585,6 +585,11 @@ contractor_staff  200        404
     "roster": Row(CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS),
     "roster_change": Row(CONTRACT_READERS.format(a="change_a", b="change_b"), targets=CHANGES),
     "roster_pdf": Row(CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS),
+    "roster_xlsx_export": Row(CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS),
+    "roster_xlsx_template": Row(
+        ROSTER_EDITOR.format(a="contract_a", b="contract_b", ok=200), targets=CONTRACTS
+    ),
+    "roster_xlsx_import": Row(ROSTER_EDITOR.format(a="change_a", b="change_b", ok=200), targets=CHANGES),
     "roster_change_open": Row(
         ROSTER_EDITOR.format(a="contract_a", b="contract_b", ok="R"), method=POST, targets=CONTRACTS
     ),
