@@ -201,3 +201,24 @@ class RosterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.action}"
+
+
+class Pledge(models.Model):
+    """A signed confidentiality pledge (誓約書) of one person: the scan is a StoredFile encrypted
+    under the contract's key, so disposal of the contract erases it with everything else."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="pledges"
+    )
+    file = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
+    signed_on = models.DateField(_("signed on"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        ordering = ["person", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.signed_on}"

@@ -82,3 +82,16 @@ def open_change(contract: Contract) -> RosterChange | None:
         .exclude(approval_state="submitted", effective_at__isnull=False)
         .first()
     )
+
+
+def pledges_required(contract: Contract) -> bool:
+    """Whether the clauses ask a pledge from every person (003 §5.2, 004 §3.3), not only on request."""
+    return contract.clause_template.obligations.filter(kind="pledge", trigger="event").exists()
+
+
+def people_without_pledge(change: RosterChange) -> list:
+    return [
+        entry.person
+        for entry in change.entries.select_related("person").filter(action=RosterEntry.Action.ADD)
+        if not entry.person.pledges.exists()
+    ]

@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 
 from contracts import permissions
 from contracts.models import Contract, Employment, Person, RosterChange, RosterEntry
-from contracts.selectors_roster import current_entries, roster_needs_prior_approval
+from contracts.selectors_roster import (
+    current_entries,
+    people_without_pledge,
+    pledges_required,
+    roster_needs_prior_approval,
+)
 from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, approval_transition
 from core.audit import record_event
 from core.models import Membership, Role
@@ -223,7 +228,9 @@ def roster_entry_discard(
     if entry is None:
         return
     entry.delete()
-    if entry.action == RosterEntry.Action.ADD and not person.entries.exists():
+    # A person drafted and taken out again leaves no trace, unless documents were already
+    # uploaded for them: those stay on the record (and go with the contract's key at disposal).
+    if entry.action == RosterEntry.Action.ADD and not person.entries.exists() and not person.pledges.exists():
         person.delete()
     record_event(
         kind="roster.entry_discarded",
@@ -260,6 +267,14 @@ def roster_change_act(
     """Submit, withdraw, approve, return or reject a roster change (the shared workflow)."""
     if action == ApprovalAction.SUBMIT and not change.entries.exists():
         raise ValidationError(_("Add at least one person or change before submitting."))
+    if action == ApprovalAction.SUBMIT and pledges_required(change.contract):
+        missing = people_without_pledge(change)
+        if missing:
+            # These clauses want the signed pledge of everyone before the roster is accepted.
+            raise ValidationError(
+                _("Upload the signed pledge of: %(names)s.")
+                % {"names": "、".join(p.full_name for p in missing)}
+            )
     if action == ApprovalAction.WITHDRAW and change.effective_at is not None:
         raise ValidationError(_("This change is already in force; make a new change instead."))
     change = approval_transition(

@@ -58,3 +58,27 @@ def notice_contract(side):
     """Under clauses that ask only for notice of the roster and its changes."""
     template, _ = clause_template_load(path=DATA / "mini.yaml")
     return _contract(side, template, "R7-ROSTER-N")
+
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def upload_pledges(side, change) -> None:
+    """Upload a (stand-in) signed pledge for everyone the change adds, as the clauses demand."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from contracts.services.pledges import pledge_upload
+
+    manager = side.contractor_admin
+    for entry in change.entries.filter(action="add").select_related("person", "person__contract"):
+        if not entry.person.pledges.exists():
+            pledge_upload(
+                actor=manager.user,
+                actor_membership=manager,
+                person=entry.person,
+                uploaded=SimpleUploadedFile("誓約書.pdf", MINIMAL_PDF, content_type="application/pdf"),
+                signed_on=TODAY,
+            )

@@ -16,7 +16,7 @@ from contracts.services.roster import (
 )
 from core.approvals import ApprovalAction as A
 from core.models import Event
-from tests.contracts.conftest import END, START, TODAY
+from tests.contracts.conftest import END, START, TODAY, upload_pledges
 
 
 def _add(side, change, name, **kw):
@@ -83,6 +83,7 @@ def test_notice_only_roster_counts_from_submission(side, notice_contract):
     )
     assert change.needs_approval is False
     person = _add(side, change, "届出 太郎").person
+    upload_pledges(side, change)
     change = _act(side, change, A.SUBMIT)
     assert change.effective_at is not None and is_approved_to_work(person, TODAY)
     assert Event.objects.filter(kind="roster.change_notified", contract_id=notice_contract.pk).exists()
@@ -103,6 +104,7 @@ def test_the_roster_of_any_past_date_can_be_rebuilt(side, notice_contract):
     )
     stays = _add(side, first, "継続 花子").person
     leaves = _add(side, first, "退任 次郎").person
+    upload_pledges(side, first)
     _act(side, first, A.SUBMIT)
     second = roster_change_open(
         actor=side.contractor_admin.user, actor_membership=side.contractor_admin, contract=notice_contract

@@ -7,7 +7,7 @@ from django.urls import reverse
 from contracts.models import Person, PersonRole, RosterChange, RosterEntry
 from contracts.services.roster import roster_change_act, roster_change_open, roster_person_add
 from core.models import Event
-from tests.contracts.conftest import START, TODAY
+from tests.contracts.conftest import START, TODAY, upload_pledges
 
 
 def _form(person="山田 花子", **kw):
@@ -88,6 +88,7 @@ def test_a_change_removes_someone_and_the_history_stays(client, side, notice_con
         full_name="退任 三郎",
         start_date=START + timedelta(days=10),
     ).person
+    upload_pledges(side, first)
     roster_change_act(actor=contractor.user, actor_membership=contractor, change=first, action="submit")
     client.force_login(contractor.user)
     client.post(reverse("roster_change_open", args=[notice_contract.pk]))
@@ -106,14 +107,16 @@ def test_a_change_removes_someone_and_the_history_stays(client, side, notice_con
 
 @pytest.mark.parametrize("people", [5, 500])
 def test_roster_page_query_count_at_500_people(
-    client, side, notice_contract, django_assert_num_queries, people
+    client, side, approval_contract, django_assert_num_queries, people
 ):
     contractor = side.contractor_admin
-    change = roster_change_open(actor=contractor.user, actor_membership=contractor, contract=notice_contract)
+    change = roster_change_open(
+        actor=contractor.user, actor_membership=contractor, contract=approval_contract
+    )
     persons = [
         Person(
-            contract=notice_contract,
-            data_key_id=notice_contract.data_key_id,
+            contract=approval_contract,
+            data_key_id=approval_contract.data_key_id,
             full_name=f"職員 {i:03d}",
             employer=side.contractor,
         )
@@ -133,14 +136,17 @@ def test_roster_page_query_count_at_500_people(
             for p in persons
         ]
     )
+    # Under 所沢市's clauses pledges are asked for on request only: submit, then approve.
     roster_change_act(actor=contractor.user, actor_membership=contractor, change=change, action="submit")
+    staff = side.client_staff
+    roster_change_act(actor=staff.user, actor_membership=staff, change=change, action="approve")
     client.force_login(side.auditor.user)
-    client.get(reverse("roster", args=[notice_contract.pk]))
+    client.get(reverse("roster", args=[approval_contract.pk]))
     # session, user, membership, contract, count, page of entries (people, employers, changes
     # joined), changes, open change, the view's audit event (4, 5 with PostgreSQL's chain lock),
     # unread bell, session refresh (3): the same at 5 or 500 people.
     with django_assert_num_queries(17 if connection.vendor == "postgresql" else 16):
-        response = client.get(reverse("roster", args=[notice_contract.pk]))
+        response = client.get(reverse("roster", args=[approval_contract.pk]))
     assert response.context["page"].paginator.count == people
 
 
@@ -158,6 +164,7 @@ def test_submitted_roster_waits_on_the_approvers_home(client, side, approval_con
     )
     client.force_login(side.client_staff.user)
     assert reverse("roster_change", args=[change.pk]) not in client.get(reverse("home")).content.decode()
+    upload_pledges(side, change)
     roster_change_act(actor=contractor.user, actor_membership=contractor, change=change, action="submit")
     assert reverse("roster_change", args=[change.pk]) in client.get(reverse("home")).content.decode()
 
@@ -175,6 +182,7 @@ def test_roster_of_a_past_date_prints_as_pdf_in_japanese(client, side, notice_co
         full_name_kana="いんさつ はなこ",
         start_date=START + timedelta(days=10),
     )
+    upload_pledges(side, change)
     roster_change_act(actor=contractor.user, actor_membership=contractor, change=change, action="submit")
     client.force_login(side.auditor.user)
     response = client.get(reverse("roster_pdf", args=[notice_contract.pk]), {"on": TODAY.isoformat()})
@@ -246,6 +254,7 @@ def test_roster_round_trips_through_excel_and_a_bad_sheet_changes_nothing(client
     response = client.post(url, {"file": _upload("good.xlsx", _sheet(template, [lead]))})
     assert response.status_code == 302
     assert list(RosterEntry.objects.filter(change=change).values_list("role", flat=True)) == ["responsible"]
+    upload_pledges(side, change)
     roster_change_act(actor=contractor.user, actor_membership=contractor, change=change, action="submit")
     export = client.get(reverse("roster_xlsx_export", args=[notice_contract.pk]))
     exported = load_workbook(io.BytesIO(export.content)).worksheets[0]

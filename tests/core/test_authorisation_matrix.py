@@ -57,6 +57,7 @@ from core.services.notifications import notification_create
 from core.services.users import calendar_token_issue
 from tests import factories
 from tests.conftest import World
+from tests.contracts.conftest import upload_pledges
 
 GET, POST = "get", "post"
 ANON = "anonymous"
@@ -178,11 +179,13 @@ def _build_matrix_world() -> MatrixWorld:
         on_roster = roster_services.roster_person_add(
             change=first, full_name=f"名簿 {label}", start_date=date(2025, 4, 14), **kwargs
         ).person
+        upload_pledges(getattr(world, label), first)  # these clauses ask a pledge of everyone
         roster_services.roster_change_act(change=first, action="submit", **kwargs)  # notice: in force
         draft = roster_services.roster_change_open(contract=contract, **kwargs)
         drafted = roster_services.roster_person_add(
             change=draft, full_name=f"追加 {label}", start_date=date(2025, 4, 14), **kwargs
         ).person
+        upload_pledges(getattr(world, label), draft)
         roster.update({f"change_{label}": draft, f"person_{label}": on_roster, f"drafted_{label}": drafted})
     return MatrixWorld(
         world, orgs, members, former, invitations, users, notifications, contracts, duties, template, roster
