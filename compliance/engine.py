@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from compliance.deadlines import add_interval, due_date
@@ -108,7 +108,7 @@ class _Applier:
         if existing.filter(state=Duty.State.OPEN).exists():
             return None  # already waiting for evidence: the same duty covers this event too
         cycle = (existing.aggregate(m=Max("cycle"))["m"] or 0) + 1
-        return Duty.objects.create(
+        duty = Duty(
             contract=self.contract,
             obligation=ob,
             subject=subject,
@@ -116,6 +116,26 @@ class _Applier:
             due_date=self.due(ob, self.day),
             opened_at=self.now,
             opened_by_event=self.event,
+        )
+        evidence = self.prior_evidence(ob, subject) if cycle == 1 else None
+        if evidence is not None:
+            # The evidence came first (a pledge signed before the person was submitted): met on time.
+            duty.state, duty.closed_at, duty.evidence_event = Duty.State.FULFILLED, self.now, evidence
+            duty.on_time = True
+        duty.save()
+        return duty
+
+    def prior_evidence(self, ob: Obligation, subject: str) -> Event | None:
+        """An event already on record that meets a per-subject duty (only those: a general duty
+        must not be met by evidence that predates it)."""
+        if not subject or not ob.fulfilled_by:
+            return None
+        object_type, _, object_id = subject.partition(":")
+        return (
+            Event.objects.filter(contract_id=self.contract.pk, kind__in=ob.fulfilled_by)
+            .filter(Q(data__subject=subject) | Q(object_type=object_type, object_id=object_id))
+            .order_by("id")
+            .first()
         )
 
     def fulfil(self, obligation_ids: list[int], index_by_id: dict[int, Obligation]) -> None:

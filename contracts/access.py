@@ -21,3 +21,15 @@ def get_roster_change_or_404(request, pk: int):
     ):
         raise Http404
     return change
+
+
+def get_person_or_404(request, pk: int):
+    from contracts.models import Person
+
+    person = Person.objects.select_related("contract", "contract__clause_template").filter(pk=pk).first()
+    if (
+        person is None
+        or not contracts_visible_to(request.user, request.membership).filter(pk=person.contract_id).exists()
+    ):
+        raise Http404
+    return person

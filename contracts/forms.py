@@ -169,3 +169,8 @@ class RosterImportForm(forms.Form):
         label=_("Excel file (.xlsx)"),
         help_text=_("Fill in the template. If any cell has an error, nothing is imported."),
     )
+
+
+class PledgeUploadForm(forms.Form):
+    file = forms.FileField(label=_("Signed pledge (PDF, JPEG or PNG)"))
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)

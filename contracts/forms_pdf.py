@@ -12,6 +12,7 @@ from contracts.selectors_roster import roster_in_force
 from core import pdf
 
 ROSTER_FORM = "contracts.roster"
+PLEDGE_FORM = "contracts.pledge"
 
 
 def roster_context(contract: Contract, *, on: date | None = None) -> dict:
@@ -46,7 +47,35 @@ def roster_pdf_response(contract: Contract, *, on: date) -> HttpResponse:
     return response
 
 
+def pledge_context(person) -> dict:
+    contract = person.contract
+    template = contract.clause_template
+    entry = person.entries.order_by("-change__number").first()
+    return {
+        "contract": contract,
+        "person": person,
+        "entry": entry,
+        "issued_on": timezone.localdate(),
+        "template_title": template.title,
+        "client_word": template.client_word,
+        "contractor_word": template.contractor_word,
+    }
+
+
+def pledge_for_duty(duty) -> dict:
+    """The pledge of the person a per-person pledge duty is about ("contracts.person:17")."""
+    from contracts.models import Person
+
+    kind, _, pk = duty.subject.partition(":")
+    if kind != "contracts.person" or not pk.isdigit():
+        raise ValueError("This duty is not about one person.")
+    return pledge_context(Person.objects.select_related("contract").get(pk=int(pk), contract=duty.contract))
+
+
 def register() -> None:
+    pdf.register_form(
+        PLEDGE_FORM, template_name="pdf/contracts/pledge.html", title="誓約書", prefill=pledge_for_duty
+    )
     pdf.register_form(
         ROSTER_FORM,
         template_name="pdf/contracts/roster.html",

@@ -33,3 +33,12 @@ def can_edit_roster(user, membership: Membership | None, contract) -> bool:
 
 def can_decide_roster(user, membership: Membership | None, contract) -> bool:
     return can_manage_contract(user, membership, contract) and not user.is_superuser
+
+
+def can_download_pledge(user, membership: Membership | None, contract) -> bool:
+    """Signed pledges: the contractor's manager and the public body's side; not every worker."""
+    if user.is_superuser:
+        return True
+    return bool(membership) and not (
+        membership.role == Role.CONTRACTOR_STAFF and membership.organisation_id == contract.contractor_id
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contracts import views, views_roster
+from contracts import views, views_pledges, views_roster
 
 urlpatterns = [
     path("contracts/new/", views.contract_create, name="contract_create"),
@@ -31,4 +31,8 @@ urlpatterns = [
         name="roster_entry_discard",
     ),
     path("roster-changes/<int:pk>/act/", views_roster.roster_change_act, name="roster_change_act"),
+    # Pledges (誓約書)
+    path("people/<int:pk>/pledge/", views_pledges.person_pledge, name="person_pledge"),
+    path("people/<int:pk>/pledge.pdf", views_pledges.pledge_blank_pdf, name="pledge_blank_pdf"),
+    path("pledges/<int:pk>/file", views_pledges.pledge_file, name="pledge_file"),
 ]

@@ -93,7 +93,11 @@ def roster_change(request, pk: int):
     contract = change.contract
     can_edit = permissions.can_edit_roster(request.user, request.membership, contract)
     can_decide = permissions.can_decide_roster(request.user, request.membership, contract)
-    entries = list(change.entries.select_related("person", "person__employer").order_by("action", "pk"))
+    entries = list(
+        change.entries.select_related("person", "person__employer")
+        .prefetch_related("person__pledges")
+        .order_by("action", "pk")
+    )
     drafted = {e.person_id for e in entries}
     editable = change.approval_state in roster_services.EDITABLE
     approved_now = (

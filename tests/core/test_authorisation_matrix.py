@@ -186,6 +186,7 @@ def _build_matrix_world() -> MatrixWorld:
             change=draft, full_name=f"追加 {label}", start_date=date(2025, 4, 14), **kwargs
         ).person
         upload_pledges(getattr(world, label), draft)
+        roster[f"pledge_{label}"] = on_roster.pledges.get()
         roster.update({f"change_{label}": draft, f"person_{label}": on_roster, f"drafted_{label}": drafted})
     return MatrixWorld(
         world, orgs, members, former, invitations, users, notifications, contracts, duties, template, roster
@@ -259,6 +260,12 @@ DRAFTED: dict[str, Target] = {
         lambda mw, k=k: {"pk": mw.roster[f"change_{k}"].pk, "person_pk": mw.roster[f"drafted_{k}"].pk}
     )
     for k in ("a", "b")
+}
+PEOPLE: dict[str, Target] = {
+    f"person_{k}": (lambda mw, k=k: {"pk": mw.roster[f"person_{k}"].pk}) for k in ("a", "b")
+}
+PLEDGES: dict[str, Target] = {
+    f"pledge_{k}": (lambda mw, k=k: {"pk": mw.roster[f"pledge_{k}"].pk}) for k in ("a", "b")
 }
 DUTIES: dict[str, Target] = {k: (lambda mw, k=k: {"pk": mw.duties[k].pk}) for k in ("duty_a", "duty_b")}
 # Clause templates are a library shared by every public body: there is no foreign one.
@@ -588,6 +595,15 @@ contractor_staff  200        404
     "roster": Row(CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS),
     "roster_change": Row(CONTRACT_READERS.format(a="change_a", b="change_b"), targets=CHANGES),
     "roster_pdf": Row(CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS),
+    "person_pledge": Row(CONTRACT_READERS.format(a="person_a", b="person_b"), targets=PEOPLE),
+    "pledge_blank_pdf": Row(CONTRACT_READERS.format(a="person_a", b="person_b"), targets=PEOPLE),
+    # Signed pledges: the responsible people of both sides and auditors, not every worker.
+    "pledge_file": Row(
+        CONTRACT_READERS.format(a="pledge_a", b="pledge_b").replace(
+            "contractor_staff  200        404", "contractor_staff  404        404"
+        ),
+        targets=PLEDGES,
+    ),
     "roster_xlsx_export": Row(CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS),
     "roster_xlsx_template": Row(
         ROSTER_EDITOR.format(a="contract_a", b="contract_b", ok=200), targets=CONTRACTS

@@ -1,0 +1,97 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contracts import permissions
+from contracts.access import get_person_or_404
+from contracts.forms import PledgeUploadForm
+from contracts.forms_pdf import PLEDGE_FORM, pledge_context
+from contracts.models import Pledge
+from contracts.selectors import contracts_visible_to
+from contracts.services.pledges import pledge_upload
+from core import pdf
+from core.audit import record_event
+from core.files import file_response
+from core.views.utils import apply_validation_error
+
+
+@login_required
+def person_pledge(request, pk: int):
+    person = get_person_or_404(request, pk)
+    contract = person.contract
+    can_upload = permissions.can_edit_roster(request.user, request.membership, contract)
+    form = PledgeUploadForm(
+        request.POST or None, request.FILES or None, initial={"signed_on": timezone.localdate()}
+    )
+    if request.method == "POST":
+        if not can_upload:
+            raise Http404
+        if form.is_valid():
+            try:
+                pledge_upload(
+                    actor=request.user,
+                    actor_membership=request.membership,
+                    person=person,
+                    uploaded=form.cleaned_data["file"],
+                    signed_on=form.cleaned_data["signed_on"],
+                )
+            except ValidationError as exc:
+                # The file checks speak about the file; the service's own errors name their field.
+                if hasattr(exc, "error_dict"):
+                    apply_validation_error(form, exc)
+                else:
+                    form.add_error("file", exc)
+            else:
+                messages.success(request, _("The signed pledge was registered."))
+                return redirect("person_pledge", pk=person.pk)
+    record_event(kind="person.viewed", actor=request.user, obj=person, contract_id=contract.pk)
+    return render(
+        request,
+        "contracts/person_pledge.html",
+        {
+            "person": person,
+            "contract": contract,
+            "form": form if can_upload else None,
+            "pledges": person.pledges.select_related("file", "uploaded_by").order_by("-uploaded_at"),
+            "can_download": permissions.can_download_pledge(request.user, request.membership, contract),
+        },
+    )
+
+
+@login_required
+def pledge_blank_pdf(request, pk: int):
+    """The pledge pre-filled for this person, to print and sign."""
+    person = get_person_or_404(request, pk)
+    data = pdf.render_form(PLEDGE_FORM, pledge_context(person))
+    record_event(
+        kind="form.downloaded",
+        actor=request.user,
+        obj=person,
+        contract_id=person.contract_id,
+        data={"form": PLEDGE_FORM, "sha256": pdf.pdf_sha256(data)},
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="pledge-{person.pk}.pdf"'
+    return response
+
+
+@login_required
+def pledge_file(request, pk: int):
+    pledge = Pledge.objects.select_related("person", "person__contract", "file").filter(pk=pk).first()
+    if (
+        pledge is None
+        or not contracts_visible_to(request.user, request.membership)
+        .filter(pk=pledge.person.contract_id)
+        .exists()
+        or not permissions.can_download_pledge(request.user, request.membership, pledge.person.contract)
+    ):
+        raise Http404
+    return file_response(
+        request=request,
+        stored=pledge.file,
+        download_name=f"誓約書_{pledge.person.pk}_{pledge.signed_on.isoformat()}",
+    )
