@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from contracts import views, views_pledges, views_roster
 
@@ -35,4 +35,6 @@ urlpatterns = [
     path("people/<int:pk>/pledge/", views_pledges.person_pledge, name="person_pledge"),
     path("people/<int:pk>/pledge.pdf", views_pledges.pledge_blank_pdf, name="pledge_blank_pdf"),
     path("pledges/<int:pk>/file", views_pledges.pledge_file, name="pledge_file"),
+    path("", include("contracts.urls_worksites")),
+    path("", include("contracts.urls_training")),
 ]

@@ -27,6 +27,7 @@ writes.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -93,6 +94,8 @@ class MatrixWorld:
     # Per contract: an open (draft) roster change, a person already on the roster (notified in
     # change #1) and a person drafted into the open change.
     roster: dict[str, Any] = field(default_factory=dict)
+    # Objects that feature modules add (tests/core/matrix_*.py, see MATRIX_EXTENSIONS).
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _build_matrix_world() -> MatrixWorld:
@@ -188,9 +191,30 @@ def _build_matrix_world() -> MatrixWorld:
         upload_pledges(getattr(world, label), draft)
         roster[f"pledge_{label}"] = on_roster.pledges.get()
         roster.update({f"change_{label}": draft, f"person_{label}": on_roster, f"drafted_{label}": drafted})
-    return MatrixWorld(
+    built = MatrixWorld(
         world, orgs, members, former, invitations, users, notifications, contracts, duties, template, roster
     )
+    for extension in _extensions():
+        extension.extend_world(built)
+    return built
+
+
+# Feature modules keep their own matrix rows: each defines rows(matrix_module) -> {name: Row}
+# and extend_world(mw), so features can grow without editing this file.
+MATRIX_EXTENSIONS = ("tests.core.matrix_worksites", "tests.core.matrix_training")
+
+
+def _extensions():
+    import importlib
+
+    found = []
+    for name in MATRIX_EXTENSIONS:
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return found
 
 
 # The clause template of the compliance tests: small, and its obligation 3.3 is met by attestation.
@@ -689,6 +713,9 @@ contractor_staff  200    404
     "calendar_settings": Row(ALL_200),
     "calendar_feed": Row(everyone("404", column="unknown"), targets=UNKNOWN_FEED),
 }
+
+for _extension in _extensions():
+    MATRIX.update(_extension.rows(sys.modules[__name__]))
 
 
 def _cases():

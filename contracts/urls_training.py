@@ -1,0 +1,3 @@
+"""URLs of the training feature (included by contracts.urls)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the worksites feature (included by contracts.urls)."""
+
+urlpatterns: list = []
