@@ -25,6 +25,7 @@ EVENT_KINDS: dict[str, str] = {
     "person.updated": "contracts: a person's entry on the roster changed (period, role)",
     "person.flagged_unsuitable": "contracts: the public body flagged a worker as unsuitable",
     "person.unsuitable_answered": "contracts: the contractor answered an unsuitable-worker flag",
+    "person.unsuitable_closed": "contracts: the public body closed an unsuitable-worker flag",
     "responsible_person.designated": "contracts: a responsible person or security officer was designated",
     "pledge.uploaded": "contracts: a signed pledge was uploaded",
     "training.plan_approved": "contracts: the training plan was approved",

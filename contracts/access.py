@@ -14,7 +14,7 @@ def get_contract_or_404(request, pk: int) -> Contract:
 def get_roster_change_or_404(request, pk: int):
     from contracts.models import RosterChange
 
-    change = RosterChange.objects.select_related("contract").filter(pk=pk).first()
+    change = RosterChange.objects.select_related("contract", "submitted_pdf").filter(pk=pk).first()
     if (
         change is None
         or not contracts_visible_to(request.user, request.membership).filter(pk=change.contract_id).exists()

@@ -174,3 +174,18 @@ class RosterImportForm(forms.Form):
 class PledgeUploadForm(forms.Form):
     file = forms.FileField(label=_("Signed pledge (PDF, JPEG or PNG)"))
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+
+
+class FlagForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the worker is unsuitable"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    measures_requested = forms.CharField(
+        label=_("Measures requested"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class FlagAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )

@@ -15,12 +15,13 @@ ROSTER_FORM = "contracts.roster"
 PLEDGE_FORM = "contracts.pledge"
 
 
-def roster_context(contract: Contract, *, on: date | None = None) -> dict:
+def roster_context(contract: Contract, *, on: date | None = None, pending_change=None) -> dict:
+    """The roster in force on `on`, or — with pending_change — as it becomes with that change."""
     on = on or timezone.localdate()
     template = contract.clause_template
     # Role and employment labels are printed in Japanese whatever the viewer's language.
     with translation.override("ja"):
-        entries = list(roster_in_force(contract, on))
+        entries = list(roster_in_force(contract, on, pending=pending_change is not None))
         for entry in entries:
             entry.get_role_display = str(entry.get_role_display())
             entry.person.get_employment_display = str(entry.person.get_employment_display())
@@ -29,7 +30,9 @@ def roster_context(contract: Contract, *, on: date | None = None) -> dict:
         "entries": entries,
         "as_of": on,
         "issued_on": timezone.localdate(),
-        "heading": "業務従事者名簿",
+        "heading": "業務従事者名簿"
+        if pending_change is None
+        else f"業務従事者名簿（変更 第{pending_change.number}号）",
         "intro": f"次の契約に係る業務に従事する者は、下記のとおりです（{template.title}に基づく届出）。",
         "client_word": template.client_word,
         "contractor_word": template.contractor_word,

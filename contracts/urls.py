@@ -35,6 +35,11 @@ urlpatterns = [
     path("people/<int:pk>/pledge/", views_pledges.person_pledge, name="person_pledge"),
     path("people/<int:pk>/pledge.pdf", views_pledges.pledge_blank_pdf, name="pledge_blank_pdf"),
     path("pledges/<int:pk>/file", views_pledges.pledge_file, name="pledge_file"),
+    # Unsuitable-worker flags (004 §6.4)
+    path("people/<int:pk>/flags/", views_pledges.person_flag_raise, name="person_flag_raise"),
+    path("flags/<int:pk>/answer/", views_pledges.flag_answer, name="flag_answer"),
+    path("flags/<int:pk>/close/", views_pledges.flag_close, name="flag_close"),
+    path("roster-changes/<int:pk>/submitted.pdf", views_roster.roster_change_pdf, name="roster_change_pdf"),
     path("", include("contracts.urls_worksites")),
     path("", include("contracts.urls_training")),
 ]

@@ -5,13 +5,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from contracts import permissions
 from contracts.access import get_person_or_404
-from contracts.forms import PledgeUploadForm
+from contracts.forms import FlagAnswerForm, FlagForm, PledgeUploadForm
 from contracts.forms_pdf import PLEDGE_FORM, pledge_context
-from contracts.models import Pledge
+from contracts.models import Pledge, UnsuitableFlag
 from contracts.selectors import contracts_visible_to
+from contracts.services import flags as flag_services
 from contracts.services.pledges import pledge_upload
 from core import pdf
 from core.audit import record_event
@@ -49,6 +51,10 @@ def person_pledge(request, pk: int):
                 messages.success(request, _("The signed pledge was registered."))
                 return redirect("person_pledge", pk=person.pk)
     record_event(kind="person.viewed", actor=request.user, obj=person, contract_id=contract.pk)
+    can_flag = (
+        permissions.can_manage_contract(request.user, request.membership, contract)
+        and not request.user.is_superuser
+    )
     return render(
         request,
         "contracts/person_pledge.html",
@@ -58,6 +64,11 @@ def person_pledge(request, pk: int):
             "form": form if can_upload else None,
             "pledges": person.pledges.select_related("file", "uploaded_by").order_by("-uploaded_at"),
             "can_download": permissions.can_download_pledge(request.user, request.membership, contract),
+            "flags": person.flags.select_related("raised_by", "answered_by"),
+            "flag_form": FlagForm() if can_flag else None,
+            "can_flag": can_flag,
+            "can_answer": can_upload,
+            "answer_form": FlagAnswerForm(),
         },
     )
 
@@ -95,3 +106,72 @@ def pledge_file(request, pk: int):
         stored=pledge.file,
         download_name=f"誓約書_{pledge.person.pk}_{pledge.signed_on.isoformat()}",
     )
+
+
+def _flag_or_404(request, pk: int) -> UnsuitableFlag:
+    flag = UnsuitableFlag.objects.select_related("person", "person__contract").filter(pk=pk).first()
+    if (
+        flag is None
+        or not contracts_visible_to(request.user, request.membership)
+        .filter(pk=flag.person.contract_id)
+        .exists()
+    ):
+        raise Http404
+    return flag
+
+
+@login_required
+@require_POST
+def person_flag_raise(request, pk: int):
+    person = get_person_or_404(request, pk)
+    if (
+        not permissions.can_manage_contract(request.user, request.membership, person.contract)
+        or request.user.is_superuser
+    ):
+        raise Http404
+    form = FlagForm(request.POST)
+    if form.is_valid():
+        flag_services.flag_raise(
+            actor=request.user, actor_membership=request.membership, person=person, **form.cleaned_data
+        )
+        messages.success(request, _("The contractor was asked for measures."))
+    else:
+        messages.error(request, _("Give the reason and the measures you ask for."))
+    return redirect("person_pledge", pk=person.pk)
+
+
+@login_required
+@require_POST
+def flag_answer(request, pk: int):
+    flag = _flag_or_404(request, pk)
+    if not permissions.can_edit_roster(request.user, request.membership, flag.person.contract):
+        raise Http404
+    form = FlagAnswerForm(request.POST)
+    try:
+        flag_services.flag_answer(
+            actor=request.user,
+            actor_membership=request.membership,
+            flag=flag,
+            answer=form.data.get("answer", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your answer was sent."))
+    return redirect("person_pledge", pk=flag.person_id)
+
+
+@login_required
+@require_POST
+def flag_close(request, pk: int):
+    flag = _flag_or_404(request, pk)
+    if (
+        not permissions.can_manage_contract(request.user, request.membership, flag.person.contract)
+        or request.user.is_superuser
+    ):
+        raise Http404
+    try:
+        flag_services.flag_close(actor=request.user, actor_membership=request.membership, flag=flag)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("person_pledge", pk=flag.person_id)

@@ -18,6 +18,7 @@ from contracts.selectors_roster import current_entries, open_change, roster_chan
 from contracts.services import roster as roster_services
 from core.approvals import allowed_actions
 from core.audit import record_event
+from core.files import file_response
 from core.pdf import pdf_sha256
 from core.spreadsheets import SpreadsheetError, build_template
 from core.views.utils import apply_validation_error
@@ -293,4 +294,17 @@ def roster_xlsx_import(request, pk: int):
             return redirect("roster_change", pk=change.pk)
     return render(
         request, "contracts/roster_import.html", {"change": change, "form": form, "cell_errors": cell_errors}
+    )
+
+
+@login_required
+def roster_change_pdf(request, pk: int):
+    """The roster exactly as it was submitted (frozen with its SHA-256)."""
+    change = get_roster_change_or_404(request, pk)
+    if change.submitted_pdf is None:
+        raise Http404
+    return file_response(
+        request=request,
+        stored=change.submitted_pdf,
+        download_name=f"業務従事者名簿_{change.contract.number}_第{change.number}号",
     )

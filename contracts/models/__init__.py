@@ -6,8 +6,18 @@ from contracts.models.contracts import (
     Pledge,
     RosterChange,
     RosterEntry,
+    UnsuitableFlag,
 )
 
-__all__ = ["Contract", "Employment", "Person", "PersonRole", "Pledge", "RosterChange", "RosterEntry"]
+__all__ = [
+    "Contract",
+    "Employment",
+    "Person",
+    "PersonRole",
+    "Pledge",
+    "RosterChange",
+    "RosterEntry",
+    "UnsuitableFlag",
+]
 
 # Feature modules add their models here (one import line each).

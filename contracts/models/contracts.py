@@ -151,6 +151,10 @@ class RosterChange(Approvable):
     needs_approval = models.BooleanField(_("needs prior approval"), default=True)
     # When the change took effect: approval, or submission where notice is enough.
     effective_at = models.DateTimeField(_("effective at"), null=True, blank=True)
+    # The roster as submitted, frozen as a PDF (its SHA-256 is in the file row and the audit trail).
+    submitted_pdf = models.ForeignKey(
+        "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -222,3 +226,31 @@ class Pledge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.signed_on}"
+
+
+class UnsuitableFlag(models.Model):
+    """The public body finds a worker unsuitable and asks for measures (004 §6.4); the contractor
+    answers. What is said about the person is personal data: encrypted under the contract's key."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="flags"
+    )
+    data_key = models.ForeignKey("core.DataKey", on_delete=models.PROTECT, related_name="+")
+    reason = EncryptedTextField(_("reason"))
+    measures_requested = EncryptedTextField(_("measures requested"))
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    answer = EncryptedTextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("unsuitable-worker flag")
+        verbose_name_plural = _("unsuitable-worker flags")
+        ordering = ["-raised_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.raised_at:%Y-%m-%d}"

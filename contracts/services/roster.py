@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contracts import permissions
+from contracts.forms_pdf import ROSTER_FORM, roster_context
 from contracts.models import Contract, Employment, Person, RosterChange, RosterEntry
 from contracts.selectors_roster import (
     current_entries,
@@ -19,8 +21,10 @@ from contracts.selectors_roster import (
     pledges_required,
     roster_needs_prior_approval,
 )
+from core import pdf
 from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, approval_transition
 from core.audit import record_event
+from core.files import store_upload
 from core.models import Membership, Role
 
 EDITABLE = (ApprovalState.DRAFT, ApprovalState.RETURNED)
@@ -255,6 +259,20 @@ def _announce_people(change: RosterChange, actor) -> None:
         )
 
 
+def _freeze(change: RosterChange, actor) -> None:
+    """Keep the roster exactly as submitted: a PDF stored with its SHA-256 (design.md, PDF forms)."""
+    data = pdf.render_form(ROSTER_FORM, roster_context(change.contract, pending_change=change))
+    stored = store_upload(
+        actor=actor,
+        uploaded=ContentFile(data, name=f"roster-{change.contract_id}-{change.number}.pdf"),
+        data_key=change.contract.data_key,
+        purpose="roster",
+        contract_id=change.contract_id,
+    )
+    change.submitted_pdf = stored
+    change.save(update_fields=["submitted_pdf"])
+
+
 def _take_effect(change: RosterChange) -> None:
     change.effective_at = timezone.now()
     change.save(update_fields=["effective_at"])
@@ -281,6 +299,7 @@ def roster_change_act(
         actor=actor, obj=change, action=action, policy=policy(actor_membership), reason=reason
     )
     if action == ApprovalAction.SUBMIT:
+        _freeze(change, actor)
         _announce_people(change, actor)
         if not change.needs_approval:
             # Notice is enough under these clauses: the change counts from its submission.

@@ -45,8 +45,9 @@ from django.utils.translation import gettext, override
 from compliance import engine
 from compliance.models import ClauseTemplate, Duty
 from compliance.services.templates import clause_template_load
-from contracts.models import Contract, RosterChange, RosterEntry
+from contracts.models import Contract, RosterChange, RosterEntry, UnsuitableFlag
 from contracts.services import contract_activate, contract_create
+from contracts.services import flags as flag_services
 from contracts.services import roster as roster_services
 from core import crypto
 from core.audit import record_event
@@ -190,6 +191,12 @@ def _build_matrix_world() -> MatrixWorld:
         ).person
         upload_pledges(getattr(world, label), draft)
         roster[f"pledge_{label}"] = on_roster.pledges.get()
+        roster[f"first_{label}"] = first
+        client = getattr(world, label).client_admin
+        flagging = {"actor": client.user, "actor_membership": client, "person": on_roster}
+        roster[f"flag_{label}"] = flag_services.flag_raise(reason="r", measures_requested="m", **flagging)
+        answered = flag_services.flag_raise(reason="r2", measures_requested="m2", **flagging)
+        roster[f"answered_{label}"] = flag_services.flag_answer(flag=answered, answer="a", **kwargs)
         roster.update({f"change_{label}": draft, f"person_{label}": on_roster, f"drafted_{label}": drafted})
     built = MatrixWorld(
         world, orgs, members, former, invitations, users, notifications, contracts, duties, template, roster
@@ -285,6 +292,15 @@ DRAFTED: dict[str, Target] = {
     )
     for k in ("a", "b")
 }
+FIRST_CHANGES: dict[str, Target] = {
+    f"first_{k}": (lambda mw, k=k: {"pk": mw.roster[f"first_{k}"].pk}) for k in ("a", "b")
+}
+FLAGS: dict[str, Target] = {
+    f"flag_{k}": (lambda mw, k=k: {"pk": mw.roster[f"flag_{k}"].pk}) for k in ("a", "b")
+}
+ANSWERED: dict[str, Target] = {
+    f"answered_{k}": (lambda mw, k=k: {"pk": mw.roster[f"answered_{k}"].pk}) for k in ("a", "b")
+}
 PEOPLE: dict[str, Target] = {
     f"person_{k}": (lambda mw, k=k: {"pk": mw.roster[f"person_{k}"].pk}) for k in ("a", "b")
 }
@@ -325,6 +341,14 @@ def _roster_entries(mw: MatrixWorld, label: str) -> int:
     return RosterEntry.objects.filter(change=mw.roster[label.replace("drafted", "change")]).count()
 
 
+def _flag_count(mw: MatrixWorld, label: str) -> int:
+    return UnsuitableFlag.objects.filter(person=mw.roster[label]).count()
+
+
+def _flag_state(mw: MatrixWorld, label: str):
+    return UnsuitableFlag.objects.values_list("answered_at", "closed_at").get(pk=mw.roster[label].pk)
+
+
 def _change_state(mw: MatrixWorld, label: str) -> str:
     return RosterChange.objects.values_list("approval_state", flat=True).get(pk=mw.roster[label].pk)
 
@@ -345,6 +369,17 @@ client_staff      200        404
 auditor           200        404
 contractor_admin  200        404
 contractor_staff  200        404
+"""
+# The public body's managers of the contract (the site administrator does not act for them).
+CONTRACT_DECIDERS = """
+                  {a} {b}
+anonymous         L          L
+site_admin        404        404
+client_admin      R          404
+client_staff      R          404
+auditor           404        404
+contractor_admin  404        404
+contractor_staff  404        404
 """
 # Only the contractor's manager, on its own contract.
 ROSTER_EDITOR = """
@@ -620,6 +655,28 @@ contractor_staff  200        404
     "roster_change": Row(CONTRACT_READERS.format(a="change_a", b="change_b"), targets=CHANGES),
     "roster_pdf": Row(CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS),
     "person_pledge": Row(CONTRACT_READERS.format(a="person_a", b="person_b"), targets=PEOPLE),
+    "roster_change_pdf": Row(CONTRACT_READERS.format(a="first_a", b="first_b"), targets=FIRST_CHANGES),
+    # The public body's contract managers flag a worker; the contractor's manager answers.
+    "person_flag_raise": Row(
+        CONTRACT_DECIDERS.format(a="person_a", b="person_b"),
+        method=POST,
+        targets=PEOPLE,
+        data=lambda mw, user, label: {"reason": "理由", "measures_requested": "措置"},
+        state=_flag_count,
+    ),
+    "flag_answer": Row(
+        ROSTER_EDITOR.format(a="flag_a", b="flag_b", ok="R"),
+        method=POST,
+        targets=FLAGS,
+        data=lambda mw, user, label: {"answer": "交代させました"},
+        state=_flag_state,
+    ),
+    "flag_close": Row(
+        CONTRACT_DECIDERS.format(a="answered_a", b="answered_b"),
+        method=POST,
+        targets=ANSWERED,
+        state=_flag_state,
+    ),
     "pledge_blank_pdf": Row(CONTRACT_READERS.format(a="person_a", b="person_b"), targets=PEOPLE),
     # Signed pledges: the responsible people of both sides and auditors, not every worker.
     "pledge_file": Row(
