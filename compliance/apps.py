@@ -20,4 +20,4 @@ class ComplianceConfig(AppConfig):
         from compliance import forms_pdf
 
         forms_pdf.register()
-        register_seeder(seed_contracts)
+        register_seeder(seed_contracts, order=10)

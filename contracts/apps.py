@@ -8,6 +8,9 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         from contracts import forms_pdf, panels
+        from contracts.demo import seed_rosters
+        from core.demo import register_seeder
 
         panels.register()
         forms_pdf.register()
+        register_seeder(seed_rosters, order=20)

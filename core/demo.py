@@ -81,9 +81,11 @@ def _person(org: Organisation, email: str, role: str, name: str, department: Dep
 _seeders: list = []
 
 
-def register_seeder(seeder) -> None:
-    if seeder not in _seeders:
-        _seeders.append(seeder)
+def register_seeder(seeder, *, order: int = 50) -> None:
+    """Seeders run by `order` (contracts must exist before rosters are added to them)."""
+    if all(existing is not seeder for _order, existing in _seeders):
+        _seeders.append((order, seeder))
+        _seeders.sort(key=lambda item: item[0])
 
 
 @transaction.atomic
@@ -115,6 +117,6 @@ def seed_demo() -> list[DemoLogin]:
             email = f"{slug}-{local}@{DOMAIN}"
             _person(contractor, email, role, person, None)
             logins.append(DemoLogin(role, contractor.name, email, DEMO_PASSWORD))
-    for seeder in _seeders:
+    for _order, seeder in _seeders:
         seeder()
     return logins
