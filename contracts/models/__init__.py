@@ -8,8 +8,20 @@ from contracts.models.contracts import (
     RosterEntry,
     UnsuitableFlag,
 )
+from contracts.models.training import Attendance, TrainingPlan, TrainingReport, TrainingSession
+from contracts.models.worksites import (
+    SecureAreaRulesAcknowledgement,
+    StoragePlace,
+    StorageProtection,
+    Worksite,
+    WorksiteAssignment,
+    WorksiteChange,
+    WorksiteEntry,
+    WorksiteKind,
+)
 
 __all__ = [
+    "Attendance",
     "Contract",
     "Employment",
     "Person",
@@ -17,7 +29,16 @@ __all__ = [
     "Pledge",
     "RosterChange",
     "RosterEntry",
+    "SecureAreaRulesAcknowledgement",
+    "StoragePlace",
+    "StorageProtection",
+    "TrainingPlan",
+    "TrainingReport",
+    "TrainingSession",
     "UnsuitableFlag",
+    "Worksite",
+    "WorksiteAssignment",
+    "WorksiteChange",
+    "WorksiteEntry",
+    "WorksiteKind",
 ]
-
-# Feature modules add their models here (one import line each).

@@ -1,0 +1,410 @@
+"""Work sites (作業場所): declared in a change, approved by the public body before anyone works
+there, and changed only through a new change approved in advance (002 §5, 003 §13, 000 §5.6(1)).
+
+Every transition goes through the shared approval workflow with the event prefix "worksite", so
+`worksite.submitted` / `worksite.approved` open and fulfil the clauses' duties with no further
+code. Nothing submitted is edited: a change adds new versions (`WorksiteEntry`) of the sites.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contracts import permissions
+from contracts.forms_worksites import WORKSITE_FORM, worksite_context
+from contracts.models import (
+    Contract,
+    Person,
+    SecureAreaRulesAcknowledgement,
+    StoragePlace,
+    StorageProtection,
+    Worksite,
+    WorksiteAssignment,
+    WorksiteChange,
+    WorksiteEntry,
+    WorksiteKind,
+)
+from contracts.selectors_worksites import assignable_people, current_entries, open_change
+from core import pdf
+from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, approval_transition
+from core.audit import record_event
+from core.files import store_upload
+from core.models import Membership, Role
+
+EDITABLE = (ApprovalState.DRAFT, ApprovalState.RETURNED)
+SITE_FIELDS = ("kind", "name", "address", "rooms", "notes")
+STORAGE_FIELDS = ("name", "protection", "description")
+# Storage-place errors are keyed like the form's formset fields: "storage_places-0-protection".
+STORAGE_PREFIX = "storage_places"
+
+# The contractor's manager declares the sites; the public body's managers of the contract decide.
+# (The same rule as the roster's: contracts.permissions.can_edit_roster / can_decide_roster.)
+can_edit_worksites = permissions.can_edit_roster
+can_decide_worksites = permissions.can_decide_roster
+
+
+def _subject(worksite: Worksite) -> str:
+    return f"contracts.worksite:{worksite.pk}"
+
+
+def _notify(change: WorksiteChange, action: str) -> list:
+    # Submissions go to the public body's people for the contract; decisions to the contractor.
+    contract = change.contract
+    if action in (ApprovalAction.SUBMIT, ApprovalAction.WITHDRAW):
+        if contract.client_responsible_id:
+            return [contract.client_responsible]
+        organisation_id, role = contract.public_body_id, Role.CLIENT_ADMIN
+    else:
+        organisation_id, role = contract.contractor_id, Role.CONTRACTOR_ADMIN
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id=organisation_id, role=role, is_active=True
+        ).select_related("user")
+    ]
+
+
+def policy(membership: Membership | None) -> ApprovalPolicy:
+    return ApprovalPolicy(
+        event_prefix="worksite",
+        can_submit=lambda actor, change: can_edit_worksites(actor, membership, change.contract),
+        can_decide=lambda actor, change: can_decide_worksites(actor, membership, change.contract),
+        notify=_notify,
+        title=lambda change: (
+            _("Work sites of %(number)s (change #%(n)s)")
+            % {"number": change.contract.number, "n": change.number}
+        ),
+    )
+
+
+def _editable_change(change: WorksiteChange, actor, membership) -> WorksiteChange:
+    change = WorksiteChange.objects.select_for_update().select_related("contract").get(pk=change.pk)
+    if not can_edit_worksites(actor, membership, change.contract):
+        raise PermissionDenied
+    if change.approval_state not in EDITABLE:
+        raise ValidationError(_("This change was submitted: withdraw it first, or start a new one."))
+    return change
+
+
+@transaction.atomic
+def worksite_change_open(*, actor, actor_membership: Membership, contract: Contract) -> WorksiteChange:
+    """The contractor's open change (draft, returned or waiting for the decision), or a new one."""
+    if not can_edit_worksites(actor, actor_membership, contract):
+        raise PermissionDenied
+    if contract.status == Contract.Status.ENDED:
+        raise ValidationError(_("The contract has ended."))
+    Contract.objects.select_for_update().filter(pk=contract.pk).first()  # one open change at a time
+    existing = open_change(contract)
+    if existing is not None:
+        return existing
+    number = (WorksiteChange.objects.filter(contract=contract).aggregate(m=Max("number"))["m"] or 0) + 1
+    change = WorksiteChange(contract=contract, number=number, created_by=actor)
+    change.full_clean()
+    change.save()
+    record_event(kind="worksite.change_opened", actor=actor, obj=change, contract_id=contract.pk)
+    return change
+
+
+# --- what a version declares --------------------------------------------------------------------
+
+
+def _clean_site(values: Mapping) -> tuple[dict, dict[str, str]]:
+    site = {name: (values.get(name) or "").strip() for name in SITE_FIELDS}
+    errors = {}
+    if site["kind"] not in WorksiteKind.values:
+        errors["kind"] = _("Choose the kind of work site.")
+    if not site["name"]:
+        errors["name"] = _("Enter the name of the work site.")
+    if not site["address"]:
+        errors["address"] = _("Enter the address of the work site.")
+    return site, errors
+
+
+def _clean_storage(places: Iterable[Mapping]) -> tuple[list[dict], dict[str, str]]:
+    cleaned, errors = [], {}
+    for i, place in enumerate(places):
+        row = {name: (place.get(name) or "").strip() for name in STORAGE_FIELDS}
+        key = f"{STORAGE_PREFIX}-{i}-"
+        if not row["name"]:
+            errors[key + "name"] = _("Enter the name of the storage place.")
+        if row["protection"] not in StorageProtection.values:
+            errors[key + "protection"] = _("Choose how the storage place is protected.")
+        elif row["protection"] == StorageProtection.OTHER and not row["description"]:
+            errors[key + "description"] = _("Describe how the storage place is protected.")
+        cleaned.append(row)
+    return cleaned, errors
+
+
+def _clean_people(contract: Contract, people: Iterable[Person]) -> tuple[list[Person], dict[str, str]]:
+    people = list(dict.fromkeys(people))  # once each, in the order given
+    allowed = set(assignable_people(contract).values_list("pk", flat=True))
+    strangers = [p for p in people if p.contract_id != contract.pk or p.pk not in allowed]
+    if strangers:
+        names = "、".join(p.full_name if p.contract_id == contract.pk else "?" for p in strangers)
+        return people, {"people": _("Not on the roster of this contract: %(names)s.") % {"names": names}}
+    return people, {}
+
+
+def _declaration(contract: Contract, values: Mapping, storage_places, people):
+    site, errors = _clean_site(values)
+    places, storage_errors = _clean_storage(storage_places)
+    people, people_errors = _clean_people(contract, people)
+    errors |= storage_errors | people_errors
+    if errors:
+        raise ValidationError(errors)
+    return site, places, people
+
+
+def _content(site: Mapping, places: list[dict], people: list[Person]) -> tuple:
+    """What a version declares, comparable between versions."""
+    return (
+        tuple(site[name] for name in SITE_FIELDS),
+        sorted(tuple(p[name] for name in STORAGE_FIELDS) for p in places),
+        sorted(p.pk for p in people),
+    )
+
+
+def _entry_content(entry: WorksiteEntry) -> tuple:
+    return _content(
+        {name: getattr(entry, name) for name in SITE_FIELDS},
+        [{name: getattr(p, name) for name in STORAGE_FIELDS} for p in entry.storage_places.all()],
+        [a.person for a in entry.assignments.select_related("person")],
+    )
+
+
+def _drop_draft(entry: WorksiteEntry) -> None:
+    """Delete a version drafted in an unsubmitted change, with its parts (never an approved one)."""
+    entry.storage_places.all().delete()
+    entry.assignments.all().delete()
+    entry.delete()
+
+
+def _write_version(
+    change: WorksiteChange, worksite: Worksite, action: str, site: dict, places: list[dict], people
+) -> WorksiteEntry:
+    entry = WorksiteEntry(change=change, worksite=worksite, action=action, **site)
+    entry.full_clean()
+    entry.save()
+    for place in places:
+        row = StoragePlace(entry=entry, **place)
+        row.full_clean()
+        row.save()
+    WorksiteAssignment.objects.bulk_create([WorksiteAssignment(entry=entry, person=p) for p in people])
+    return entry
+
+
+def _drafted(actor, entry: WorksiteEntry, change: WorksiteChange) -> None:
+    record_event(
+        kind="worksite.entry_drafted",
+        actor=actor,
+        obj=entry,
+        contract_id=change.contract_id,
+        data={
+            "action": entry.action,
+            "subject": _subject(entry.worksite),
+            "storage_places": entry.storage_places.count(),
+            "people": entry.assignments.count(),
+        },
+    )
+
+
+@transaction.atomic
+def worksite_add(
+    *,
+    actor,
+    actor_membership: Membership,
+    change: WorksiteChange,
+    storage_places: Iterable[Mapping] = (),
+    people: Iterable[Person] = (),
+    **site,
+) -> WorksiteEntry:
+    """Declare a new work site (kind, name, address, rooms, notes) with its storage places."""
+    change = _editable_change(change, actor, actor_membership)
+    site, places, people = _declaration(change.contract, site, storage_places, people)
+    worksite = Worksite(contract=change.contract, created_by=actor)
+    worksite.full_clean()
+    worksite.save()
+    entry = _write_version(change, worksite, WorksiteEntry.Action.ADD, site, places, people)
+    _drafted(actor, entry, change)
+    return entry
+
+
+@transaction.atomic
+def worksite_update(
+    *,
+    actor,
+    actor_membership: Membership,
+    change: WorksiteChange,
+    worksite: Worksite,
+    storage_places: Iterable[Mapping] = (),
+    people: Iterable[Person] = (),
+    **site,
+) -> WorksiteEntry:
+    """Draft a new version of a site: an approved one (a change), or one drafted in this change."""
+    change = _editable_change(change, actor, actor_membership)
+    if worksite.contract_id != change.contract_id:
+        raise PermissionDenied
+    site, places, people = _declaration(change.contract, site, storage_places, people)
+    drafted = WorksiteEntry.objects.filter(change=change, worksite=worksite).first()
+    current = (
+        current_entries(change.contract)
+        .filter(worksite=worksite)
+        .exclude(action=WorksiteEntry.Action.REMOVE)
+        .first()
+    )
+    if drafted is not None and drafted.action == WorksiteEntry.Action.ADD:
+        action = WorksiteEntry.Action.ADD  # still a new site, declared differently
+    elif current is not None:
+        action = WorksiteEntry.Action.UPDATE
+        if _entry_content(current) == _content(site, places, people):
+            raise ValidationError(_("Nothing differs from the approved site: change something, or cancel."))
+    else:
+        raise ValidationError(_("This work site is not among the approved sites."))
+    if drafted is not None:
+        _drop_draft(drafted)
+    entry = _write_version(change, worksite, action, site, places, people)
+    _drafted(actor, entry, change)
+    return entry
+
+
+@transaction.atomic
+def worksite_remove(
+    *, actor, actor_membership: Membership, change: WorksiteChange, worksite: Worksite
+) -> WorksiteEntry | None:
+    """Draft the end of an approved site (its last version is kept, marked removed). A site only
+    drafted in this change is simply taken out again."""
+    change = _editable_change(change, actor, actor_membership)
+    if worksite.contract_id != change.contract_id:
+        raise PermissionDenied
+    drafted = WorksiteEntry.objects.filter(change=change, worksite=worksite).first()
+    if drafted is not None and drafted.action == WorksiteEntry.Action.ADD:
+        _discard(actor, change, worksite, drafted)
+        return None
+    current = (
+        current_entries(change.contract)
+        .filter(worksite=worksite)
+        .exclude(action=WorksiteEntry.Action.REMOVE)
+        .first()
+    )
+    if current is None:
+        raise ValidationError(_("This work site is not among the approved sites."))
+    if drafted is not None:
+        _drop_draft(drafted)
+    site = {name: getattr(current, name) for name in SITE_FIELDS}
+    entry = _write_version(change, worksite, WorksiteEntry.Action.REMOVE, site, [], [])
+    _drafted(actor, entry, change)
+    return entry
+
+
+def _discard(actor, change: WorksiteChange, worksite: Worksite, entry: WorksiteEntry) -> None:
+    _drop_draft(entry)
+    if not worksite.entries.exists():
+        worksite.delete()  # drafted and taken out again before anyone saw it: no trace needed
+    record_event(
+        kind="worksite.entry_discarded",
+        actor=actor,
+        obj=change,
+        contract_id=change.contract_id,
+        data={"subject": _subject(worksite)},
+    )
+
+
+@transaction.atomic
+def worksite_entry_discard(
+    *, actor, actor_membership: Membership, change: WorksiteChange, worksite: Worksite
+) -> None:
+    """Take a drafted line (new site, change or removal) out of a change before it is submitted."""
+    change = _editable_change(change, actor, actor_membership)
+    entry = WorksiteEntry.objects.filter(change=change, worksite=worksite).first()
+    if entry is not None:
+        _discard(actor, change, worksite, entry)
+
+
+# --- the workflow -------------------------------------------------------------------------------
+
+
+def _freeze(change: WorksiteChange, actor) -> None:
+    """Keep the application exactly as submitted: a PDF stored with its SHA-256 (design.md)."""
+    data = pdf.render_form(WORKSITE_FORM, worksite_context(change.contract, change=change))
+    stored = store_upload(
+        actor=actor,
+        uploaded=ContentFile(data, name=f"worksites-{change.contract_id}-{change.number}.pdf"),
+        data_key=change.contract.data_key,
+        purpose="worksite",
+        contract_id=change.contract_id,
+    )
+    change.submitted_pdf = stored
+    change.save(update_fields=["submitted_pdf"])
+
+
+@transaction.atomic
+def worksite_change_act(
+    *, actor, actor_membership: Membership | None, change: WorksiteChange, action: str, reason: str = ""
+) -> WorksiteChange:
+    """Submit, withdraw, approve, return or reject a work-site change (the shared workflow).
+    The clauses that speak of work sites all ask approval in advance: a change counts from its
+    approval, never from its submission."""
+    if action == ApprovalAction.SUBMIT and not change.entries.exists():
+        raise ValidationError(_("Declare at least one work site or change before submitting."))
+    change = approval_transition(
+        actor=actor, obj=change, action=action, policy=policy(actor_membership), reason=reason
+    )
+    if action == ApprovalAction.SUBMIT:
+        _freeze(change, actor)
+    elif action == ApprovalAction.APPROVE:
+        change.effective_at = timezone.now()
+        change.save(update_fields=["effective_at"])
+    return change
+
+
+# --- the public body's secure area (003 §15.1) --------------------------------------------------
+
+
+@transaction.atomic
+def secure_area_rules_acknowledge(
+    *,
+    actor,
+    actor_membership: Membership,
+    contract: Contract,
+    rules_title: str,
+    received_on: date,
+    note: str = "",
+) -> SecureAreaRulesAcknowledgement:
+    """Record that the contractor received and confirmed the public body's entry rules for its
+    secure area; `worksite.rules_acknowledged` fulfils the duty of the clauses that ask it."""
+    if not can_edit_worksites(actor, actor_membership, contract):
+        raise PermissionDenied
+    errors = {}
+    if not rules_title.strip():
+        errors["rules_title"] = _("Enter the title of the rules you received.")
+    if received_on is None:
+        errors["received_on"] = _("Enter the date you received the rules.")
+    elif received_on > timezone.localdate():
+        errors["received_on"] = _("The date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    ack = SecureAreaRulesAcknowledgement(
+        contract=contract,
+        rules_title=rules_title.strip(),
+        received_on=received_on,
+        note=note.strip(),
+        acknowledged_by=actor,
+    )
+    ack.full_clean()
+    ack.save()
+    record_event(
+        kind="worksite.rules_acknowledged",
+        actor=actor,
+        obj=ack,
+        contract_id=contract.pk,
+        data={"rules_title": ack.rules_title, "received_on": received_on.isoformat()},
+    )
+    return ack

@@ -1,0 +1,477 @@
+"""Training pages (教育・研修): overview per contract, sessions and attendance, the plan the public
+body approves, the report of results. Thin: access helper, form, service (design.md)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contracts.access import get_contract_or_404
+from contracts.forms import DecisionForm
+from contracts.forms_training import (
+    PLAN_FORM,
+    REPORT_FORM,
+    AttendanceForm,
+    PeriodForm,
+    SessionDayForm,
+    TrainingPlanForm,
+    TrainingReportForm,
+    TrainingSessionForm,
+    plan_context,
+    report_context,
+)
+from contracts.models import TrainingPlan, TrainingReport, TrainingSession
+from contracts.selectors_training import (
+    OPEN_STATES,
+    period_for,
+    report_covering,
+    session_attendances,
+    trainable_on,
+    training_plans,
+    training_reports,
+    training_sessions,
+    untrained_entries,
+)
+from contracts.services import training as services
+from core import pdf
+from core.approvals import ApprovalState, allowed_actions
+from core.audit import record_event
+from core.files import file_response
+from core.views.utils import apply_validation_error
+
+PAGE_SIZE = 50
+SESSION_FIELDS = ("held_on", "topic", "content", "given_by", "is_client_session")
+DECIDING = ("approve", "return", "reject")
+
+
+def _object_or_404(request, model, pk: int):
+    """The plan, session or report, if the user may read its contract (else 404, like missing)."""
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    obj.contract = get_contract_or_404(request, obj.contract_id)
+    return obj
+
+
+def _viewed(request, obj, contract, page: str, **data) -> None:
+    # Names of people are personal data: every page that shows them is on the record.
+    record_event(
+        kind="training.viewed",
+        actor=request.user,
+        obj=obj,
+        contract_id=contract.pk,
+        data={"page": page, **data},
+    )
+
+
+def _pdf(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- overview -----------------------------------------------------------------------------------
+
+
+@login_required
+def training(request, pk: int):
+    contract = get_contract_or_404(request, pk)
+    plans = list(training_plans(contract))
+    approved = next((p for p in plans if p.approval_state == ApprovalState.APPROVED), None)
+    start, end = period_for(contract, approved)
+    form = PeriodForm(request.GET or None, initial={"start": start, "end": end})
+    if form.is_valid():
+        chosen = (form.cleaned_data["start"] or start, form.cleaned_data["end"] or end)
+        if chosen[1] < chosen[0]:
+            form.add_error("end", _("The end of the period cannot be before its start."))
+        else:
+            start, end = chosen
+    page = Paginator(training_sessions(contract, start=start, end=end), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    untrained = list(untrained_entries(contract, start=start, end=end))
+    _viewed(request, contract, contract, "overview", start=start.isoformat(), end=end.isoformat())
+    can_record = services.can_record_training(request.user, request.membership, contract)
+    open_plan = plans[0] if plans and plans[0].approval_state in OPEN_STATES else None
+    return render(
+        request,
+        "contracts/training/overview.html",
+        {
+            "contract": contract,
+            "form": form,
+            "start": start,
+            "end": end,
+            "page": page,
+            "untrained": untrained,
+            "plans": plans,
+            "approved_plan": approved,
+            "open_plan": open_plan,
+            "reports": list(training_reports(contract)[:20]),
+            "can_record": can_record,
+        },
+    )
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+@login_required
+def training_session_create(request, pk: int):
+    contract = get_contract_or_404(request, pk)
+    if not services.can_record_training(request.user, request.membership, contract):
+        raise Http404
+    # The attendees offered are the roster of the session's day: "Show the roster of this day"
+    # posts what was typed so far back to the page, which saves nothing and shows that roster.
+    showing = request.method == "POST" and "show_roster" in request.POST
+    source = request.POST if showing else request.GET
+    shown = SessionDayForm(source or None)
+    day = (shown.cleaned_data["held_on"] if shown.is_valid() else None) or timezone.localdate()
+    if request.method == "POST" and not showing:
+        form = TrainingSessionForm(request.POST, request.FILES, contract=contract)
+        if form.is_valid():
+            try:
+                session = services.training_session_record(
+                    actor=request.user,
+                    actor_membership=request.membership,
+                    contract=contract,
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("The session was recorded."))
+                return redirect("training_session", pk=session.pk)
+        day = form.cleaned_data.get("held_on") or day
+    else:
+        initial = {name: source[name] for name in SESSION_FIELDS if name in source}
+        initial.update(held_on=day, attendees=source.getlist("attendees"))
+        form = TrainingSessionForm(initial=initial, contract=contract)
+    roster = list(trainable_on(contract, day))
+    _viewed(request, contract, contract, "session_form", on=day.isoformat())
+    return render(
+        request,
+        "contracts/training/session_form.html",
+        {
+            "contract": contract,
+            "form": form,
+            "day": day,
+            "roster": roster,
+            "selected": form.selected_ids(),
+        },
+    )
+
+
+@login_required
+def training_session(request, pk: int):
+    session = _object_or_404(request, TrainingSession, pk)
+    contract = session.contract
+    attendances = list(session_attendances(session))
+    reported = report_covering(contract, session.held_on)
+    _viewed(request, session, contract, "session")
+    return render(
+        request,
+        "contracts/training/session.html",
+        {
+            "contract": contract,
+            "session": session,
+            "attendances": attendances,
+            "reported": reported,
+            "can_edit": services.can_record_training(request.user, request.membership, contract)
+            and reported is None,
+        },
+    )
+
+
+@login_required
+def training_session_attendance(request, pk: int):
+    session = _object_or_404(request, TrainingSession, pk)
+    contract = session.contract
+    if not services.can_record_training(request.user, request.membership, contract):
+        raise Http404
+    current = list(session.attendances.values_list("person_id", flat=True))
+    form = AttendanceForm(request.POST or None, contract=contract, initial={"attendees": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.training_attendance_set(
+                actor=request.user,
+                actor_membership=request.membership,
+                session=session,
+                attendees=form.cleaned_data["attendees"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The attendance was updated."))
+            return redirect("training_session", pk=session.pk)
+    roster = list(trainable_on(contract, session.held_on))
+    _viewed(request, session, contract, "attendance_form")
+    selected = form.selected_ids() if form.is_bound else set(current)
+    return render(
+        request,
+        "contracts/training/session_form.html",
+        {
+            "contract": contract,
+            "session": session,
+            "form": form,
+            "day": session.held_on,
+            "roster": roster,
+            "selected": selected,
+        },
+    )
+
+
+@login_required
+def training_material(request, pk: int):
+    session = _object_or_404(request, TrainingSession, pk)
+    if session.materials_id is None:
+        raise Http404
+    return file_response(
+        request=request,
+        stored=session.materials,
+        download_name=f"研修資料_{session.contract.number}_{session.held_on.isoformat()}",
+    )
+
+
+# --- the approval workflow, shared by plan and report ---------------------------------------------
+
+
+def _act(request, obj, act_service, *, redirect_to: str):
+    contract = obj.contract
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    action = form.cleaned_data["action"]
+    may = services.can_decide_training if action in DECIDING else services.can_record_training
+    if not may(request.user, request.membership, contract):
+        raise Http404
+    try:
+        act_service(
+            actor=request.user,
+            actor_membership=request.membership,
+            action=action,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Done."))
+    return redirect(redirect_to, pk=obj.pk)
+
+
+def _workflow(request, obj) -> dict:
+    contract = obj.contract
+    can_record = services.can_record_training(request.user, request.membership, contract)
+    actions = allowed_actions(obj.approval_state)
+    return {
+        "can_edit": can_record and obj.approval_state in services.EDITABLE,
+        "can_submit": can_record and "submit" in actions,
+        "can_withdraw": can_record and "withdraw" in actions,
+        "can_decide": services.can_decide_training(request.user, request.membership, contract)
+        and "approve" in actions,
+    }
+
+
+def _frozen_or_live(request, obj, form_id: str, build_context, name: str) -> HttpResponse:
+    """What was submitted, as frozen; a draft (or one being corrected) is rendered as it stands."""
+    if obj.submitted_pdf_id and obj.approval_state not in services.EDITABLE:
+        return file_response(request=request, stored=obj.submitted_pdf, download_name=name)
+    data = pdf.render_form(form_id, build_context())
+    record_event(
+        kind="form.downloaded",
+        actor=request.user,
+        obj=obj,
+        contract_id=obj.contract_id,
+        data={"form": form_id, "sha256": pdf.pdf_sha256(data)},
+    )
+    return _pdf(data, f"{form_id}-{obj.pk}.pdf")
+
+
+# --- the plan -----------------------------------------------------------------------------------
+
+
+def _plan_initial(contract) -> dict:
+    today = timezone.localdate()
+    return {
+        "period_start": min(max(today, contract.start_date), contract.end_date),
+        "period_end": contract.end_date,
+    }
+
+
+@login_required
+def training_plan_create(request, pk: int):
+    contract = get_contract_or_404(request, pk)
+    if not services.can_record_training(request.user, request.membership, contract):
+        raise Http404
+    form = TrainingPlanForm(request.POST or None, initial=_plan_initial(contract))
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.training_plan_create(
+                actor=request.user,
+                actor_membership=request.membership,
+                contract=contract,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The plan was saved as a draft."))
+            return redirect("training_plan", pk=plan.pk)
+    return render(request, "contracts/training/plan_form.html", {"contract": contract, "form": form})
+
+
+@login_required
+def training_plan(request, pk: int):
+    plan = _object_or_404(request, TrainingPlan, pk)
+    _viewed(request, plan, plan.contract, "plan")
+    return render(
+        request,
+        "contracts/training/plan.html",
+        {"contract": plan.contract, "plan": plan, **_workflow(request, plan)},
+    )
+
+
+@login_required
+def training_plan_edit(request, pk: int):
+    plan = _object_or_404(request, TrainingPlan, pk)
+    if not services.can_record_training(request.user, request.membership, plan.contract):
+        raise Http404
+    if plan.approval_state not in services.EDITABLE:
+        messages.error(request, _("This was submitted: withdraw it first to change it."))
+        return redirect("training_plan", pk=plan.pk)
+    form = TrainingPlanForm(
+        request.POST or None, initial={name: getattr(plan, name) for name in services.PLAN_FIELDS}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.training_plan_update(
+                actor=request.user, actor_membership=request.membership, plan=plan, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The plan was saved."))
+            return redirect("training_plan", pk=plan.pk)
+    return render(
+        request, "contracts/training/plan_form.html", {"contract": plan.contract, "plan": plan, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def training_plan_act(request, pk: int):
+    plan = _object_or_404(request, TrainingPlan, pk)
+
+    def act(**kwargs):
+        return services.training_plan_act(plan=plan, **kwargs)
+
+    return _act(request, plan, act, redirect_to="training_plan")
+
+
+@login_required
+def training_plan_pdf(request, pk: int):
+    plan = _object_or_404(request, TrainingPlan, pk)
+    return _frozen_or_live(
+        request,
+        plan,
+        PLAN_FORM,
+        lambda: plan_context(plan.contract, plan),
+        f"教育実施計画書_{plan.contract.number}_第{plan.number}号",
+    )
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+@login_required
+def training_report_create(request, pk: int):
+    contract = get_contract_or_404(request, pk)
+    if not services.can_record_training(request.user, request.membership, contract):
+        raise Http404
+    plans = list(training_plans(contract))
+    approved = next((p for p in plans if p.approval_state == ApprovalState.APPROVED), None)
+    start, end = period_for(contract, approved)
+    form = TrainingReportForm(request.POST or None, initial={"period_start": start, "period_end": end})
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.training_report_create(
+                actor=request.user,
+                actor_membership=request.membership,
+                contract=contract,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The report was saved as a draft."))
+            return redirect("training_report", pk=report.pk)
+    return render(request, "contracts/training/report_form.html", {"contract": contract, "form": form})
+
+
+@login_required
+def training_report(request, pk: int):
+    report = _object_or_404(request, TrainingReport, pk)
+    context = report_context(report.contract, report)
+    _viewed(request, report, report.contract, "report")
+    return render(
+        request,
+        "contracts/training/report.html",
+        {**context, "contract": report.contract, "report": report, **_workflow(request, report)},
+    )
+
+
+@login_required
+def training_report_edit(request, pk: int):
+    report = _object_or_404(request, TrainingReport, pk)
+    if not services.can_record_training(request.user, request.membership, report.contract):
+        raise Http404
+    if report.approval_state not in services.EDITABLE:
+        messages.error(request, _("This was submitted: withdraw it first to change it."))
+        return redirect("training_report", pk=report.pk)
+    form = TrainingReportForm(
+        request.POST or None, initial={name: getattr(report, name) for name in services.REPORT_FIELDS}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.training_report_update(
+                actor=request.user, actor_membership=request.membership, report=report, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The report was saved."))
+            return redirect("training_report", pk=report.pk)
+    return render(
+        request,
+        "contracts/training/report_form.html",
+        {"contract": report.contract, "report": report, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def training_report_act(request, pk: int):
+    report = _object_or_404(request, TrainingReport, pk)
+
+    def act(**kwargs):
+        return services.training_report_act(report=report, **kwargs)
+
+    return _act(request, report, act, redirect_to="training_report")
+
+
+@login_required
+def training_report_pdf(request, pk: int):
+    report = _object_or_404(request, TrainingReport, pk)
+    return _frozen_or_live(
+        request,
+        report,
+        REPORT_FORM,
+        lambda: report_context(report.contract, report),
+        f"教育実施報告書_{report.contract.number}_第{report.number}号",
+    )

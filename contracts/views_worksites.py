@@ -1,0 +1,348 @@
+"""Pages of the work sites (作業場所): the approved sites on any date, a change and its decision,
+the site forms, the application PDF and the secure-area rules. Thin: access, form, service."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contracts.access import get_contract_or_404
+from contracts.forms import DecisionForm
+from contracts.forms_worksites import (
+    STORAGE_PREFIX,
+    WORKSITE_FORM,
+    SecureAreaRulesForm,
+    StoragePlaceFormSet,
+    WorksiteAsOfForm,
+    WorksiteForm,
+    storage_rows,
+    worksite_context,
+)
+from contracts.models import Worksite, WorksiteChange, WorksiteEntry, WorksiteKind
+from contracts.selectors_worksites import (
+    assignable_people,
+    change_entries,
+    current_entries,
+    draft_or_current_entry,
+    open_change,
+    previously_approved,
+    rules_acknowledgements,
+    sites_in_force,
+    worksite_change_visible_to,
+    worksite_changes,
+)
+from contracts.services import worksites as services
+from core import pdf
+from core.approvals import allowed_actions
+from core.audit import record_event
+from core.files import file_response
+from core.views.utils import apply_validation_error
+
+PAGE_SIZE = 50
+_STORAGE_KEY = re.compile(rf"^{STORAGE_PREFIX}-(\d+)-(\w+)$")
+
+
+def _change_or_404(request, pk: int) -> WorksiteChange:
+    change = worksite_change_visible_to(request.user, request.membership, pk)
+    if change is None:
+        raise Http404
+    return change
+
+
+def _editor_change_or_404(request, pk: int) -> WorksiteChange:
+    change = _change_or_404(request, pk)
+    if not services.can_edit_worksites(request.user, request.membership, change.contract):
+        raise Http404
+    return change
+
+
+def _names_shown(request, obj, contract, entries, **data) -> None:
+    """People's names are personal data: a page that shows any is on the record."""
+    if any(entry.assignments.all() for entry in entries):
+        record_event(kind="worksite.viewed", actor=request.user, obj=obj, contract_id=contract.pk, data=data)
+
+
+def _list_page(request, contract, *, rules_form=None):
+    form = WorksiteAsOfForm(request.GET or None)
+    on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
+    page = Paginator(sites_in_force(contract, on), PAGE_SIZE).get_page(request.GET.get("page"))
+    _names_shown(request, contract, contract, page.object_list, on=on.isoformat(), page=page.number)
+    can_edit = services.can_edit_worksites(request.user, request.membership, contract)
+    acknowledgements = list(rules_acknowledgements(contract)[:10])
+    # The public body's secure-area rules matter where work happens on its premises (003 §15.1).
+    secure_area = (
+        contract.on_premises
+        or bool(acknowledgements)
+        or any(e.kind == WorksiteKind.PUBLIC_BODY_PREMISES for e in page.object_list)
+    )
+    if can_edit and rules_form is None:
+        rules_form = SecureAreaRulesForm(initial={"received_on": timezone.localdate()})
+    return render(
+        request,
+        "contracts/worksites/list.html",
+        {
+            "contract": contract,
+            "page": page,
+            "on": on,
+            "form": form,
+            "changes": worksite_changes(contract)[:20],
+            "open_change": open_change(contract),
+            "can_edit": can_edit,
+            "acknowledgements": acknowledgements,
+            "secure_area": secure_area,
+            "rules_form": rules_form if can_edit else None,
+        },
+    )
+
+
+@login_required
+def worksites(request, pk: int):
+    """The work sites approved at the end of a day (today), with their storage places and people."""
+    return _list_page(request, get_contract_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def worksite_change_open(request, pk: int):
+    contract = get_contract_or_404(request, pk)
+    if not services.can_edit_worksites(request.user, request.membership, contract):
+        raise Http404
+    try:
+        change = services.worksite_change_open(
+            actor=request.user, actor_membership=request.membership, contract=contract
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("worksites", pk=contract.pk)
+    return redirect("worksite_change", pk=change.pk)
+
+
+@login_required
+def worksite_change(request, pk: int):
+    change = _change_or_404(request, pk)
+    contract = change.contract
+    can_edit = services.can_edit_worksites(request.user, request.membership, contract)
+    can_decide = services.can_decide_worksites(request.user, request.membership, contract)
+    entries = list(change_entries(change))
+    editable = change.approval_state in services.EDITABLE
+    drafted = {e.worksite_id for e in entries}
+    approved_now = (
+        [
+            e
+            for e in current_entries(contract)
+            if e.action != WorksiteEntry.Action.REMOVE and e.worksite_id not in drafted
+        ]
+        if can_edit and editable
+        else []
+    )
+    _names_shown(request, change, contract, entries, change=change.number)
+    actions = allowed_actions(change.approval_state)
+    return render(
+        request,
+        "contracts/worksites/change.html",
+        {
+            "change": change,
+            "contract": contract,
+            "entries": entries,
+            "approved_now": approved_now,
+            "can_edit": can_edit and editable,
+            "frozen": change.submitted_pdf_id is not None and not editable,
+            "can_submit": can_edit and "submit" in actions,
+            "can_withdraw": can_edit and "withdraw" in actions,
+            "can_decide": can_decide and "approve" in actions,
+        },
+    )
+
+
+def _apply_errors(form, rows, exc: ValidationError) -> None:
+    """A service error lands on the field that caused it: the site's, or a storage place's row."""
+    if not hasattr(exc, "error_dict"):
+        apply_validation_error(form, exc)
+        return
+    rest = {}
+    for key, errors in exc.error_dict.items():
+        match = _STORAGE_KEY.match(key)
+        if match and int(match.group(1)) < len(rows):
+            row_form, field = rows[int(match.group(1))][0], match.group(2)
+            for error in errors:
+                row_form.add_error(field if field in row_form.fields else None, error)
+        else:
+            rest[key] = errors
+    if rest:
+        apply_validation_error(form, ValidationError(rest))
+
+
+def _site_form_page(request, change: WorksiteChange, *, entry: WorksiteEntry | None):
+    people = assignable_people(change.contract)
+    initial, storage_initial = {}, []
+    if entry is not None:
+        initial = {name: getattr(entry, name) for name in services.SITE_FIELDS}
+        initial["people"] = [a.person_id for a in entry.assignments.all()]
+        storage_initial = [
+            {"name": p.name, "protection": p.protection, "description": p.description}
+            for p in entry.storage_places.all()
+        ]
+    form = WorksiteForm(request.POST or None, initial=initial, people_queryset=people)
+    formset = StoragePlaceFormSet(request.POST or None, initial=storage_initial, prefix=STORAGE_PREFIX)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        rows = storage_rows(formset)
+        data = dict(form.cleaned_data)
+        kwargs = {
+            "actor": request.user,
+            "actor_membership": request.membership,
+            "change": change,
+            "storage_places": [values for _form, values in rows],
+            **data,
+        }
+        try:
+            if entry is None:
+                services.worksite_add(**kwargs)
+            else:
+                services.worksite_update(worksite=entry.worksite, **kwargs)
+        except ValidationError as exc:
+            _apply_errors(form, rows, exc)
+        else:
+            messages.success(request, _("%(name)s was put in the change.") % {"name": data["name"]})
+            return redirect("worksite_change", pk=change.pk)
+    # The form lists the roster's names: showing it is a view of personal data.
+    if people.exists():
+        record_event(
+            kind="worksite.viewed",
+            actor=request.user,
+            obj=change,
+            contract_id=change.contract_id,
+            data={"change": change.number, "form": "site"},
+        )
+    return render(
+        request,
+        "contracts/worksites/site_form.html",
+        {"change": change, "contract": change.contract, "form": form, "formset": formset, "entry": entry},
+    )
+
+
+@login_required
+def worksite_add(request, pk: int):
+    change = _editor_change_or_404(request, pk)
+    return _site_form_page(request, change, entry=None)
+
+
+@login_required
+def worksite_edit(request, pk: int, site_pk: int):
+    change = _editor_change_or_404(request, pk)
+    entry = draft_or_current_entry(change, site_pk)
+    if entry is None:
+        raise Http404
+    return _site_form_page(request, change, entry=entry)
+
+
+@login_required
+@require_POST
+def worksite_remove(request, pk: int, site_pk: int):
+    change = _editor_change_or_404(request, pk)
+    worksite = get_object_or_404(Worksite, pk=site_pk, contract=change.contract)
+    try:
+        services.worksite_remove(
+            actor=request.user, actor_membership=request.membership, change=change, worksite=worksite
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("worksite_change", pk=change.pk)
+
+
+@login_required
+@require_POST
+def worksite_entry_discard(request, pk: int, site_pk: int):
+    change = _editor_change_or_404(request, pk)
+    worksite = get_object_or_404(Worksite, pk=site_pk, contract=change.contract)
+    try:
+        services.worksite_entry_discard(
+            actor=request.user, actor_membership=request.membership, change=change, worksite=worksite
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("worksite_change", pk=change.pk)
+
+
+@login_required
+@require_POST
+def worksite_change_act(request, pk: int):
+    change = _change_or_404(request, pk)
+    contract = change.contract
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    action = form.cleaned_data["action"]
+    deciding = action in ("approve", "return", "reject")
+    allowed = (services.can_decide_worksites if deciding else services.can_edit_worksites)(
+        request.user, request.membership, contract
+    )
+    if not allowed:
+        raise Http404
+    try:
+        services.worksite_change_act(
+            actor=request.user,
+            actor_membership=request.membership,
+            change=change,
+            action=action,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("worksite_change", pk=change.pk)
+
+
+@login_required
+def worksite_change_pdf(request, pk: int):
+    """The application: exactly as submitted once it was (frozen), a preview while in draft."""
+    change = _change_or_404(request, pk)
+    heading = "作業場所変更承認申請書" if previously_approved(change) else "作業場所承認申請書"
+    name = f"{heading}_{change.contract.number}_第{change.number}号"
+    if change.submitted_pdf_id is not None and change.approval_state not in services.EDITABLE:
+        return file_response(request=request, stored=change.submitted_pdf, download_name=name)
+    data = pdf.render_form(WORKSITE_FORM, worksite_context(change.contract, change=change))
+    record_event(
+        kind="form.downloaded",
+        actor=request.user,
+        obj=change,
+        contract_id=change.contract_id,
+        data={"form": WORKSITE_FORM, "sha256": pdf.pdf_sha256(data)},
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="worksites-{change.contract_id}-{change.number}.pdf"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def secure_area_rules_acknowledge(request, pk: int):
+    contract = get_contract_or_404(request, pk)
+    if not services.can_edit_worksites(request.user, request.membership, contract):
+        raise Http404
+    form = SecureAreaRulesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.secure_area_rules_acknowledge(
+                actor=request.user,
+                actor_membership=request.membership,
+                contract=contract,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The acknowledgement of the rules was recorded."))
+            return redirect("worksites", pk=contract.pk)
+    return _list_page(request, contract, rules_form=form)
