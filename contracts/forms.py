@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, Employment, PersonRole
 from contracts.services import period_errors
-from core.approvals import ApprovalAction
 from core.models import Membership, Organisation, Role
 from core.selectors import public_bodies_of_contractor
 
@@ -150,13 +149,6 @@ class EntryChangeForm(forms.Form):
         label=_("Remove from the roster"),
         required=False,
         help_text=_("The planned end date becomes the last day of work."),
-    )
-
-
-class DecisionForm(forms.Form):
-    action = forms.ChoiceField(choices=ApprovalAction.choices)
-    reason = forms.CharField(
-        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

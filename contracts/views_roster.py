@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from contracts import permissions
 from contracts.access import get_contract_or_404, get_roster_change_or_404
-from contracts.forms import AsOfForm, DecisionForm, EntryChangeForm, PersonForm, RosterImportForm
+from contracts.forms import AsOfForm, EntryChangeForm, PersonForm, RosterImportForm
 from contracts.forms_pdf import roster_pdf_response
 from contracts.models import Person, RosterEntry
 from contracts.roster_sheet import ROSTER_SPEC, roster_export, roster_import
@@ -21,6 +21,7 @@ from core.audit import record_event
 from core.files import file_response
 from core.pdf import pdf_sha256
 from core.spreadsheets import SpreadsheetError, build_template
+from core.views.approvals import approval_action
 from core.views.utils import apply_validation_error
 
 PAGE_SIZE = 100
@@ -211,30 +212,14 @@ def roster_entry_discard(request, pk: int, person_pk: int):
 @require_POST
 def roster_change_act(request, pk: int):
     change = get_roster_change_or_404(request, pk)
-    contract = change.contract
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        raise Http404
-    action = form.cleaned_data["action"]
-    deciding = action in ("approve", "return", "reject")
-    allowed = (permissions.can_decide_roster if deciding else permissions.can_edit_roster)(
-        request.user, request.membership, contract
+    return approval_action(
+        request,
+        change,
+        may_submit=permissions.can_edit_roster,
+        may_decide=permissions.can_decide_roster,
+        act=lambda **kw: roster_services.roster_change_act(change=change, **kw),
+        redirect_to="roster_change",
     )
-    if not allowed:
-        raise Http404
-    try:
-        roster_services.roster_change_act(
-            actor=request.user,
-            actor_membership=request.membership,
-            change=change,
-            action=action,
-            reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Done."))
-    return redirect("roster_change", pk=change.pk)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contracts.access import get_contract_or_404
-from contracts.forms import DecisionForm
 from contracts.forms_training import (
     PLAN_FORM,
     REPORT_FORM,
@@ -44,11 +43,11 @@ from core import pdf
 from core.approvals import ApprovalState, allowed_actions
 from core.audit import record_event
 from core.files import file_response
+from core.views.approvals import approval_action
 from core.views.utils import apply_validation_error
 
 PAGE_SIZE = 50
 SESSION_FIELDS = ("held_on", "topic", "content", "given_by", "is_client_session")
-DECIDING = ("approve", "return", "reject")
 
 
 def _object_or_404(request, model, pk: int):
@@ -243,26 +242,14 @@ def training_material(request, pk: int):
 
 
 def _act(request, obj, act_service, *, redirect_to: str):
-    contract = obj.contract
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        raise Http404
-    action = form.cleaned_data["action"]
-    may = services.can_decide_training if action in DECIDING else services.can_record_training
-    if not may(request.user, request.membership, contract):
-        raise Http404
-    try:
-        act_service(
-            actor=request.user,
-            actor_membership=request.membership,
-            action=action,
-            reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Done."))
-    return redirect(redirect_to, pk=obj.pk)
+    return approval_action(
+        request,
+        obj,
+        may_submit=services.can_record_training,
+        may_decide=services.can_decide_training,
+        act=act_service,
+        redirect_to=redirect_to,
+    )
 
 
 def _workflow(request, obj) -> dict:

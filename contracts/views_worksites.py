@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contracts.access import get_contract_or_404
-from contracts.forms import DecisionForm
 from contracts.forms_worksites import (
     STORAGE_PREFIX,
     WORKSITE_FORM,
@@ -45,6 +44,7 @@ from core import pdf
 from core.approvals import allowed_actions
 from core.audit import record_event
 from core.files import file_response
+from core.views.approvals import approval_action
 from core.views.utils import apply_validation_error
 
 PAGE_SIZE = 50
@@ -276,30 +276,14 @@ def worksite_entry_discard(request, pk: int, site_pk: int):
 @require_POST
 def worksite_change_act(request, pk: int):
     change = _change_or_404(request, pk)
-    contract = change.contract
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        raise Http404
-    action = form.cleaned_data["action"]
-    deciding = action in ("approve", "return", "reject")
-    allowed = (services.can_decide_worksites if deciding else services.can_edit_worksites)(
-        request.user, request.membership, contract
+    return approval_action(
+        request,
+        change,
+        may_submit=services.can_edit_worksites,
+        may_decide=services.can_decide_worksites,
+        act=lambda **kw: services.worksite_change_act(change=change, **kw),
+        redirect_to="worksite_change",
     )
-    if not allowed:
-        raise Http404
-    try:
-        services.worksite_change_act(
-            actor=request.user,
-            actor_membership=request.membership,
-            change=change,
-            action=action,
-            reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Done."))
-    return redirect("worksite_change", pk=change.pk)
 
 
 @login_required
