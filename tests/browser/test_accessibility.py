@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from core.demo import DEMO_PASSWORD, seed_demo
 from core.models import Organisation, Role
 from tests import factories
-from tests.browser.conftest import login
+from tests.browser.conftest import login, logout
 
 BLOCKING = {"serious", "critical"}
 # WCAG 2.0/2.1 A and AA (what JIS X 8341-3:2016 AA maps to) plus axe's best practices.
@@ -176,3 +176,31 @@ def test_not_found_page(demo, page, live_server):
     assert response.status == 404
     expect(page.get_by_role("navigation")).to_have_count(1)
     assert_accessible(page, "the 404 page (logged in)")
+
+
+def test_people_and_places_pages(page, live_server, demo):
+    """The contract, roster, roster change, person, work-site and training pages, as the
+    contractor's manager and as the approver (demo data: 所沢市's roster waits for approval)."""
+    from contracts.models import Contract, RosterChange
+
+    contract = Contract.objects.get(number="R7-DEMO-002")
+    change = RosterChange.objects.filter(contract=contract).first()
+    person = change.entries.first().person
+    login(page, live_server, "itsys-manager@demo.example.jp", DEMO_PASSWORD)
+    for path, what in [
+        (f"/contracts/{contract.pk}/", "contract page"),
+        (f"/contracts/{contract.pk}/roster/", "roster"),
+        (f"/roster-changes/{change.pk}/", "roster change (contractor)"),
+        (f"/people/{person.pk}/pledge/", "person page"),
+        (f"/contracts/{contract.pk}/worksites/", "work sites"),
+        (f"/contracts/{contract.pk}/training/", "training"),
+        (f"/roster-changes/{change.pk}/people/", "add-person form"),
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        assert_accessible(page, what)
+    logout(page)
+    login(page, live_server, "tokorozawa-staff@demo.example.jp", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/roster-changes/{change.pk}/")
+    assert_accessible(page, "roster change (approver)")
+    page.goto(f"{live_server.url}/people/{person.pk}/pledge/")
+    assert_accessible(page, "person page (approver, flag form)")
