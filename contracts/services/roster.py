@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from contracts import permissions
 from contracts.forms_pdf import ROSTER_FORM, roster_context
-from contracts.models import Contract, Employment, Person, RosterChange, RosterEntry
+from contracts.models import Contract, Employment, Person, PersonRole, RosterChange, RosterEntry
 from contracts.selectors_roster import (
     current_entries,
     people_without_pledge,
@@ -28,6 +28,7 @@ from core.files import store_upload
 from core.models import Membership, Role
 
 EDITABLE = (ApprovalState.DRAFT, ApprovalState.RETURNED)
+LEADING_ROLES = (PersonRole.RESPONSIBLE, PersonRole.SECURITY_OFFICER)
 ENTRY_FIELDS = (
     "role",
     "job_title",
@@ -257,6 +258,16 @@ def _announce_people(change: RosterChange, actor) -> None:
             contract_id=change.contract_id,
             data={"subject": _subject(entry.person), "change": change.number},
         )
+        if entry.action != RosterEntry.Action.REMOVE and entry.role in LEADING_ROLES:
+            # Naming a responsible person or security officer is itself a duty of some clauses
+            # (000 §9, 004 §3.2 and §6.1).
+            record_event(
+                kind="responsible_person.designated",
+                actor=actor,
+                obj=entry.person,
+                contract_id=change.contract_id,
+                data={"subject": _subject(entry.person), "role": entry.role},
+            )
 
 
 def _freeze(change: RosterChange, actor) -> None:

@@ -239,3 +239,15 @@ def test_broken_yaml_reports_the_line(tmp_path):
 
 def test_not_a_mapping_is_refused():
     assert check_template(["a", "list"], "x.yaml")[0].field == "(file)"
+
+
+def test_every_form_a_template_names_is_registered_with_a_prefill():
+    from core.pdf import get_form
+
+    for path in library_files():
+        data, _ = read_file(path)
+        for article in data["articles"]:
+            for ob in article.get("obligations") or []:
+                if ob.get("form"):
+                    form = get_form(ob["form"])  # KeyError names the unknown id
+                    assert form.prefill is not None, (path.name, ob["key"], ob["form"])

@@ -191,3 +191,21 @@ def test_names_are_encrypted_under_the_contracts_key(side, approval_contract):
         cursor.execute("SELECT full_name, contact FROM contracts_person WHERE id = %s", [person.pk])
         row = cursor.fetchone()
     assert all(value.startswith("enc1:") for value in row) and "暗号" not in "".join(row)
+
+
+def test_designating_the_responsible_person_meets_the_clause(side):
+    """004 §3.2: the security officer and the responsible person are named and notified."""
+    from compliance.library import LIBRARY_DIR
+    from compliance.services.templates import clause_template_load
+    from tests.contracts.conftest import _contract
+
+    template, _ = clause_template_load(path=next(LIBRARY_DIR.glob("004-*.yaml")))
+    contract = _contract(side, template, "R7-ROSTER-004")
+    change = roster_change_open(
+        actor=side.contractor_admin.user, actor_membership=side.contractor_admin, contract=contract
+    )
+    _add(side, change, "責任 者子", role=PersonRole.RESPONSIBLE)
+    upload_pledges(side, change)  # 004 §3.3 asks a pledge of every handler
+    _act(side, change, A.SUBMIT)
+    duty = Duty.objects.get(contract=contract, obligation__key="3.2-responsible-person")
+    assert duty.state == Duty.State.FULFILLED and duty.evidence_event.kind == "responsible_person.designated"
