@@ -33,3 +33,11 @@ def heartbeat(name: str = "celery") -> str:
 def ping(value: str = "ping") -> str:
     """Round-trip check used by the integration tests and operators."""
     return f"pong:{value}"
+
+
+@shared_task(acks_late=True)
+def remove_orphan_files() -> int:
+    """Encrypted blobs whose transaction rolled back after they were written (core.files)."""
+    from core.files import orphan_blobs_remove
+
+    return orphan_blobs_remove()

@@ -215,6 +215,10 @@ CELERY_BEAT_SCHEDULE["duty-reminder-sweep"] = {
     "task": "compliance.tasks.sweep_reminders",
     "schedule": float(REMINDER_SWEEP_SECONDS),
 }
+CELERY_BEAT_SCHEDULE["orphan-files"] = {
+    "task": "core.tasks.remove_orphan_files",
+    "schedule": crontab(hour=3, minute=30),
+}
 CELERY_BEAT_SCHEDULE["notification-digest"] = {
     "task": "compliance.tasks.send_digests",
     "schedule": crontab(hour=8, minute=0),

@@ -435,3 +435,19 @@ def test_erase_works_after_the_key_was_destroyed(actor, data_key, media, django_
     )
     assert _files_on_disk(media) == []
     assert StoredFile.objects.get(pk=stored.pk).erased_at is not None
+
+
+def test_the_daily_task_removes_orphan_blobs(settings, tmp_path, db):
+    import os
+    import time
+
+    from core.tasks import remove_orphan_files
+
+    settings.MEDIA_ROOT = tmp_path
+    orphan = tmp_path / "files" / "2026" / "01" / "orphan.bin"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"ciphertext without a row")
+    old = time.time() - 2 * 3600
+    os.utime(orphan, (old, old))
+    assert remove_orphan_files() == 1
+    assert not orphan.exists()
