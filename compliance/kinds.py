@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Kind:
     code: str
-    label: str  # Japanese label shown in the UI
+    label: str | Promise  # shown in the UI (translatable)
     group: str
     feature: str
     evidence: str  # approval | ledger | form | attestation | upload | report | record | none
@@ -24,80 +27,174 @@ KINDS: dict[str, Kind] = {
     k.code: k
     for k in [
         # 体制・名簿
-        _K("responsible-person", "責任者の選任・届出", "personnel", "roster", "approval"),
-        _K("roster", "従事者名簿", "personnel", "roster", "approval"),
-        _K("personnel-prior-approval", "従事者の事前承認", "personnel", "roster", "approval"),
-        _K("personnel-change-notice", "従事者変更の届出", "personnel", "roster", "form"),
-        _K("pledge", "誓約書", "personnel", "pledges", "upload"),
-        _K("training", "教育・研修", "personnel", "training", "report"),
-        _K("supervision", "従事者の監督", "personnel", "roster", "attestation"),
-        _K("dispatch-worker", "派遣労働者の守秘義務", "personnel", "roster", "attestation"),
-        _K("identification", "名札・身分証明書の携帯", "personnel", "worksites", "attestation"),
-        _K("worker-unsuitable", "不適当な従事者への措置", "personnel", "roster", "record"),
+        _K(
+            "responsible-person",
+            _("Responsible persons: designation and notice"),
+            "personnel",
+            "roster",
+            "approval",
+        ),
+        _K("roster", _("Roster of workers"), "personnel", "roster", "approval"),
+        _K("personnel-prior-approval", _("Prior approval of workers"), "personnel", "roster", "approval"),
+        _K("personnel-change-notice", _("Notice of changes of workers"), "personnel", "roster", "form"),
+        _K("pledge", _("Confidentiality pledges"), "personnel", "pledges", "upload"),
+        _K("training", _("Training"), "personnel", "training", "report"),
+        _K("supervision", _("Supervision of workers"), "personnel", "roster", "attestation"),
+        _K("dispatch-worker", _("Confidentiality of dispatch workers"), "personnel", "roster", "attestation"),
+        _K("identification", _("Name tags and photo ID"), "personnel", "worksites", "attestation"),
+        _K("worker-unsuitable", _("Measures about an unsuitable worker"), "personnel", "roster", "record"),
         # 作業場所
-        _K("worksite-approval", "作業場所の承認", "worksite", "worksites", "approval"),
-        _K("designated-place-only", "指定場所以外への持出し禁止", "worksite", "takeout", "attestation"),
-        _K("locked-storage", "施錠保管", "worksite", "worksites", "attestation"),
-        _K("secure-area-rules", "管理区域の入退室ルール", "worksite", "worksites", "attestation"),
+        _K("worksite-approval", _("Approval of work sites"), "worksite", "worksites", "approval"),
+        _K(
+            "designated-place-only",
+            _("No take-out from the designated place"),
+            "worksite",
+            "takeout",
+            "attestation",
+        ),
+        _K("locked-storage", _("Locked storage"), "worksite", "worksites", "attestation"),
+        _K("secure-area-rules", _("Entry rules of secure areas"), "worksite", "worksites", "attestation"),
         # 再委託
-        _K("subcontract-approval", "再委託の事前承認", "subcontract", "subcontracts", "approval"),
-        _K("subcontract-application", "再委託の申請内容", "subcontract", "subcontracts", "form"),
-        _K("subcontract-precheck", "再委託先の安全管理措置の事前確認", "subcontract", "subcontracts", "form"),
-        _K("subcontract-chain", "再々委託以降の承認・通知", "subcontract", "subcontracts", "approval"),
+        _K(
+            "subcontract-approval",
+            _("Prior approval of subcontracting"),
+            "subcontract",
+            "subcontracts",
+            "approval",
+        ),
+        _K("subcontract-application", _("Subcontracting application"), "subcontract", "subcontracts", "form"),
+        _K(
+            "subcontract-precheck",
+            _("Check of the subcontractor's security measures"),
+            "subcontract",
+            "subcontracts",
+            "form",
+        ),
+        _K(
+            "subcontract-chain",
+            _("Approval and notice of further subcontracting"),
+            "subcontract",
+            "subcontracts",
+            "approval",
+        ),
         _K(
             "subcontract-equivalent-terms",
-            "再委託先への同等の義務付けと監督",
+            _("Equivalent terms for subcontractors and their supervision"),
             "subcontract",
             "subcontracts",
             "attestation",
         ),
         # 情報の取扱い・台帳
-        _K("device-ledger", "パソコン・媒体の台帳管理", "ledger", "device_ledger", "ledger"),
-        _K("no-private-devices", "私用機器の使用禁止", "ledger", "device_ledger", "attestation"),
+        _K("device-ledger", _("Ledger of computers and media"), "ledger", "device_ledger", "ledger"),
+        _K("no-private-devices", _("No private devices"), "ledger", "device_ledger", "attestation"),
         _K(
-            "no-unauthorised-software", "ファイル交換ソフト等の禁止", "ledger", "device_ledger", "attestation"
+            "no-unauthorised-software",
+            _("No file-sharing or unauthorised software"),
+            "ledger",
+            "device_ledger",
+            "attestation",
         ),
-        _K("antivirus-and-patches", "ウイルス対策・脆弱性対策", "ledger", "device_ledger", "attestation"),
-        _K("no-generative-ai", "生成AIへの入力禁止", "ledger", "device_ledger", "attestation"),
-        _K("encryption", "暗号化・パスワード保護", "ledger", "information_ledger", "attestation"),
-        _K("access-control-and-logging", "アクセス制御と記録", "ledger", "information_ledger", "attestation"),
-        _K("information-ledger", "情報の管理台帳", "ledger", "information_ledger", "ledger"),
-        _K("receipt-and-handover", "受領証・受渡票", "ledger", "information_ledger", "ledger"),
-        _K("take-out", "持出しの承認と記録", "ledger", "takeout", "approval"),
-        _K("copy-approval", "複写・複製の承諾", "ledger", "information_ledger", "approval"),
-        _K("shipping", "送付・搬送の管理", "ledger", "information_ledger", "ledger"),
-        _K("bring-in", "機器・媒体の持込み承認", "ledger", "device_ledger", "approval"),
-        _K("backup-and-inspection", "バックアップと定期点検", "ledger", "information_ledger", "record"),
-        _K("return-or-disposal", "返還・廃棄", "ledger", "disposal", "record"),
-        _K("disposal-application", "廃棄・消去の事前申請", "ledger", "disposal", "approval"),
-        _K("disposal-record", "廃棄の記録・証明書", "ledger", "disposal", "form"),
-        _K("third-party-disclosure", "第三者提供の禁止", "ledger", "information_ledger", "attestation"),
-        _K("purpose-limitation", "目的外利用の禁止", "ledger", "information_ledger", "attestation"),
-        _K("confidentiality", "守秘義務", "ledger", "information_ledger", "attestation"),
+        _K(
+            "antivirus-and-patches",
+            _("Anti-virus and vulnerability measures"),
+            "ledger",
+            "device_ledger",
+            "attestation",
+        ),
+        _K("no-generative-ai", _("No input into generative AI"), "ledger", "device_ledger", "attestation"),
+        _K(
+            "encryption",
+            _("Encryption and password protection"),
+            "ledger",
+            "information_ledger",
+            "attestation",
+        ),
+        _K(
+            "access-control-and-logging",
+            _("Access control and logging"),
+            "ledger",
+            "information_ledger",
+            "attestation",
+        ),
+        _K("information-ledger", _("Ledger of the information"), "ledger", "information_ledger", "ledger"),
+        _K(
+            "receipt-and-handover", _("Receipts and handover slips"), "ledger", "information_ledger", "ledger"
+        ),
+        _K("take-out", _("Approval and log of take-outs"), "ledger", "takeout", "approval"),
+        _K("copy-approval", _("Consent to copying"), "ledger", "information_ledger", "approval"),
+        _K("shipping", _("Shipping and transport"), "ledger", "information_ledger", "ledger"),
+        _K("bring-in", _("Approval of bringing in devices or media"), "ledger", "device_ledger", "approval"),
+        _K(
+            "backup-and-inspection",
+            _("Backups and periodic inspection"),
+            "ledger",
+            "information_ledger",
+            "record",
+        ),
+        _K("return-or-disposal", _("Return or disposal"), "ledger", "disposal", "record"),
+        _K(
+            "disposal-application",
+            _("Application before disposal or erasure"),
+            "ledger",
+            "disposal",
+            "approval",
+        ),
+        _K("disposal-record", _("Record and certificate of disposal"), "ledger", "disposal", "form"),
+        _K(
+            "third-party-disclosure",
+            _("No disclosure to third parties"),
+            "ledger",
+            "information_ledger",
+            "attestation",
+        ),
+        _K(
+            "purpose-limitation",
+            _("No use for other purposes"),
+            "ledger",
+            "information_ledger",
+            "attestation",
+        ),
+        _K("confidentiality", _("Confidentiality"), "ledger", "information_ledger", "attestation"),
         # 事故
-        _K("incident-report", "事故の報告", "incident", "incidents", "report"),
-        _K("incident-response", "事故対応・再発防止", "incident", "incidents", "report"),
-        _K("incident-notify-subjects", "本人への通知", "incident", "incidents", "record"),
-        _K("incident-publication", "事故の公表", "incident", "incidents", "record"),
-        _K("incident-subcontractor", "再委託先からの事故報告", "incident", "incidents", "report"),
-        _K("incident-drill", "事故対応手順の見直し・訓練", "incident", "incidents", "record"),
-        _K("incident-cooperation", "調査への協力・記録の保存", "incident", "incidents", "record"),
+        _K("incident-report", _("Incident reports"), "incident", "incidents", "report"),
+        _K("incident-response", _("Incident response and prevention"), "incident", "incidents", "report"),
+        _K("incident-notify-subjects", _("Notice to the people affected"), "incident", "incidents", "record"),
+        _K("incident-publication", _("Publication of an incident"), "incident", "incidents", "record"),
+        _K(
+            "incident-subcontractor",
+            _("Incident reports from subcontractors"),
+            "incident",
+            "incidents",
+            "report",
+        ),
+        _K(
+            "incident-drill", _("Review and drills of incident procedures"), "incident", "incidents", "record"
+        ),
+        _K(
+            "incident-cooperation",
+            _("Cooperation in investigations and keeping records"),
+            "incident",
+            "incidents",
+            "record",
+        ),
         # 報告・監査
-        _K("report-on-request", "求めに応じた報告", "audit", "reports", "report"),
-        _K("periodic-report", "定期報告", "audit", "reports", "report"),
-        _K("annual-security-check", "情報セキュリティ対策履行状況確認書", "audit", "security_check", "form"),
-        _K("audit", "監査・検査への協力", "audit", "audits", "record"),
-        _K("audit-response-plan", "監査対応計画書", "audit", "audits", "form"),
-        _K("corrective-action", "是正措置", "audit", "audits", "record"),
-        _K("self-audit", "自己監査結果の報告", "audit", "audits", "report"),
-        _K("security-rules", "情報セキュリティ規程の整備・遵守", "audit", "documents", "upload"),
+        _K("report-on-request", _("Reports on request"), "audit", "reports", "report"),
+        _K("periodic-report", _("Periodic reports"), "audit", "reports", "report"),
+        _K(
+            "annual-security-check", _("Annual check of security measures"), "audit", "security_check", "form"
+        ),
+        _K("audit", _("Cooperation with audits and inspections"), "audit", "audits", "record"),
+        _K("audit-response-plan", _("Audit response plan"), "audit", "audits", "form"),
+        _K("corrective-action", _("Corrective action"), "audit", "audits", "record"),
+        _K("self-audit", _("Reports of own audits"), "audit", "audits", "report"),
+        _K("security-rules", _("Security rules: keeping and following them"), "audit", "documents", "upload"),
         # Generic kinds: any new template can say "submit this document" or "attest this measure"
         # without code. They need `document` / `measure` on the obligation.
-        _K("submit-document", "書類の提出", "generic", "documents", "upload"),
-        _K("attest-measure", "措置の実施の確認", "generic", "attestations", "attestation"),
+        _K("submit-document", _("Submission of a document"), "generic", "documents", "upload"),
+        _K("attest-measure", _("Confirmation of a measure"), "generic", "attestations", "attestation"),
         # Statutory (APPI) clocks, applied by the built-in template.
-        _K("appi-preliminary-report", "個人情報保護委員会への速報", "statutory", "incidents", "report"),
-        _K("appi-final-report", "個人情報保護委員会への確報", "statutory", "incidents", "report"),
+        _K("appi-preliminary-report", _("Preliminary report to the PPC"), "statutory", "incidents", "report"),
+        _K("appi-final-report", _("Final report to the PPC"), "statutory", "incidents", "report"),
     ]
 }
 
