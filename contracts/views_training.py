@@ -324,29 +324,38 @@ def training_plan(request, pk: int):
     )
 
 
-@login_required
-def training_plan_edit(request, pk: int):
-    plan = _object_or_404(request, TrainingPlan, pk)
-    if not services.can_record_training(request.user, request.membership, plan.contract):
+def _edit(request, obj, *, name: str, form_class, fields, update, page: str, template: str, saved: str):
+    """The edit page of a draft or returned plan or report (submitted ones are withdrawn first)."""
+    if not services.can_record_training(request.user, request.membership, obj.contract):
         raise Http404
-    if plan.approval_state not in services.EDITABLE:
+    if obj.approval_state not in services.EDITABLE:
         messages.error(request, _("This was submitted: withdraw it first to change it."))
-        return redirect("training_plan", pk=plan.pk)
-    form = TrainingPlanForm(
-        request.POST or None, initial={name: getattr(plan, name) for name in services.PLAN_FIELDS}
-    )
+        return redirect(page, pk=obj.pk)
+    form = form_class(request.POST or None, initial={name: getattr(obj, name) for name in fields})
     if request.method == "POST" and form.is_valid():
         try:
-            services.training_plan_update(
-                actor=request.user, actor_membership=request.membership, plan=plan, **form.cleaned_data
-            )
+            update(actor=request.user, actor_membership=request.membership, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, _("The plan was saved."))
-            return redirect("training_plan", pk=plan.pk)
-    return render(
-        request, "contracts/training/plan_form.html", {"contract": plan.contract, "plan": plan, "form": form}
+            messages.success(request, saved)
+            return redirect(page, pk=obj.pk)
+    return render(request, template, {"contract": obj.contract, "form": form, name: obj})
+
+
+@login_required
+def training_plan_edit(request, pk: int):
+    plan = _object_or_404(request, TrainingPlan, pk)
+    return _edit(
+        request,
+        plan,
+        name="plan",
+        form_class=TrainingPlanForm,
+        fields=services.PLAN_FIELDS,
+        update=lambda **kw: services.training_plan_update(plan=plan, **kw),
+        page="training_plan",
+        template="contracts/training/plan_form.html",
+        saved=_("The plan was saved."),
     )
 
 
@@ -416,28 +425,16 @@ def training_report(request, pk: int):
 @login_required
 def training_report_edit(request, pk: int):
     report = _object_or_404(request, TrainingReport, pk)
-    if not services.can_record_training(request.user, request.membership, report.contract):
-        raise Http404
-    if report.approval_state not in services.EDITABLE:
-        messages.error(request, _("This was submitted: withdraw it first to change it."))
-        return redirect("training_report", pk=report.pk)
-    form = TrainingReportForm(
-        request.POST or None, initial={name: getattr(report, name) for name in services.REPORT_FIELDS}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.training_report_update(
-                actor=request.user, actor_membership=request.membership, report=report, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The report was saved."))
-            return redirect("training_report", pk=report.pk)
-    return render(
+    return _edit(
         request,
-        "contracts/training/report_form.html",
-        {"contract": report.contract, "report": report, "form": form},
+        report,
+        name="report",
+        form_class=TrainingReportForm,
+        fields=services.REPORT_FIELDS,
+        update=lambda **kw: services.training_report_update(report=report, **kw),
+        page="training_report",
+        template="contracts/training/report_form.html",
+        saved=_("The report was saved."),
     )
 
 
