@@ -25,11 +25,10 @@ def get_roster_change_or_404(request, pk: int):
 
 def get_person_or_404(request, pk: int):
     from contracts.models import Person
+    from contracts.selectors_subcontracts import person_visible_to
 
     person = Person.objects.select_related("contract", "contract__clause_template").filter(pk=pk).first()
-    if (
-        person is None
-        or not contracts_visible_to(request.user, request.membership).filter(pk=person.contract_id).exists()
-    ):
+    # A full party of the contract sees everyone; a subcontractor only its own chain's people.
+    if person is None or not person_visible_to(request.user, request.membership, person):
         raise Http404
     return person

@@ -7,11 +7,12 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     def ready(self) -> None:
-        from contracts import forms_pdf, forms_training, forms_worksites, panels
-        from contracts.demo import seed_rosters
+        from contracts import forms_pdf, forms_pdf_subcontracts, forms_training, forms_worksites, panels
+        from contracts.demo import seed_rosters, seed_subcontracts
         from core.demo import register_seeder
 
         panels.register()
-        for forms in (forms_pdf, forms_worksites, forms_training):
+        for forms in (forms_pdf, forms_worksites, forms_training, forms_pdf_subcontracts):
             forms.register()
         register_seeder(seed_rosters, order=20)
+        register_seeder(seed_subcontracts, order=30)

@@ -127,6 +127,13 @@ class PersonForm(forms.Form):
     employment = forms.ChoiceField(
         label=_("Employment"), choices=Employment.choices, initial=Employment.EMPLOYEE
     )
+    employer = forms.ModelChoiceField(
+        label=_("Employer (subcontractor)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("The contractor itself"),
+        help_text=_("For a subcontractor's worker: the approved subcontractor that employs them."),
+    )
     affiliation = forms.CharField(label=_("Affiliation"), max_length=200, required=False)
     job_title = forms.CharField(label=_("Job title"), max_length=100, required=False)
     scope_of_work = forms.CharField(label=_("Scope of work"), max_length=300, required=False)
@@ -138,6 +145,13 @@ class PersonForm(forms.Form):
         required=False,
         help_text=_("Required for dispatch workers."),
     )
+
+    def __init__(self, *args, subcontractors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if subcontractors is None or not subcontractors.exists():
+            del self.fields["employer"]  # no approved subcontractor: everyone is the contractor's
+        else:
+            self.fields["employer"].queryset = subcontractors
 
 
 class EntryChangeForm(forms.Form):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from contracts.models import RosterChange, TrainingPlan, TrainingReport, WorksiteChange
+from contracts.models import RosterChange, Subcontract, TrainingPlan, TrainingReport, WorksiteChange
 from contracts.selectors import contracts_visible_to
+from contracts.selectors_subcontracts import subcontracts_held
 from core.approvals import ApprovalState
 from core.models import Role
 
@@ -53,12 +54,27 @@ def pending_approvals(request) -> dict:
         )
         for r in TrainingReport.objects.filter(**submitted).select_related(*related)[:30]
     ]
+    items += [
+        (
+            s.submitted_at,
+            s.contract,
+            _("Subcontract to %(org)s (tier %(n)s)") % {"org": s.subcontractor.name, "n": s.depth},
+            reverse("subcontract", args=[s.pk]),
+        )
+        for s in Subcontract.objects.filter(**submitted).select_related(*related, "subcontractor")[:30]
+    ]
     items.sort(key=lambda item: item[0])
     return {
         "pending": [
             {"submitted_at": a, "contract": c, "label": label, "url": url} for a, c, label, url in items
         ]
     }
+
+
+def held_subcontracts(request) -> dict | None:
+    """The work a contractor holds as a subcontractor: its own way into those contracts."""
+    held = list(subcontracts_held(request.membership)[:20])
+    return {"held": held} if held else None
 
 
 def register() -> None:
@@ -68,4 +84,9 @@ def register() -> None:
         template="contracts/panels/pending_approvals.html",
         roles={Role.CLIENT_ADMIN, Role.CLIENT_STAFF},
         provider=pending_approvals,
+    )
+    register_panel(
+        template="contracts/panels/held_subcontracts.html",
+        roles={Role.CONTRACTOR_ADMIN, Role.CONTRACTOR_STAFF},
+        provider=held_subcontracts,
     )

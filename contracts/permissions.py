@@ -39,6 +39,50 @@ def can_download_pledge(user, membership: Membership | None, contract) -> bool:
     """Signed pledges: the contractor's manager and the public body's side; not every worker."""
     if user.is_superuser:
         return True
-    return bool(membership) and not (
-        membership.role == Role.CONTRACTOR_STAFF and membership.organisation_id == contract.contractor_id
+    # Callers have checked that the person is visible (a subcontractor's manager sees only its
+    # own chain's people): workers of any contractor never download others' pledges.
+    return bool(membership) and membership.role != Role.CONTRACTOR_STAFF
+
+
+# --- subcontracts (再委託) ------------------------------------------------------------------------
+
+
+def can_apply_subcontract(user, membership: Membership | None, contract, parent=None) -> bool:
+    """The entrusting party's manager applies: the contractor for 再委託, and the holder of an
+    approved link for the next tier (再々委託…)."""
+    if not membership or membership.role != Role.CONTRACTOR_ADMIN:
+        return False
+    if parent is None:
+        return membership.organisation_id == contract.contractor_id
+    return parent.approval_state == "approved" and membership.organisation_id == parent.subcontractor_id
+
+
+def can_edit_subcontract(user, membership: Membership | None, subcontract) -> bool:
+    return bool(
+        membership
+        and membership.role == Role.CONTRACTOR_ADMIN
+        and membership.organisation_id == subcontract.upstream_id
+    )
+
+
+def can_decide_subcontract(user, membership: Membership | None, subcontract) -> bool:
+    """Every tier is approved by the public body (001 §15.3(1)), never by an upstream party."""
+    return can_decide_roster(user, membership, subcontract.contract)
+
+
+def can_upload_pledge(user, membership: Membership | None, person) -> bool:
+    """The contractor's manager, or the manager of an approved subcontractor for its own workers
+    (it holds their signed pledges)."""
+    contract = person.contract
+    if can_edit_roster(user, membership, contract):
+        return True
+    from contracts.models import Subcontract
+
+    return bool(
+        membership
+        and membership.role == Role.CONTRACTOR_ADMIN
+        and person.employer_id == membership.organisation_id
+        and Subcontract.objects.filter(
+            contract=contract, subcontractor_id=membership.organisation_id, approval_state="approved"
+        ).exists()
     )

@@ -3,11 +3,14 @@ import into an open roster change that applies every row or none (design.md, inv
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl.utils import get_column_letter
 
 from contracts.models import Employment, PersonRole, RosterChange, RosterEntry
+from contracts.selectors_subcontracts import approved_subcontractors
 from contracts.services.roster import roster_person_add
 from core.spreadsheets import CellError, Column, SheetSpec, SpreadsheetError, export_rows, parse_rows
 
@@ -48,6 +51,14 @@ ROSTER_SPEC = SheetSpec(
             help="派遣労働者の場合は「はい」が必要です（派遣契約に守秘義務の定めがあること）。",
         ),
         Column("contact", "連絡先", "text", max_length=200),
+        Column(
+            "employer_name",
+            "雇用主（再委託先）",
+            "text",
+            max_length=200,
+            width=30,
+            help="再委託先の従事者の場合は、承認された再委託先の名称をそのまま記入します。",
+        ),
     ),
     example={
         "full_name": "山田 太郎",
@@ -78,10 +89,17 @@ def roster_export(entries) -> bytes:
                 "planned_end_date": e.planned_end_date,
                 "dispatch_terms_confirmed": e.dispatch_terms_confirmed,
                 "contact": e.person.contact,
+                "employer_name": e.person.employer.name
+                if e.person.employment == Employment.SUBCONTRACTOR
+                else "",
             }
             for e in entries
         ),
     )
+
+
+def _norm(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).replace(" ", "").strip()
 
 
 def roster_import(*, actor, actor_membership, change: RosterChange, data: bytes) -> list[RosterEntry]:
@@ -91,9 +109,25 @@ def roster_import(*, actor, actor_membership, change: RosterChange, data: bytes)
         raise SpreadsheetError(result.errors)
     errors: list[CellError] = []
     created: list[RosterEntry] = []
+    subcontractors = {_norm(org.name): org for org in approved_subcontractors(change.contract)}
     with transaction.atomic():
         for row_number, row in zip(result.row_numbers, result.rows, strict=True):
             fields = {k: v for k, v in row.items() if v not in (None, "")}
+            employer_name = fields.pop("employer_name", "")
+            if employer_name:
+                employer = subcontractors.get(_norm(employer_name))
+                if employer is None:
+                    letter, header = _LETTER["employer_name"]
+                    errors.append(
+                        CellError(
+                            row=row_number,
+                            column=letter,
+                            header=header,
+                            message="この契約で承認された再委託先の名称ではありません。",
+                        )
+                    )
+                    continue
+                fields["employer"] = employer
             try:
                 with transaction.atomic():
                     created.append(
@@ -103,7 +137,7 @@ def roster_import(*, actor, actor_membership, change: RosterChange, data: bytes)
                     )
             except ValidationError as exc:
                 for field, messages in getattr(exc, "message_dict", {"full_name": exc.messages}).items():
-                    letter, header = _LETTER.get(field, ("", ""))
+                    letter, header = _LETTER.get("employer_name" if field == "employer" else field, ("", ""))
                     errors.extend(
                         CellError(row=row_number, column=letter, header=header, message=m) for m in messages
                     )

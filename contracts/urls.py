@@ -42,4 +42,5 @@ urlpatterns = [
     path("roster-changes/<int:pk>/submitted.pdf", views_roster.roster_change_pdf, name="roster_change_pdf"),
     path("", include("contracts.urls_worksites")),
     path("", include("contracts.urls_training")),
+    path("", include("contracts.urls_subcontracts")),
 ]

@@ -13,6 +13,7 @@ from contracts.forms import FlagAnswerForm, FlagForm, PledgeUploadForm
 from contracts.forms_pdf import PLEDGE_FORM, pledge_context
 from contracts.models import Pledge, UnsuitableFlag
 from contracts.selectors import contracts_visible_to
+from contracts.selectors_subcontracts import person_visible_to
 from contracts.services import flags as flag_services
 from contracts.services.pledges import pledge_upload
 from core import pdf
@@ -25,7 +26,9 @@ from core.views.utils import apply_validation_error
 def person_pledge(request, pk: int):
     person = get_person_or_404(request, pk)
     contract = person.contract
-    can_upload = permissions.can_edit_roster(request.user, request.membership, contract)
+    can_upload = permissions.can_upload_pledge(request.user, request.membership, person)
+    # A subcontractor reaches its own workers' pages, not the contract's roster or flags.
+    full_party = contracts_visible_to(request.user, request.membership).filter(pk=contract.pk).exists()
     form = PledgeUploadForm(
         request.POST or None, request.FILES or None, initial={"signed_on": timezone.localdate()}
     )
@@ -67,7 +70,8 @@ def person_pledge(request, pk: int):
             "flags": person.flags.select_related("raised_by", "answered_by"),
             "flag_form": FlagForm() if can_flag else None,
             "can_flag": can_flag,
-            "can_answer": can_upload,
+            "can_answer": can_upload and full_party,
+            "full_party": full_party,
             "answer_form": FlagAnswerForm(),
         },
     )
@@ -95,9 +99,7 @@ def pledge_file(request, pk: int):
     pledge = Pledge.objects.select_related("person", "person__contract", "file").filter(pk=pk).first()
     if (
         pledge is None
-        or not contracts_visible_to(request.user, request.membership)
-        .filter(pk=pledge.person.contract_id)
-        .exists()
+        or not person_visible_to(request.user, request.membership, pledge.person)
         or not permissions.can_download_pledge(request.user, request.membership, pledge.person.contract)
     ):
         raise Http404

@@ -15,6 +15,7 @@ from contracts.forms_pdf import roster_pdf_response
 from contracts.models import Person, RosterEntry
 from contracts.roster_sheet import ROSTER_SPEC, roster_export, roster_import
 from contracts.selectors_roster import current_entries, open_change, roster_changes, roster_in_force
+from contracts.selectors_subcontracts import approved_subcontractors
 from contracts.services import roster as roster_services
 from core.approvals import allowed_actions
 from core.audit import record_event
@@ -141,7 +142,11 @@ def roster_person_add(request, pk: int):
     change = get_roster_change_or_404(request, pk)
     if not permissions.can_edit_roster(request.user, request.membership, change.contract):
         raise Http404
-    form = PersonForm(request.POST or None, initial={"start_date": change.contract.work_start_date})
+    form = PersonForm(
+        request.POST or None,
+        initial={"start_date": change.contract.work_start_date},
+        subcontractors=approved_subcontractors(change.contract),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             roster_services.roster_person_add(

@@ -39,11 +39,10 @@ from contracts.selectors_training import (
     untrained_entries,
 )
 from contracts.services import training as services
-from core import pdf
 from core.approvals import ApprovalState, allowed_actions
 from core.audit import record_event
 from core.files import file_response
-from core.views.approvals import approval_action
+from core.views.approvals import approval_action, frozen_or_live_pdf
 from core.views.utils import apply_validation_error
 
 PAGE_SIZE = 50
@@ -68,12 +67,6 @@ def _viewed(request, obj, contract, page: str, **data) -> None:
         contract_id=contract.pk,
         data={"page": page, **data},
     )
-
-
-def _pdf(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 # --- overview -----------------------------------------------------------------------------------
@@ -266,18 +259,7 @@ def _workflow(request, obj) -> dict:
 
 
 def _frozen_or_live(request, obj, form_id: str, build_context, name: str) -> HttpResponse:
-    """What was submitted, as frozen; a draft (or one being corrected) is rendered as it stands."""
-    if obj.submitted_pdf_id and obj.approval_state not in services.EDITABLE:
-        return file_response(request=request, stored=obj.submitted_pdf, download_name=name)
-    data = pdf.render_form(form_id, build_context())
-    record_event(
-        kind="form.downloaded",
-        actor=request.user,
-        obj=obj,
-        contract_id=obj.contract_id,
-        data={"form": form_id, "sha256": pdf.pdf_sha256(data)},
-    )
-    return _pdf(data, f"{form_id}-{obj.pk}.pdf")
+    return frozen_or_live_pdf(request, obj, form_id, build_context, name)
 
 
 # --- the plan -----------------------------------------------------------------------------------

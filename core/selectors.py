@@ -57,9 +57,14 @@ def organisations_visible_to(user, membership: Membership | None) -> QuerySet[Or
 
 
 def contractors_of_public_body(membership: Membership) -> QuerySet[Organisation]:
+    return contractors_working_with(membership.organisation)
+
+
+def contractors_working_with(body: Organisation) -> QuerySet[Organisation]:
+    """Active contractors the public body brought into the portal (it can see them)."""
     return (
         get_objects_for_group(
-            membership.organisation.group,
+            body.group,
             "core.view_organisation",
             klass=Organisation,
             accept_global_perms=False,

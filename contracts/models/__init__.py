@@ -8,6 +8,7 @@ from contracts.models.contracts import (
     RosterEntry,
     UnsuitableFlag,
 )
+from contracts.models.subcontracts import Subcontract
 from contracts.models.training import Attendance, TrainingPlan, TrainingReport, TrainingSession
 from contracts.models.worksites import (
     SecureAreaRulesAcknowledgement,
@@ -32,6 +33,7 @@ __all__ = [
     "SecureAreaRulesAcknowledgement",
     "StoragePlace",
     "StorageProtection",
+    "Subcontract",
     "TrainingPlan",
     "TrainingReport",
     "TrainingSession",

@@ -21,7 +21,7 @@ def pledge_upload(
     *, actor, actor_membership: Membership, person: Person, uploaded, signed_on: date
 ) -> Pledge:
     contract = person.contract
-    if not permissions.can_edit_roster(actor, actor_membership, contract):
+    if not permissions.can_upload_pledge(actor, actor_membership, person):
         raise PermissionDenied
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": _("The pledge cannot be signed in the future.")})

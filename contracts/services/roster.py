@@ -129,6 +129,23 @@ def _check_dates(contract: Contract, start: date, end: date | None) -> dict[str,
     return errors
 
 
+def _employer_errors(contract: Contract, employer, employment: str) -> dict[str, str]:
+    """A subcontractor's worker is employed by a subcontractor approved on this contract (at any
+    tier), and only such a worker is: the roster says whose people they are (001 §15, 002 §9)."""
+    from contracts.selectors_subcontracts import approved_subcontractors
+
+    by_subcontractor = employer is not None and employer.pk != contract.contractor_id
+    if by_subcontractor and not approved_subcontractors(contract).filter(pk=employer.pk).exists():
+        return {"employer": _("Only a subcontractor approved on this contract can be the employer.")}
+    if by_subcontractor and employment != Employment.SUBCONTRACTOR:
+        return {
+            "employment": _("A subcontractor's worker has the employment type \"Subcontractor's worker\".")
+        }
+    if employment == Employment.SUBCONTRACTOR and not by_subcontractor:
+        return {"employer": _("Choose the approved subcontractor that employs this worker.")}
+    return {}
+
+
 @transaction.atomic
 def roster_person_add(
     *,
@@ -147,6 +164,7 @@ def roster_person_add(
     errors = _check_dates(contract, entry.get("start_date"), entry.get("planned_end_date"))
     if not full_name.strip():
         errors["full_name"] = _("Enter the name.")
+    errors.update(_employer_errors(contract, employer, employment))
     if employment == Employment.DISPATCH and not entry.get("dispatch_terms_confirmed"):
         errors["dispatch_terms_confirmed"] = _(
             "Confirm that the dispatch contract carries the confidentiality terms."

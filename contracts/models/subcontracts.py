@@ -1,0 +1,97 @@
+"""Subcontracts (再委託・下請負), at any depth.
+
+A `Subcontract` is one link of a chain: the upstream party (the contractor, or a subcontractor
+for 再々委託) entrusts part of the work to a subcontractor. Every link, however deep, is applied
+for and approved by the public body before the subcontractor starts (001 §15, 002 §9, 003 §6,
+004 §2); the application carries the fields 003 §6.2 names and the pre-check of 001 §15.2.
+
+`path` is the chain as a string of ids ("/12/45/"), so that a link's whole downstream is one
+`startswith` and its upstream is the ids in its own path: chains are read far more often than
+they grow.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.approvals import Approvable
+
+
+class Subcontract(Approvable):
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name=_("contract"),
+        on_delete=models.PROTECT,
+        related_name="subcontracts",
+    )
+    # None: the contractor itself subcontracts (再委託); else a re-subcontract of that link.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("upstream subcontract"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # The party that entrusts the work: the contractor, or the parent link's subcontractor.
+    upstream = models.ForeignKey(
+        "core.Organisation", verbose_name=_("entrusting party"), on_delete=models.PROTECT, related_name="+"
+    )
+    subcontractor = models.ForeignKey(
+        "core.Organisation",
+        verbose_name=_("subcontractor"),
+        on_delete=models.PROTECT,
+        related_name="subcontracts_held",
+    )
+    depth = models.PositiveSmallIntegerField(_("tier"), default=1)
+    path = models.CharField(max_length=500, blank=True, db_index=True)
+    reason = models.TextField(_("reason for subcontracting"))
+    scope = models.TextField(_("work subcontracted"))
+    information_handled = models.TextField(_("information handled"))
+    handles_personal_info = models.BooleanField(_("handles personal information"), default=True)
+    security_measures = models.TextField(_("the subcontractor's security measures"))
+    supervision = models.TextField(_("how the subcontractor is supervised"))
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    # 001 §15.2: the entrusting party checked the subcontractor's measures before signing.
+    precheck_confirmed = models.BooleanField(
+        _("the subcontractor's security measures were checked before signing"), default=False
+    )
+    # 001 §16.1, 003 §6.3, 004 §2.2: the subcontract carries terms equivalent to these clauses.
+    equivalent_terms = models.BooleanField(
+        _("the subcontract carries terms equivalent to these special clauses"), default=False
+    )
+    submitted_pdf = models.ForeignKey(
+        "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("subcontract")
+        verbose_name_plural = _("subcontracts")
+        ordering = ["contract", "path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="subcontract_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(upstream=F("subcontractor")), name="subcontract_not_to_itself"
+            ),
+            # One live link per subcontractor and contract: a rejected one may be applied for anew.
+            models.UniqueConstraint(
+                fields=["contract", "subcontractor"],
+                condition=~Q(approval_state="rejected"),
+                name="subcontract_one_live_link_per_org",
+            ),
+        ]
+        indexes = [models.Index(fields=["subcontractor", "approval_state"], name="subcontract_holder_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} → {self.subcontractor_id}"
+
+    @property
+    def chain_ids(self) -> list[int]:
+        """The ids of the links from the top of the chain down to this one."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]

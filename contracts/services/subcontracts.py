@@ -1,0 +1,314 @@
+"""Subcontracting (再委託・下請負) at any depth: applied for by the entrusting party, approved by
+the public body before the subcontractor starts, every tier alike (001 §15, 002 §9, 003 §6,
+004 §2).
+
+The workflow is the shared one (event prefix "subcontract"). A submission also records what the
+clauses count as evidence: `subcontract.applied` (the first time), `subcontract.precheck_submitted`
+(001 §15.2) and, for a re-subcontract, `subcontract.upstream_notified` after every party above
+was told (001 §15.3(3)); approval records `subcontract.approved`. The duty engine reads those.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from contracts import permissions
+from contracts.forms_pdf_subcontracts import SUBCONTRACT_FORM, subcontract_context
+from contracts.models import Contract, Subcontract
+from core import pdf
+from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, approval_transition
+from core.audit import record_event
+from core.files import store_upload
+from core.models import Event, Membership, Organisation, OrganisationKind, Role
+from core.selectors import contractors_working_with
+from core.services.notifications import notification_create
+
+EDITABLE = (ApprovalState.DRAFT, ApprovalState.RETURNED)
+TEXT_FIELDS = ("reason", "scope", "information_handled", "security_measures", "supervision")
+FIELDS = (
+    *TEXT_FIELDS,
+    "handles_personal_info",
+    "start_date",
+    "end_date",
+    "precheck_confirmed",
+    "equivalent_terms",
+)
+
+
+def _admins(organisation_ids) -> list:
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id__in=organisation_ids, role=Role.CONTRACTOR_ADMIN, is_active=True
+        ).select_related("user")
+    ]
+
+
+def _notify(subcontract: Subcontract, action: str) -> list:
+    contract = subcontract.contract
+    if action in (ApprovalAction.SUBMIT, ApprovalAction.WITHDRAW):
+        if contract.client_responsible_id:
+            return [contract.client_responsible]
+        return [
+            m.user
+            for m in Membership.objects.filter(
+                organisation_id=contract.public_body_id, role=Role.CLIENT_ADMIN, is_active=True
+            ).select_related("user")
+        ]
+    # A decision reaches the applicant and the subcontractor it is about.
+    return _admins([subcontract.upstream_id, subcontract.subcontractor_id])
+
+
+def policy(membership: Membership | None) -> ApprovalPolicy:
+    return ApprovalPolicy(
+        event_prefix="subcontract",
+        can_submit=lambda actor, s: permissions.can_edit_subcontract(actor, membership, s),
+        can_decide=lambda actor, s: permissions.can_decide_subcontract(actor, membership, s),
+        notify=_notify,
+        title=lambda s: (
+            _("Subcontract of %(number)s to %(org)s")
+            % {"number": s.contract.number, "org": s.subcontractor.name}
+        ),
+    )
+
+
+def candidate_subcontractors(contract: Contract, parent: Subcontract | None = None):
+    """Contractors the public body works with (it invited them into the portal), less the parties
+    already in this chain: nobody subcontracts to itself or to someone above it."""
+    taken = {contract.contractor_id}
+    if parent is not None:
+        taken |= set(
+            Subcontract.objects.filter(pk__in=parent.chain_ids).values_list("subcontractor_id", flat=True)
+        )
+    return contractors_working_with(contract.public_body).exclude(pk__in=taken)
+
+
+def _clean(contract: Contract, values: dict) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    messages = {
+        "reason": _("Give the reason for subcontracting."),
+        "scope": _("Describe the part of the work that is subcontracted."),
+        "information_handled": _("Describe the information the subcontractor handles."),
+        "security_measures": _("Describe the subcontractor's security measures."),
+        "supervision": _("Describe how the subcontractor is supervised."),
+    }
+    for name, message in messages.items():
+        if not (values.get(name) or "").strip():
+            errors[name] = message
+    start, end = values.get("start_date"), values.get("end_date")
+    if start is None:
+        errors["start_date"] = _("Enter the start date.")
+    if end is None:
+        errors["end_date"] = _("Enter the end date.")
+    if start and end:
+        if end < start:
+            errors["end_date"] = _("The end cannot be before the start.")
+        if start < contract.start_date or end > contract.end_date:
+            errors["end_date"] = _(
+                "The subcontract must lie within the contract period (%(start)s to %(end)s)."
+            ) % {
+                "start": contract.start_date.isoformat(),
+                "end": contract.end_date.isoformat(),
+            }
+    return errors
+
+
+def _values(fields: dict) -> dict:
+    values = {name: fields.get(name) for name in FIELDS}
+    for name in TEXT_FIELDS:
+        values[name] = (values[name] or "").strip()
+    for name in ("handles_personal_info", "precheck_confirmed", "equivalent_terms"):
+        values[name] = bool(values[name])
+    return values
+
+
+@transaction.atomic
+def subcontract_create(
+    *,
+    actor,
+    actor_membership: Membership,
+    contract: Contract,
+    subcontractor: Organisation,
+    parent: Subcontract | None = None,
+    **fields,
+) -> Subcontract:
+    """Draft an application to entrust part of the work to `subcontractor` (below `parent`)."""
+    if parent is not None:
+        parent = Subcontract.objects.select_for_update().get(pk=parent.pk)
+        if parent.contract_id != contract.pk:
+            raise PermissionDenied
+    if not permissions.can_apply_subcontract(actor, actor_membership, contract, parent):
+        raise PermissionDenied
+    if contract.status == Contract.Status.ENDED:
+        raise ValidationError(_("The contract has ended."))
+    values = _values(fields)
+    errors = _clean(contract, values)
+    if (
+        subcontractor.kind != OrganisationKind.CONTRACTOR
+        or not subcontractor.is_active
+        or not candidate_subcontractors(contract, parent).filter(pk=subcontractor.pk).exists()
+    ):
+        errors["subcontractor"] = _("Choose a contractor outside this chain that works with the public body.")
+    elif (
+        Subcontract.objects.filter(contract=contract, subcontractor=subcontractor)
+        .exclude(approval_state=ApprovalState.REJECTED)
+        .exists()
+    ):
+        errors["subcontractor"] = _("This organisation already has a subcontract on this contract.")
+    if errors:
+        raise ValidationError(errors)
+    link = Subcontract(
+        contract=contract,
+        parent=parent,
+        upstream_id=parent.subcontractor_id if parent else contract.contractor_id,
+        subcontractor=subcontractor,
+        depth=parent.depth + 1 if parent else 1,
+        created_by=actor,
+        **values,
+    )
+    link.full_clean(exclude=["path"])
+    try:
+        with transaction.atomic():
+            link.save()
+    except IntegrityError as exc:  # two managers applying for the same organisation at once
+        raise ValidationError(
+            {"subcontractor": _("This organisation already has a subcontract on this contract.")}
+        ) from exc
+    link.path = f"{parent.path if parent else '/'}{link.pk}/"
+    link.save(update_fields=["path"])
+    record_event(
+        kind="subcontract.drafted",
+        actor=actor,
+        obj=link,
+        contract_id=contract.pk,
+        data={
+            "subcontractor": subcontractor.pk,
+            "depth": link.depth,
+            "parent": parent.pk if parent else None,
+        },
+    )
+    return link
+
+
+@transaction.atomic
+def subcontract_update(
+    *, actor, actor_membership: Membership, subcontract: Subcontract, **fields
+) -> Subcontract:
+    link = Subcontract.objects.select_for_update().select_related("contract").get(pk=subcontract.pk)
+    if not permissions.can_edit_subcontract(actor, actor_membership, link):
+        raise PermissionDenied
+    if link.approval_state not in EDITABLE:
+        raise ValidationError(_("This application was submitted: withdraw it first."))
+    values = _values(fields)
+    errors = _clean(link.contract, values)
+    if errors:
+        raise ValidationError(errors)
+    changed = [name for name in FIELDS if getattr(link, name) != values[name]]
+    for name in changed:
+        setattr(link, name, values[name])
+    link.full_clean()
+    link.save(update_fields=changed or None)
+    record_event(
+        kind="subcontract.updated",
+        actor=actor,
+        obj=link,
+        contract_id=link.contract_id,
+        data={"fields": changed},
+    )
+    return link
+
+
+def _submission_checks(link: Subcontract) -> None:
+    errors = {}
+    if link.handles_personal_info and not link.precheck_confirmed:
+        errors["precheck_confirmed"] = _(
+            "Confirm that you checked the subcontractor's security measures before signing (required when "
+            "personal information is handled)."
+        )
+    if not link.equivalent_terms:
+        errors["equivalent_terms"] = _(
+            "Confirm that the subcontract carries terms equivalent to these clauses."
+        )
+    if link.parent_id and link.parent.approval_state != ApprovalState.APPROVED:
+        errors["parent"] = _("The upstream subcontract is not approved.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _freeze(link: Subcontract, actor) -> None:
+    """Keep the application exactly as submitted: a PDF stored with its SHA-256."""
+    data = pdf.render_form(SUBCONTRACT_FORM, subcontract_context(link))
+    link.submitted_pdf = store_upload(
+        actor=actor,
+        uploaded=ContentFile(data, name=f"subcontract-{link.contract_id}-{link.pk}.pdf"),
+        data_key=link.contract.data_key,
+        purpose="subcontract",
+        contract_id=link.contract_id,
+    )
+    link.save(update_fields=["submitted_pdf"])
+
+
+def _notify_upstream(link: Subcontract, actor) -> list[int]:
+    """Tell every party above a re-subcontract that it was applied for (001 §15.3(3))."""
+    chain = list(Subcontract.objects.filter(pk__in=link.chain_ids).values_list("upstream_id", flat=True))
+    parties = sorted({link.contract.contractor_id, *chain} - {link.upstream_id})
+    title = _("Re-subcontract applied for: %(org)s under %(upstream)s (%(number)s)") % {
+        "org": link.subcontractor.name,
+        "upstream": link.upstream.name,
+        "number": link.contract.number,
+    }
+    for user in _admins(parties):
+        notification_create(user=user, title=title, body=link.scope)
+    return parties
+
+
+@transaction.atomic
+def subcontract_act(
+    *, actor, actor_membership: Membership | None, subcontract: Subcontract, action: str, reason: str = ""
+) -> Subcontract:
+    """Submit, withdraw, approve, return or reject an application (the shared workflow)."""
+    link = Subcontract.objects.select_related("contract", "parent", "upstream", "subcontractor").get(
+        pk=subcontract.pk
+    )
+    if action == ApprovalAction.SUBMIT:
+        _submission_checks(link)
+    if (
+        action == ApprovalAction.APPROVE
+        and link.parent_id
+        and link.parent.approval_state != ApprovalState.APPROVED
+    ):
+        raise ValidationError(_("Approve the upstream subcontract first."))
+    link = approval_transition(
+        actor=actor, obj=link, action=action, policy=policy(actor_membership), reason=reason
+    )
+    if action != ApprovalAction.SUBMIT:
+        return link
+    _freeze(link, actor)
+    first = not Event.objects.filter(
+        kind="subcontract.applied", object_type="contracts.subcontract", object_id=str(link.pk)
+    ).exists()
+    if first:
+        record_event(
+            kind="subcontract.applied",
+            actor=actor,
+            obj=link,
+            contract_id=link.contract_id,
+            data={"depth": link.depth},
+        )
+    if link.precheck_confirmed:
+        record_event(
+            kind="subcontract.precheck_submitted", actor=actor, obj=link, contract_id=link.contract_id
+        )
+    if link.depth > 1:
+        parties = _notify_upstream(link, actor)
+        record_event(
+            kind="subcontract.upstream_notified",
+            actor=actor,
+            obj=link,
+            contract_id=link.contract_id,
+            data={"notified": parties},
+        )
+    return link

@@ -1,0 +1,198 @@
+"""Pages of subcontracting (再委託): the chains of a contract, one link with its application,
+decision and people, the application form and PDF, and a subcontractor's own list.
+Thin: access, form, service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contracts import permissions
+from contracts.access import get_contract_or_404
+from contracts.forms_pdf_subcontracts import SUBCONTRACT_FORM, subcontract_context
+from contracts.forms_subcontracts import SubcontractForm
+from contracts.selectors_subcontracts import (
+    chain_of,
+    downstream_of,
+    people_of_chain,
+    subcontracts_of,
+    subcontracts_visible_to,
+)
+from contracts.services import subcontracts as services
+from core.approvals import allowed_actions
+from core.audit import record_event
+from core.views.approvals import approval_action, frozen_or_live_pdf
+from core.views.utils import apply_validation_error
+
+PAGE_SIZE = 50
+
+
+def get_subcontract_or_404(request, pk: int):
+    link = subcontracts_visible_to(request.user, request.membership).filter(pk=pk).first()
+    if link is None:
+        raise Http404
+    return link
+
+
+@login_required
+def subcontract_list(request):
+    """Every link the person may read: a subcontractor's own and those below it, or the links of
+    the contracts a public body or contractor reads."""
+    qs = subcontracts_visible_to(request.user, request.membership).order_by("-created_at", "-pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "contracts/subcontracts/list.html", {"page": page})
+
+
+@login_required
+def subcontracts(request, pk: int):
+    contract = get_contract_or_404(request, pk)
+    links = list(subcontracts_of(contract))
+    return render(
+        request,
+        "contracts/subcontracts/contract.html",
+        {
+            "contract": contract,
+            "links": links,
+            "can_apply": permissions.can_apply_subcontract(request.user, request.membership, contract)
+            and contract.status != contract.Status.ENDED,
+        },
+    )
+
+
+def _create(request, contract, parent):
+    if not permissions.can_apply_subcontract(request.user, request.membership, contract, parent):
+        raise Http404
+    form = SubcontractForm(
+        request.POST or None,
+        candidates=services.candidate_subcontractors(contract, parent),
+        initial={
+            "start_date": max(parent.start_date if parent else contract.start_date, contract.start_date),
+            "end_date": parent.end_date if parent else contract.end_date,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.subcontract_create(
+                actor=request.user,
+                actor_membership=request.membership,
+                contract=contract,
+                parent=parent,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The application was saved as a draft."))
+            return redirect("subcontract", pk=link.pk)
+    return render(
+        request, "contracts/subcontracts/form.html", {"contract": contract, "parent": parent, "form": form}
+    )
+
+
+@login_required
+def subcontract_create(request, pk: int):
+    return _create(request, get_contract_or_404(request, pk), None)
+
+
+@login_required
+def subcontract_child_create(request, pk: int):
+    parent = get_subcontract_or_404(request, pk)
+    return _create(request, parent.contract, parent)
+
+
+@login_required
+def subcontract(request, pk: int):
+    link = get_subcontract_or_404(request, pk)
+    user, membership = request.user, request.membership
+    can_edit = permissions.can_edit_subcontract(user, membership, link)
+    actions = allowed_actions(link.approval_state)
+    people = Paginator(people_of_chain(link), PAGE_SIZE).get_page(request.GET.get("page"))
+    if people.object_list:
+        # Names of people are personal data: the page that shows them is on the record.
+        record_event(
+            kind="subcontract.viewed",
+            actor=user,
+            obj=link,
+            contract_id=link.contract_id,
+            data={"people": len(people.object_list), "page": people.number},
+        )
+    return render(
+        request,
+        "contracts/subcontracts/detail.html",
+        {
+            "link": link,
+            "contract": link.contract,
+            "chain": chain_of(link),
+            "downstream": list(downstream_of(link)),
+            "people": people,
+            "can_edit": can_edit and link.approval_state in services.EDITABLE,
+            "can_submit": can_edit and "submit" in actions,
+            "can_withdraw": can_edit and "withdraw" in actions,
+            "can_decide": permissions.can_decide_subcontract(user, membership, link) and "approve" in actions,
+            "can_apply_below": permissions.can_apply_subcontract(user, membership, link.contract, link),
+        },
+    )
+
+
+@login_required
+def subcontract_edit(request, pk: int):
+    link = get_subcontract_or_404(request, pk)
+    if not permissions.can_edit_subcontract(request.user, request.membership, link):
+        raise Http404
+    if link.approval_state not in services.EDITABLE:
+        messages.error(request, _("This was submitted: withdraw it first to change it."))
+        return redirect("subcontract", pk=link.pk)
+    form = SubcontractForm(
+        request.POST or None, initial={name: getattr(link, name) for name in services.FIELDS}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subcontract_update(
+                actor=request.user, actor_membership=request.membership, subcontract=link, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The application was saved."))
+            return redirect("subcontract", pk=link.pk)
+    return render(
+        request,
+        "contracts/subcontracts/form.html",
+        {"contract": link.contract, "parent": link.parent, "link": link, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def subcontract_act(request, pk: int):
+    link = get_subcontract_or_404(request, pk)
+    return approval_action(
+        request,
+        link,
+        may_submit=lambda user, membership, _contract: permissions.can_edit_subcontract(
+            user, membership, link
+        ),
+        may_decide=lambda user, membership, _contract: permissions.can_decide_subcontract(
+            user, membership, link
+        ),
+        act=lambda **kwargs: services.subcontract_act(subcontract=link, **kwargs),
+        redirect_to="subcontract",
+    )
+
+
+@login_required
+def subcontract_pdf(request, pk: int):
+    link = get_subcontract_or_404(request, pk)
+    return frozen_or_live_pdf(
+        request,
+        link,
+        SUBCONTRACT_FORM,
+        lambda: subcontract_context(link),
+        f"再委託承認申請書_{link.contract.number}_{link.pk}.pdf",
+    )
