@@ -208,7 +208,11 @@ def _build_matrix_world() -> MatrixWorld:
 
 # Feature modules keep their own matrix rows: each defines rows(matrix_module) -> {name: Row}
 # and extend_world(mw), so features can grow without editing this file.
-MATRIX_EXTENSIONS = ("tests.core.matrix_worksites", "tests.core.matrix_training")
+MATRIX_EXTENSIONS = (
+    "tests.core.matrix_worksites",
+    "tests.core.matrix_training",
+    "tests.core.matrix_subcontracts",
+)
 
 
 def _extensions():
@@ -885,6 +889,40 @@ def test_matrix(client, db, mw, monkeypatch, name, actor, target, code):
             assert after == before, f"{name} as {actor} on {target} was refused but changed {before}→{after}"
 
 
+# --- a subcontractor ------------------------------------------------------------------------------
+# The manager and the worker of an approved subcontractor of contract_a are parties to their own
+# link only. On every URL that takes side a's or side b's objects they get what the contractor's
+# people get on side b's (FOREIGN), except the cells of SUBCONTRACTOR_OWN: the contractor's
+# people, roster, work sites, training and everything else of contract_a stay out of reach.
+SUBCONTRACTOR_ACTORS = {"sub_admin": "contractor_admin", "sub_staff": "contractor_staff"}
+
+
+def _subcontractor_cases():
+    from tests.core.matrix_subcontracts import SUBCONTRACTOR_OWN
+
+    for name, row in MATRIX.items():
+        cells = row.expectations()
+        for target in row.targets:
+            if not target.endswith(("_a", "_b")):
+                continue
+            foreign = target[:-2] + "_b"
+            for actor, like in SUBCONTRACTOR_ACTORS.items():
+                code = SUBCONTRACTOR_OWN.get((name, target), {}).get(actor) or cells[(like, foreign)]
+                yield pytest.param(name, actor, target, code, id=f"{name}-{actor}-{target}")
+
+
+def test_subcontractor_cases_cover_its_own_cells():
+    cases = {(p.values[0], p.values[2]) for p in _subcontractor_cases()}
+    from tests.core.matrix_subcontracts import SUBCONTRACTOR_OWN
+
+    assert set(SUBCONTRACTOR_OWN) <= cases
+
+
+@pytest.mark.parametrize(("name", "actor", "target", "code"), list(_subcontractor_cases()))
+def test_subcontractor_matrix(client, db, mw, monkeypatch, name, actor, target, code):
+    test_matrix(client, db, mw, monkeypatch, name, actor, target, code)
+
+
 POST_ONLY = [name for name, row in MATRIX.items() if row.method == POST]
 
 
@@ -966,7 +1004,9 @@ def test_organisation_list_of_a_contractor_shows_only_itself(client, db, mw, act
 def test_organisation_list_of_a_body_shows_itself_and_its_contractors(client, db, mw, actor):
     client.force_login(mw.users[actor])
     response = client.get(reverse("organisation_list"))
-    assert _listed_names(response) == {mw.orgs["body_a"].name, mw.orgs["contractor_a"].name}
+    # Its contractors include the subcontractors it brought in (matrix_subcontracts).
+    subcontractors = {org.name for org in mw.extra["subcontracts"]["orgs_a"]}
+    assert _listed_names(response) == {mw.orgs["body_a"].name, mw.orgs["contractor_a"].name} | subcontractors
     text = response.content.decode()
     for other in ("body_b", "contractor_b"):
         assert mw.orgs[other].name not in text
@@ -1005,6 +1045,8 @@ def test_audit_log_shows_only_events_in_scope(client, db, mw, actor, visible):
     assert shown == visible
     if actor != SITE_ADMIN:
         allowed = {mw.orgs[label].pk for label in visible}
+        if "body_a" in visible:  # the subcontractors the body brought in
+            allowed |= {org.pk for org in mw.extra["subcontracts"]["orgs_a"]}
         assert {e.organisation_id for e in response.context["page"].object_list} <= allowed
     filtered = client.get(reverse("audit_log"), {"kind": "matrix."})
     assert {e.kind for e in filtered.context["page"].object_list} == {f"matrix.marker_{v}" for v in visible}

@@ -1,0 +1,129 @@
+"""Authorisation-matrix rows of subcontracting (再委託): see tests/core/test_authorisation_matrix.py.
+
+Everyone who reads a contract reads its subcontracts and their applications; the entrusting
+party's manager drafts and submits; the public body decides (tests/contracts/test_subcontracts.py).
+A re-subcontract is applied for by the subcontractor itself, so none of the seven actors may
+open that form: the subcontractor's own cells are checked by the subcontractor sweep
+(`test_subcontractor_matrix` in the matrix module, with SUBCONTRACTOR_OWN below).
+"""
+
+from __future__ import annotations
+
+from contracts.models import Subcontract
+from contracts.services import subcontracts as services
+from core.models import Role
+from core.services.organisations import organisation_grant_visibility
+from tests import factories
+
+LABELS = ("a", "b")
+FIELDS = {
+    "reason": "繁忙期の要員不足",
+    "scope": "データ入力",
+    "information_handled": "申請者の氏名",
+    "handles_personal_info": True,
+    "security_measures": "施錠された作業室",
+    "supervision": "月次報告",
+    "precheck_confirmed": True,
+    "equivalent_terms": True,
+}
+
+
+def extend_world(mw) -> None:
+    """Per side: an approved subcontract (link) to one organisation, a draft application (draft)
+    to another; side a's approved subcontractor has a manager and a worker (the sweep's actors).
+    Its own workers' pages are checked in tests/contracts/test_subcontracts.py."""
+    found = {}
+    for label in LABELS:
+        side = getattr(mw.world, label)
+        contract = mw.contracts[f"contract_{label}"]
+        manager = side.contractor_admin
+        orgs = []
+        for n in (1, 2):
+            org = factories.contractor(f"再委託{label}{n}株式会社")
+            organisation_grant_visibility(actor=None, organisation=org, to=side.body)
+            orgs.append(org)
+        kwargs = {"actor": manager.user, "actor_membership": manager, "contract": contract}
+        dates = {"start_date": contract.start_date, "end_date": contract.end_date}
+        link = services.subcontract_create(subcontractor=orgs[0], **kwargs, **dates, **FIELDS)
+        services.subcontract_act(
+            actor=manager.user, actor_membership=manager, subcontract=link, action="submit"
+        )
+        link = services.subcontract_act(
+            actor=side.client_admin.user,
+            actor_membership=side.client_admin,
+            subcontract=link,
+            action="approve",
+        )
+        draft = services.subcontract_create(subcontractor=orgs[1], **kwargs, **dates, **FIELDS)
+        found.update({f"link_{label}": link, f"draft_{label}": draft, f"orgs_{label}": orgs})
+        if label == "a":
+            mw.users["sub_admin"] = factories.member(
+                orgs[0], Role.CONTRACTOR_ADMIN, email="sub-a@example.jp"
+            ).user
+            mw.users["sub_staff"] = factories.member(
+                orgs[0], Role.CONTRACTOR_STAFF, email="sub-a-w@example.jp"
+            ).user
+    mw.extra["subcontracts"] = found
+
+
+def _sc(mw, key):
+    return mw.extra["subcontracts"][key]
+
+
+LINKS = {f"link_{k}": (lambda mw, k=k: {"pk": _sc(mw, f"link_{k}").pk}) for k in LABELS}
+DRAFTS = {f"draft_{k}": (lambda mw, k=k: {"pk": _sc(mw, f"draft_{k}").pk}) for k in LABELS}
+
+
+def _state(mw, label: str) -> str:
+    return Subcontract.objects.values_list("approval_state", flat=True).get(pk=_sc(mw, label).pk)
+
+
+def _fake_pdf(form_id, context) -> bytes:
+    return b"%PDF-1.7 matrix"
+
+
+# (URL name, target) → {sweep actor: code}: where a subcontractor of contract_a is a party.
+SUBCONTRACTOR_OWN = {
+    ("subcontract", "link_a"): {"sub_admin": "200", "sub_staff": "200"},
+    ("subcontract_pdf", "link_a"): {"sub_admin": "200", "sub_staff": "200"},
+    ("subcontract_child_create", "link_a"): {"sub_admin": "200", "sub_staff": "404"},
+}
+
+
+NOBODY = """
+                  link_a     link_b
+anonymous         L          L
+site_admin        404        404
+client_admin      404        404
+client_staff      404        404
+auditor           404        404
+contractor_admin  404        404
+contractor_staff  404        404
+"""
+
+
+def rows(m) -> dict:
+    readers = m.CONTRACT_READERS
+    editor = m.ROSTER_EDITOR
+    return {
+        "subcontract_list": m.Row(m.ALL_200),
+        "subcontracts": m.Row(readers.format(a="contract_a", b="contract_b"), targets=m.CONTRACTS),
+        "subcontract_create": m.Row(
+            editor.format(a="contract_a", b="contract_b", ok=200), targets=m.CONTRACTS
+        ),
+        "subcontract": m.Row(readers.format(a="link_a", b="link_b"), targets=LINKS),
+        "subcontract_pdf": m.Row(
+            readers.format(a="link_a", b="link_b"), targets=LINKS, patches={"core.pdf.render_form": _fake_pdf}
+        ),
+        "subcontract_edit": m.Row(editor.format(a="draft_a", b="draft_b", ok=200), targets=DRAFTS),
+        "subcontract_act": m.Row(
+            editor.format(a="draft_a", b="draft_b", ok="R"),
+            method=m.POST,
+            targets=DRAFTS,
+            data=lambda mw, user, label: {"action": "submit"},
+            state=_state,
+            patches={"core.pdf.render_form": _fake_pdf},
+        ),
+        # Only the subcontractor applies below its own link (the sweep checks that it may).
+        "subcontract_child_create": m.Row(NOBODY, targets=LINKS),
+    }
