@@ -21,14 +21,16 @@ APPROVED = ApprovalState.APPROVED
 
 
 def _base() -> QuerySet[Subcontract]:
+    # The template's frozen source (content) is large and never shown with a subcontract.
     return Subcontract.objects.select_related(
         "contract",
         "contract__public_body",
         "contract__contractor",
+        "contract__clause_template",
         "upstream",
         "subcontractor",
         "submitted_pdf",
-    )
+    ).defer("contract__clause_template__content")
 
 
 def _own_paths(membership: Membership, *, approved_only: bool = False) -> list[str]:

@@ -481,3 +481,55 @@ def test_a_subcontractors_worker_does_not_download_pledges(client, side, subs, c
     assert client.get(reverse("pledge_file", args=[pledge.pk])).status_code == 200
     client.force_login(subs.admins["y"].user)  # below x: not its business
     assert client.get(reverse("pledge_file", args=[pledge.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("people", [5, 500])
+def test_subcontract_page_query_count_at_500_people(
+    client, side, subs, contract, django_assert_num_queries, people
+):
+    from django.db import connection
+
+    from contracts.models import PersonRole, RosterEntry
+
+    link = approved(side, side.contractor_admin, contract, subs.orgs["x"])
+    manager = side.contractor_admin
+    kwargs = {"actor": manager.user, "actor_membership": manager}
+    change = roster_services.roster_change_open(contract=contract, **kwargs)
+    persons = [
+        Person(
+            contract=contract,
+            data_key_id=contract.data_key_id,
+            full_name=f"再委託 職員{i:03d}",
+            employer=subs.orgs["x"],
+            employment="subcontractor",
+        )
+        for i in range(people)
+    ]
+    for p in persons:  # save(): the names are encrypted per row
+        p.save()
+    RosterEntry.objects.bulk_create(
+        [
+            RosterEntry(change=change, person=p, action="add", role=PersonRole.WORKER, start_date=START)
+            for p in persons
+        ]
+    )
+    roster_services.roster_change_act(change=change, action="submit", **kwargs)
+    change.refresh_from_db()
+    if change.effective_at is None:
+        roster_services.roster_change_act(
+            change=change, action="approve", actor=side.client_staff.user, actor_membership=side.client_staff
+        )
+    x = subs.admins["x"]
+    client.force_login(x.user)
+    url = reverse("subcontract", args=[link.pk])
+    client.get(url)
+    # session, user, membership, own paths, the link (contract and template joined), count and page
+    # of people (employers joined), the view's audit event (2, 3 with PostgreSQL's chain lock),
+    # chain, downstream, unread bell, session refresh: the same at 5 or 500 people.
+    with django_assert_num_queries(EXPECTED_SUBCONTRACT_PAGE + (connection.vendor == "postgresql")):
+        response = client.get(url)
+    assert response.context["people"].paginator.count == people
+    assert len(response.context["people"].object_list) == min(people, 50)
+
+
+EXPECTED_SUBCONTRACT_PAGE = 17
