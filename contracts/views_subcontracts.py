@@ -17,6 +17,7 @@ from contracts import permissions
 from contracts.access import get_contract_or_404
 from contracts.forms_pdf_subcontracts import SUBCONTRACT_FORM, subcontract_context
 from contracts.forms_subcontracts import SubcontractForm
+from contracts.selectors import contracts_visible_to
 from contracts.selectors_subcontracts import (
     chain_of,
     downstream_of,
@@ -136,6 +137,8 @@ def subcontract(request, pk: int):
             "can_withdraw": can_edit and "withdraw" in actions,
             "can_decide": permissions.can_decide_subcontract(user, membership, link) and "approve" in actions,
             "can_apply_below": permissions.can_apply_subcontract(user, membership, link.contract, link),
+            # A full party of the contract gets its way back to the contract's subcontracts.
+            "full_party": contracts_visible_to(user, membership).filter(pk=link.contract_id).exists(),
         },
     )
 

@@ -86,7 +86,7 @@ def candidate_subcontractors(contract: Contract, parent: Subcontract | None = No
     return contractors_working_with(contract.public_body).exclude(pk__in=taken)
 
 
-def _clean(contract: Contract, values: dict) -> dict[str, str]:
+def _clean(contract: Contract, values: dict, parent: Subcontract | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
     messages = {
         "reason": _("Give the reason for subcontracting."),
@@ -113,6 +113,12 @@ def _clean(contract: Contract, values: dict) -> dict[str, str]:
                 "start": contract.start_date.isoformat(),
                 "end": contract.end_date.isoformat(),
             }
+        elif parent is not None and (start < parent.start_date or end > parent.end_date):
+            # A tier below cannot outlast (or precede) the work it is entrusted from.
+            errors["end_date"] = _(
+                "A re-subcontract must lie within the period of the subcontract above it "
+                "(%(start)s to %(end)s)."
+            ) % {"start": parent.start_date.isoformat(), "end": parent.end_date.isoformat()}
     return errors
 
 
@@ -145,7 +151,7 @@ def subcontract_create(
     if contract.status == Contract.Status.ENDED:
         raise ValidationError(_("The contract has ended."))
     values = _values(fields)
-    errors = _clean(contract, values)
+    errors = _clean(contract, values, parent)
     if (
         subcontractor.kind != OrganisationKind.CONTRACTOR
         or not subcontractor.is_active
@@ -203,7 +209,7 @@ def subcontract_update(
     if link.approval_state not in EDITABLE:
         raise ValidationError(_("This application was submitted: withdraw it first."))
     values = _values(fields)
-    errors = _clean(link.contract, values)
+    errors = _clean(link.contract, values, link.parent)
     if errors:
         raise ValidationError(errors)
     changed = [name for name in FIELDS if getattr(link, name) != values[name]]

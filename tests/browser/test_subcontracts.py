@@ -71,7 +71,7 @@ class _World:
         )
         manager = self.side.contractor_admin
         change = roster_change_open(actor=manager.user, actor_membership=manager, contract=self.contract)
-        self.prime_person = roster_person_add(
+        entry = roster_person_add(
             actor=manager.user,
             actor_membership=manager,
             change=change,
@@ -86,7 +86,7 @@ class _World:
         roster_change_act(
             actor=admin.user, actor_membership=admin, change=change, action=ApprovalAction.APPROVE
         )
-        self.prime_person = Person.objects.get(pk=self.prime_person.person_id)
+        self.prime_person = entry.person
 
     @property
     def url(self) -> str:

@@ -94,9 +94,7 @@ def apply(actor_membership, contract, org, parent=None, **overrides):
         contract=contract,
         subcontractor=org,
         parent=parent,
-        start_date=contract.start_date,
-        end_date=contract.end_date,
-        **{**FIELDS, **overrides},
+        **{"start_date": contract.start_date, "end_date": contract.end_date, **FIELDS, **overrides},
     )
 
 
@@ -262,6 +260,17 @@ def test_no_subcontracting_to_oneself_to_a_stranger_or_up_the_chain(side, subs, 
     # One live link per organisation and contract.
     with pytest.raises(ValidationError):
         apply(side.contractor_admin, contract, subs.orgs["x"])
+
+
+def test_a_re_subcontract_lies_within_the_period_above_it(side, subs, contract):
+    first = apply(side.contractor_admin, contract, subs.orgs["x"], end_date=END - timedelta(days=30))
+    act(side.contractor_admin, first, "submit")
+    first = act(side.client_staff, first, "approve")
+    with pytest.raises(ValidationError) as caught:
+        apply(subs.admins["x"], contract, subs.orgs["y"], parent=first)  # runs to the contract's end
+    assert "end_date" in caught.value.message_dict
+    second = apply(subs.admins["x"], contract, subs.orgs["y"], parent=first, end_date=first.end_date)
+    assert second.end_date == first.end_date
 
 
 # --- evidence for the duty engine ----------------------------------------------------------------
@@ -525,11 +534,11 @@ def test_subcontract_page_query_count_at_500_people(
     client.get(url)
     # session, user, membership, own paths, the link (contract and template joined), count and page
     # of people (employers joined), the view's audit event (2, 3 with PostgreSQL's chain lock),
-    # chain, downstream, unread bell, session refresh: the same at 5 or 500 people.
+    # chain, downstream, whether a full party, unread bell, session refresh: the same at 5 or 500.
     with django_assert_num_queries(EXPECTED_SUBCONTRACT_PAGE + (connection.vendor == "postgresql")):
         response = client.get(url)
     assert response.context["people"].paginator.count == people
     assert len(response.context["people"].object_list) == min(people, 50)
 
 
-EXPECTED_SUBCONTRACT_PAGE = 17
+EXPECTED_SUBCONTRACT_PAGE = 18
