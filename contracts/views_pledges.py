@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from contracts.services.pledges import pledge_upload
 from core import pdf
 from core.audit import record_event
 from core.files import file_response
+from core.views.pdf import form_pdf_response
 from core.views.utils import apply_validation_error
 
 
@@ -82,16 +83,9 @@ def pledge_blank_pdf(request, pk: int):
     """The pledge pre-filled for this person, to print and sign."""
     person = get_person_or_404(request, pk)
     data = pdf.render_form(PLEDGE_FORM, pledge_context(person))
-    record_event(
-        kind="form.downloaded",
-        actor=request.user,
-        obj=person,
-        contract_id=person.contract_id,
-        data={"form": PLEDGE_FORM, "sha256": pdf.pdf_sha256(data)},
+    return form_pdf_response(
+        request, form_id=PLEDGE_FORM, data=data, obj=person, filename=f"pledge-{person.pk}.pdf"
     )
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="pledge-{person.pk}.pdf"'
-    return response
 
 
 @login_required

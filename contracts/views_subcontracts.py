@@ -28,7 +28,8 @@ from contracts.selectors_subcontracts import (
 from contracts.services import subcontracts as services
 from core.approvals import allowed_actions
 from core.audit import record_event
-from core.views.approvals import approval_action, frozen_or_live_pdf
+from core.views.approvals import approval_action
+from core.views.pdf import frozen_or_live_pdf
 from core.views.utils import apply_validation_error
 
 PAGE_SIZE = 50

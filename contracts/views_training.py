@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,7 +42,8 @@ from contracts.services import training as services
 from core.approvals import ApprovalState, allowed_actions
 from core.audit import record_event
 from core.files import file_response
-from core.views.approvals import approval_action, frozen_or_live_pdf
+from core.views.approvals import approval_action
+from core.views.pdf import frozen_or_live_pdf
 from core.views.utils import apply_validation_error
 
 PAGE_SIZE = 50
@@ -258,10 +259,6 @@ def _workflow(request, obj) -> dict:
     }
 
 
-def _frozen_or_live(request, obj, form_id: str, build_context, name: str) -> HttpResponse:
-    return frozen_or_live_pdf(request, obj, form_id, build_context, name)
-
-
 # --- the plan -----------------------------------------------------------------------------------
 
 
@@ -355,7 +352,7 @@ def training_plan_act(request, pk: int):
 @login_required
 def training_plan_pdf(request, pk: int):
     plan = _object_or_404(request, TrainingPlan, pk)
-    return _frozen_or_live(
+    return frozen_or_live_pdf(
         request,
         plan,
         PLAN_FORM,
@@ -434,7 +431,7 @@ def training_report_act(request, pk: int):
 @login_required
 def training_report_pdf(request, pk: int):
     report = _object_or_404(request, TrainingReport, pk)
-    return _frozen_or_live(
+    return frozen_or_live_pdf(
         request,
         report,
         REPORT_FORM,

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,11 +40,10 @@ from contracts.selectors_worksites import (
     worksite_changes,
 )
 from contracts.services import worksites as services
-from core import pdf
 from core.approvals import allowed_actions
 from core.audit import record_event
-from core.files import file_response
 from core.views.approvals import approval_action
+from core.views.pdf import frozen_or_live_pdf
 from core.views.utils import apply_validation_error
 
 PAGE_SIZE = 50
@@ -292,21 +291,9 @@ def worksite_change_pdf(request, pk: int):
     change = _change_or_404(request, pk)
     heading = "作業場所変更承認申請書" if previously_approved(change) else "作業場所承認申請書"
     name = f"{heading}_{change.contract.number}_第{change.number}号"
-    if change.submitted_pdf_id is not None and change.approval_state not in services.EDITABLE:
-        return file_response(request=request, stored=change.submitted_pdf, download_name=name)
-    data = pdf.render_form(WORKSITE_FORM, worksite_context(change.contract, change=change))
-    record_event(
-        kind="form.downloaded",
-        actor=request.user,
-        obj=change,
-        contract_id=change.contract_id,
-        data={"form": WORKSITE_FORM, "sha256": pdf.pdf_sha256(data)},
+    return frozen_or_live_pdf(
+        request, change, WORKSITE_FORM, lambda: worksite_context(change.contract, change=change), name
     )
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="worksites-{change.contract_id}-{change.number}.pdf"'
-    )
-    return response
 
 
 @login_required

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +18,7 @@ from contracts import permissions as contract_permissions
 from contracts.access import get_contract_or_404
 from contracts.selectors import contracts_visible_to
 from core import pdf
-from core.audit import record_event
+from core.views.pdf import form_pdf_response
 from core.views.utils import apply_validation_error
 
 PAGE_SIZE = 50
@@ -173,13 +173,7 @@ def duty_form_pdf(request, pk: int):
         data = pdf.render_form_for(duty.obligation.form_id, duty)
     except (KeyError, ValueError) as exc:
         raise Http404 from exc
-    record_event(
-        kind="form.downloaded",
-        actor=request.user,
-        obj=duty,
-        contract_id=duty.contract_id,
-        data={"form": duty.obligation.form_id, "sha256": pdf.pdf_sha256(data)},
+    form_id = duty.obligation.form_id
+    return form_pdf_response(
+        request, form_id=form_id, data=data, obj=duty, filename=f"{form_id}-{duty.pk}.pdf"
     )
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{duty.obligation.form_id}-{duty.pk}.pdf"'
-    return response

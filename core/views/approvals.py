@@ -8,12 +8,12 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.approvals import ApprovalAction, ApprovalState
+from core.approvals import ApprovalAction
 
 DECIDING = frozenset({ApprovalAction.APPROVE, ApprovalAction.RETURN, ApprovalAction.REJECT})
 
@@ -56,25 +56,3 @@ def approval_action(
     else:
         messages.success(request, _("Done."))
     return redirect(redirect_to, pk=obj.pk)
-
-
-def frozen_or_live_pdf(request, obj, form_id: str, build_context: Callable, name: str) -> HttpResponse:
-    """An approvable's form as submitted (the frozen PDF), or — for a draft or one being
-    corrected — rendered as it stands, its hash on the record."""
-    from core import pdf
-    from core.audit import record_event
-    from core.files import file_response
-
-    if obj.submitted_pdf_id and obj.approval_state not in (ApprovalState.DRAFT, ApprovalState.RETURNED):
-        return file_response(request=request, stored=obj.submitted_pdf, download_name=name)
-    data = pdf.render_form(form_id, build_context())
-    record_event(
-        kind="form.downloaded",
-        actor=request.user,
-        obj=obj,
-        contract_id=obj.contract_id,
-        data={"form": form_id, "sha256": pdf.pdf_sha256(data)},
-    )
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{form_id}-{obj.pk}.pdf"'
-    return response
