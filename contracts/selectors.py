@@ -37,3 +37,34 @@ def contracts_visible_to(user, membership: Membership | None) -> QuerySet[Contra
         else Q(contractor_id=membership.organisation_id)
     )
     return base.filter(own, pk__in=granted)
+
+
+# --- who hears about an approval -----------------------------------------------------------------
+
+
+def contract_approvers(contract: Contract) -> list:
+    """The public body's people for the contract: its responsible staff, else the body's administrators."""
+    if contract.client_responsible_id:
+        return [contract.client_responsible]
+    return organisation_people(contract.public_body_id, Role.CLIENT_ADMIN)
+
+
+def organisation_people(organisation_ids, role: str) -> list:
+    if isinstance(organisation_ids, int):
+        organisation_ids = [organisation_ids]
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id__in=organisation_ids, role=role, is_active=True
+        ).select_related("user")
+    ]
+
+
+def approval_recipients(obj, action: str) -> list:
+    """The shared workflow's `notify` for things the contractor submits about a contract:
+    submissions go to the public body's people, decisions to the contractor's managers."""
+    from core.approvals import ApprovalAction
+
+    if action in (ApprovalAction.SUBMIT, ApprovalAction.WITHDRAW):
+        return contract_approvers(obj.contract)
+    return organisation_people(obj.contract.contractor_id, Role.CONTRACTOR_ADMIN)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from contracts import permissions
 from contracts.forms_pdf import ROSTER_FORM, roster_context
 from contracts.models import Contract, Employment, Person, PersonRole, RosterChange, RosterEntry
+from contracts.selectors import approval_recipients
 from contracts.selectors_roster import (
     current_entries,
     people_without_pledge,
@@ -25,7 +26,7 @@ from core import pdf
 from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, approval_transition
 from core.audit import record_event
 from core.files import store_upload
-from core.models import Membership, Role
+from core.models import Membership
 
 EDITABLE = (ApprovalState.DRAFT, ApprovalState.RETURNED)
 LEADING_ROLES = (PersonRole.RESPONSIBLE, PersonRole.SECURITY_OFFICER)
@@ -44,36 +45,12 @@ def _subject(person: Person) -> str:
     return f"contracts.person:{person.pk}"
 
 
-def _notify(change: RosterChange, action: str):
-    # Submissions go to the public body's people for the contract; decisions to the contractor.
-    contract = change.contract
-    if action in (ApprovalAction.SUBMIT, ApprovalAction.WITHDRAW):
-        users = (
-            [contract.client_responsible]
-            if contract.client_responsible_id
-            else [
-                m.user
-                for m in Membership.objects.filter(
-                    organisation_id=contract.public_body_id, role=Role.CLIENT_ADMIN, is_active=True
-                ).select_related("user")
-            ]
-        )
-    else:
-        users = [
-            m.user
-            for m in Membership.objects.filter(
-                organisation_id=contract.contractor_id, role=Role.CONTRACTOR_ADMIN, is_active=True
-            ).select_related("user")
-        ]
-    return users
-
-
 def policy(membership: Membership | None) -> ApprovalPolicy:
     return ApprovalPolicy(
         event_prefix="roster",
         can_submit=lambda actor, change: permissions.can_edit_roster(actor, membership, change.contract),
         can_decide=lambda actor, change: permissions.can_decide_roster(actor, membership, change.contract),
-        notify=_notify,
+        notify=approval_recipients,
         title=lambda change: (
             _("Roster of %(number)s (change #%(n)s)") % {"number": change.contract.number, "n": change.number}
         ),

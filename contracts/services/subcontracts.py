@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from contracts import permissions
 from contracts.forms_pdf_subcontracts import SUBCONTRACT_FORM, subcontract_context
 from contracts.models import Contract, Subcontract
+from contracts.selectors import contract_approvers, organisation_people
 from core import pdf
 from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, approval_transition
 from core.audit import record_event
@@ -38,28 +39,11 @@ FIELDS = (
 )
 
 
-def _admins(organisation_ids) -> list:
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            organisation_id__in=organisation_ids, role=Role.CONTRACTOR_ADMIN, is_active=True
-        ).select_related("user")
-    ]
-
-
 def _notify(subcontract: Subcontract, action: str) -> list:
-    contract = subcontract.contract
     if action in (ApprovalAction.SUBMIT, ApprovalAction.WITHDRAW):
-        if contract.client_responsible_id:
-            return [contract.client_responsible]
-        return [
-            m.user
-            for m in Membership.objects.filter(
-                organisation_id=contract.public_body_id, role=Role.CLIENT_ADMIN, is_active=True
-            ).select_related("user")
-        ]
+        return contract_approvers(subcontract.contract)
     # A decision reaches the applicant and the subcontractor it is about.
-    return _admins([subcontract.upstream_id, subcontract.subcontractor_id])
+    return organisation_people([subcontract.upstream_id, subcontract.subcontractor_id], Role.CONTRACTOR_ADMIN)
 
 
 def policy(membership: Membership | None) -> ApprovalPolicy:
@@ -266,7 +250,7 @@ def _notify_upstream(link: Subcontract, actor) -> list[int]:
         "upstream": link.upstream.name,
         "number": link.contract.number,
     }
-    for user in _admins(parties):
+    for user in organisation_people(parties, Role.CONTRACTOR_ADMIN):
         notification_create(user=user, title=title, body=link.scope)
     return parties
 

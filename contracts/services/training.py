@@ -32,6 +32,7 @@ from contracts.models import (
     TrainingReport,
     TrainingSession,
 )
+from contracts.selectors import approval_recipients
 from contracts.selectors_training import (
     OPEN_STATES,
     report_covering,
@@ -41,7 +42,7 @@ from core import pdf
 from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, approval_transition
 from core.audit import record_event
 from core.files import store_upload
-from core.models import Membership, Role
+from core.models import Membership
 
 EDITABLE = (ApprovalState.DRAFT, ApprovalState.RETURNED)
 PLAN_FIELDS = ("period_start", "period_end", "content", "planned_sessions")
@@ -62,29 +63,12 @@ def can_decide_training(user, membership: Membership | None, contract: Contract)
     return permissions.can_decide_roster(user, membership, contract)
 
 
-def _notify(obj, action: str):
-    # Submissions go to the public body's people for the contract; decisions to the contractor.
-    contract = obj.contract
-    if action in (ApprovalAction.SUBMIT, ApprovalAction.WITHDRAW):
-        if contract.client_responsible_id:
-            return [contract.client_responsible]
-        org, role = contract.public_body_id, Role.CLIENT_ADMIN
-    else:
-        org, role = contract.contractor_id, Role.CONTRACTOR_ADMIN
-    return [
-        m.user
-        for m in Membership.objects.filter(organisation_id=org, role=role, is_active=True).select_related(
-            "user"
-        )
-    ]
-
-
 def plan_policy(membership: Membership | None) -> ApprovalPolicy:
     return ApprovalPolicy(
         event_prefix="training_plan",
         can_submit=lambda actor, plan: can_record_training(actor, membership, plan.contract),
         can_decide=lambda actor, plan: can_decide_training(actor, membership, plan.contract),
-        notify=_notify,
+        notify=approval_recipients,
         title=lambda plan: (
             _("Training plan of %(number)s (#%(n)s)") % {"number": plan.contract.number, "n": plan.number}
         ),
@@ -96,7 +80,7 @@ def report_policy(membership: Membership | None) -> ApprovalPolicy:
         event_prefix="training_report",
         can_submit=lambda actor, report: can_record_training(actor, membership, report.contract),
         can_decide=lambda actor, report: can_decide_training(actor, membership, report.contract),
-        notify=_notify,
+        notify=approval_recipients,
         title=lambda report: (
             _("Training report of %(number)s (#%(n)s)")
             % {"number": report.contract.number, "n": report.number}

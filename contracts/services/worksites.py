@@ -32,12 +32,13 @@ from contracts.models import (
     WorksiteEntry,
     WorksiteKind,
 )
+from contracts.selectors import approval_recipients
 from contracts.selectors_worksites import assignable_people, current_entries, open_change
 from core import pdf
 from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, approval_transition
 from core.audit import record_event
 from core.files import store_upload
-from core.models import Membership, Role
+from core.models import Membership
 
 EDITABLE = (ApprovalState.DRAFT, ApprovalState.RETURNED)
 SITE_FIELDS = ("kind", "name", "address", "rooms", "notes")
@@ -55,29 +56,12 @@ def _subject(worksite: Worksite) -> str:
     return f"contracts.worksite:{worksite.pk}"
 
 
-def _notify(change: WorksiteChange, action: str) -> list:
-    # Submissions go to the public body's people for the contract; decisions to the contractor.
-    contract = change.contract
-    if action in (ApprovalAction.SUBMIT, ApprovalAction.WITHDRAW):
-        if contract.client_responsible_id:
-            return [contract.client_responsible]
-        organisation_id, role = contract.public_body_id, Role.CLIENT_ADMIN
-    else:
-        organisation_id, role = contract.contractor_id, Role.CONTRACTOR_ADMIN
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            organisation_id=organisation_id, role=role, is_active=True
-        ).select_related("user")
-    ]
-
-
 def policy(membership: Membership | None) -> ApprovalPolicy:
     return ApprovalPolicy(
         event_prefix="worksite",
         can_submit=lambda actor, change: can_edit_worksites(actor, membership, change.contract),
         can_decide=lambda actor, change: can_decide_worksites(actor, membership, change.contract),
-        notify=_notify,
+        notify=approval_recipients,
         title=lambda change: (
             _("Work sites of %(number)s (change #%(n)s)")
             % {"number": change.contract.number, "n": change.number}
