@@ -4,9 +4,10 @@ Thin: access, form, service."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -30,7 +31,7 @@ from core.approvals import allowed_actions
 from core.audit import record_event
 from core.views.approvals import approval_action
 from core.views.pdf import frozen_or_live_pdf
-from core.views.utils import apply_validation_error
+from core.views.utils import save_form
 
 PAGE_SIZE = 50
 
@@ -78,20 +79,9 @@ def _create(request, contract, parent):
             "end_date": parent.end_date if parent else contract.end_date,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            link = services.subcontract_create(
-                actor=request.user,
-                actor_membership=request.membership,
-                contract=contract,
-                parent=parent,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The application was saved as a draft."))
-            return redirect("subcontract", pk=link.pk)
+    create = partial(services.subcontract_create, contract=contract, parent=parent)
+    if link := save_form(request, form, create, success=_("The application was saved as a draft.")):
+        return redirect("subcontract", pk=link.pk)
     return render(
         request, "contracts/subcontracts/form.html", {"contract": contract, "parent": parent, "form": form}
     )
@@ -155,16 +145,9 @@ def subcontract_edit(request, pk: int):
     form = SubcontractForm(
         request.POST or None, initial={name: getattr(link, name) for name in services.FIELDS}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.subcontract_update(
-                actor=request.user, actor_membership=request.membership, subcontract=link, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The application was saved."))
-            return redirect("subcontract", pk=link.pk)
+    update = partial(services.subcontract_update, subcontract=link)
+    if save_form(request, form, update, success=_("The application was saved.")):
+        return redirect("subcontract", pk=link.pk)
     return render(
         request,
         "contracts/subcontracts/form.html",

@@ -3,6 +3,8 @@ body approves, the report of results. Thin: access helper, form, service (design
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -44,7 +46,7 @@ from core.audit import record_event
 from core.files import file_response
 from core.views.approvals import approval_action
 from core.views.pdf import frozen_or_live_pdf
-from core.views.utils import apply_validation_error
+from core.views.utils import apply_validation_error, save_form
 
 PAGE_SIZE = 50
 SESSION_FIELDS = ("held_on", "topic", "content", "given_by", "is_client_session")
@@ -276,19 +278,9 @@ def training_plan_create(request, pk: int):
     if not services.can_record_training(request.user, request.membership, contract):
         raise Http404
     form = TrainingPlanForm(request.POST or None, initial=_plan_initial(contract))
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.training_plan_create(
-                actor=request.user,
-                actor_membership=request.membership,
-                contract=contract,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The plan was saved as a draft."))
-            return redirect("training_plan", pk=plan.pk)
+    create = partial(services.training_plan_create, contract=contract)
+    if plan := save_form(request, form, create, success=_("The plan was saved as a draft.")):
+        return redirect("training_plan", pk=plan.pk)
     return render(request, "contracts/training/plan_form.html", {"contract": contract, "form": form})
 
 
@@ -311,14 +303,8 @@ def _edit(request, obj, *, name: str, form_class, fields, update, page: str, tem
         messages.error(request, _("This was submitted: withdraw it first to change it."))
         return redirect(page, pk=obj.pk)
     form = form_class(request.POST or None, initial={name: getattr(obj, name) for name in fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            update(actor=request.user, actor_membership=request.membership, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, saved)
-            return redirect(page, pk=obj.pk)
+    if save_form(request, form, update, success=saved):
+        return redirect(page, pk=obj.pk)
     return render(request, template, {"contract": obj.contract, "form": form, name: obj})
 
 
@@ -373,19 +359,9 @@ def training_report_create(request, pk: int):
     approved = next((p for p in plans if p.approval_state == ApprovalState.APPROVED), None)
     start, end = period_for(contract, approved)
     form = TrainingReportForm(request.POST or None, initial={"period_start": start, "period_end": end})
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.training_report_create(
-                actor=request.user,
-                actor_membership=request.membership,
-                contract=contract,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The report was saved as a draft."))
-            return redirect("training_report", pk=report.pk)
+    create = partial(services.training_report_create, contract=contract)
+    if report := save_form(request, form, create, success=_("The report was saved as a draft.")):
+        return redirect("training_report", pk=report.pk)
     return render(request, "contracts/training/report_form.html", {"contract": contract, "form": form})
 
 

@@ -1,3 +1,7 @@
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
@@ -13,3 +17,18 @@ def apply_validation_error(form, exc: ValidationError, *, aliases: dict[str, str
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def save_form(request, form, save: Callable[..., Any], *, success: str) -> Any | None:
+    """On a valid POST, call the service `save(actor=…, actor_membership=…, **cleaned_data)`: the
+    object it saved, with `success` shown; otherwise None, with the service's errors on the form
+    (nothing typed is lost: the view renders the same form again). Services return what they saved."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(actor=request.user, actor_membership=request.membership, **form.cleaned_data)
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+        return None
+    messages.success(request, success)
+    return result
