@@ -85,6 +85,20 @@ class Approvable(models.Model):
         abstract = True
 
 
+class FrozenApprovable(Approvable):
+    """An approvable thing with a form: what was submitted is frozen as a PDF (its SHA-256 is in
+    the file row and the audit trail), and who drafted it is kept (abstract)."""
+
+    submitted_pdf = models.ForeignKey(
+        "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
 @dataclass(frozen=True)
 class ApprovalPolicy:
     """What the domain says about one kind of approvable thing."""

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.approvals import Approvable
+from core.approvals import FrozenApprovable
 from core.fields import BlindIndexField, EncryptedTextField
 
 
@@ -139,7 +139,7 @@ class Person(models.Model):
         return self.full_name
 
 
-class RosterChange(Approvable):
+class RosterChange(FrozenApprovable):
     """A roster submission or a change to it: the unit the public body approves (or is notified of)."""
 
     contract = models.ForeignKey(
@@ -151,12 +151,6 @@ class RosterChange(Approvable):
     needs_approval = models.BooleanField(_("needs prior approval"), default=True)
     # When the change took effect: approval, or submission where notice is enough.
     effective_at = models.DateTimeField(_("effective at"), null=True, blank=True)
-    # The roster as submitted, frozen as a PDF (its SHA-256 is in the file row and the audit trail).
-    submitted_pdf = models.ForeignKey(
-        "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("roster change")

@@ -10,15 +10,14 @@ for and approved by the public body before the subcontractor starts (001 §15, 0
 they grow.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.approvals import Approvable
+from core.approvals import FrozenApprovable
 
 
-class Subcontract(Approvable):
+class Subcontract(FrozenApprovable):
     contract = models.ForeignKey(
         "contracts.Contract",
         verbose_name=_("contract"),
@@ -62,11 +61,6 @@ class Subcontract(Approvable):
     equivalent_terms = models.BooleanField(
         _("the subcontract carries terms equivalent to these special clauses"), default=False
     )
-    submitted_pdf = models.ForeignKey(
-        "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("subcontract")

@@ -8,11 +8,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models.contracts import Contract, Person
-from core.approvals import Approvable
+from core.approvals import FrozenApprovable
 from core.fields import EncryptedTextField
 
 
-class TrainingPlan(Approvable):
+class TrainingPlan(FrozenApprovable):
     """A training plan for a period (教育計画), submitted to the public body for approval. An
     approved plan is never edited: a revised plan is a new one, so the approved history stays."""
 
@@ -24,12 +24,6 @@ class TrainingPlan(Approvable):
     period_end = models.DateField(_("period end"))
     content = models.TextField(_("content of the training"))
     planned_sessions = models.TextField(_("planned sessions"), blank=True)
-    # The plan as submitted, frozen as a PDF (its SHA-256 is in the file row and the audit trail).
-    submitted_pdf = models.ForeignKey(
-        "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("training plan")
@@ -104,7 +98,7 @@ class Attendance(models.Model):
         return f"{self.session_id} {self.person_id}"
 
 
-class TrainingReport(Approvable):
+class TrainingReport(FrozenApprovable):
     """The report of training results for a period (実施結果の報告), submitted to the public body,
     which accepts it (approval) or returns it for correction."""
 
@@ -117,11 +111,6 @@ class TrainingReport(Approvable):
     summary = models.TextField(_("results and remarks"), blank=True)
     # Set at the first submission: the duty engine counts the report as made from then on.
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
-    submitted_pdf = models.ForeignKey(
-        "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("training report")

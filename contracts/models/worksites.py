@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.approvals import Approvable
+from core.approvals import FrozenApprovable
 
 
 class WorksiteKind(models.TextChoices):
@@ -48,7 +48,7 @@ class Worksite(models.Model):
         return f"{self.contract_id} #{self.pk}"
 
 
-class WorksiteChange(Approvable):
+class WorksiteChange(FrozenApprovable):
     """The first declaration of the work sites, or a change to them: always approved in advance."""
 
     contract = models.ForeignKey(
@@ -61,12 +61,6 @@ class WorksiteChange(Approvable):
     note = models.TextField(_("note"), blank=True)
     # When the change took effect: its approval. Until then the sites approved before stay in force.
     effective_at = models.DateTimeField(_("effective at"), null=True, blank=True)
-    # The application exactly as submitted, frozen as a PDF (its SHA-256 is in the file row).
-    submitted_pdf = models.ForeignKey(
-        "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("work site change")
