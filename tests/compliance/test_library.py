@@ -16,7 +16,12 @@ from compliance.models import ClauseTemplate, Obligation
 from compliance.services.templates import TemplateError, clause_template_load
 
 DATA = Path(__file__).parent / "data"
-CLAUSE_MAP = Path(__file__).resolve().parents[3] / "shared" / "docs" / "clause-map.md"
+# The project's own table of which kinds serve each article (made once from the acceptance
+# reference; the shared documents themselves are not read by the suite).
+ARTICLE_KINDS = DATA / "article_kinds.yaml"
+# The seed documents, where a checkout has them beside the repository (CI does): only the check
+# that no summary copies their sentences needs them.
+SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEEDS = {"000": 17, "001": 28, "002": 21, "003": 23, "004": 14}
 
 
@@ -26,30 +31,26 @@ def _seed_file(seed: str) -> Path:
     return matches[0]
 
 
-def _clause_map() -> dict[str, list[tuple[list[int], set[str]]]]:
-    """seed → [(article numbers, kinds)] from the clause map's tables."""
-    text = CLAUSE_MAP.read_text(encoding="utf-8")
+def _article_kinds() -> dict[str, list[tuple[list[int], set[str]]]]:
+    """seed → [(article numbers, kinds)] from tests/compliance/data/article_kinds.yaml."""
+    table = yaml.safe_load(ARTICLE_KINDS.read_text(encoding="utf-8"))
     result: dict[str, list[tuple[list[int], set[str]]]] = {}
-    for seed, body in re.findall(r"^### (\d{3})[^\n]*\n(.*?)(?=^### |\Z)", text, re.M | re.S):
-        rows = []
-        for cells in re.findall(r"^\| *([0-9]+(?:[–-][0-9]+)?) *\|[^|]*\| *(.*?) *\|$", body, re.M):
-            numbers, kinds_text = cells
-            bounds = [int(n) for n in re.split(r"[–-]", numbers)]
-            articles = list(range(bounds[0], bounds[-1] + 1))
-            kinds = set(
-                re.findall(
-                    r"\b([a-z]+(?:-[a-z]+)+|audit|roster|pledge|training|supervision|shipping|"
-                    r"confidentiality|identification|encryption)\b",
-                    kinds_text,
-                )
-            )
-            # Words like "anti-theft" or "on-site" describe a kind, they are not one.
-            kinds &= set(KINDS)
-            if kinds_text.startswith("informational"):
-                kinds = set()
-            rows.append((articles, kinds))
-        result[seed] = rows
+    for seed, rows in table.items():
+        result[seed] = []
+        for numbers, kinds in rows.items():
+            bounds = [int(n) for n in str(numbers).split("-")]
+            result[seed].append((list(range(bounds[0], bounds[-1] + 1)), set(kinds)))
     return result
+
+
+def test_article_table_covers_every_article_with_known_kinds():
+    table = _article_kinds()
+    assert sorted(table) == sorted(SEEDS)
+    for seed, rows in table.items():
+        numbers = [n for articles, _ in rows for n in articles]
+        assert numbers == list(range(1, SEEDS[seed] + 1)), seed
+        unknown = set().union(*(kinds for _, kinds in rows)) - set(KINDS)
+        assert unknown == set(), f"{seed}: kinds the vocabulary does not know: {unknown}"
 
 
 @pytest.mark.parametrize("seed", sorted(SEEDS))
@@ -67,16 +68,19 @@ def test_seed_template_has_every_kind_the_clause_map_names(seed):
         int(a["number"]): {ob["kind"] for ob in a.get("obligations") or []} for a in data["articles"]
     }
     missing = []
-    for articles, kinds in _clause_map()[seed]:
+    for articles, kinds in _article_kinds()[seed]:
         present = set().union(*(kinds_by_article[n] for n in articles))
         for kind in sorted(kinds - present):
             missing.append(f"§{articles[0]}{'–' + str(articles[-1]) if len(articles) > 1 else ''}: {kind}")
-    assert missing == [], f"kinds named by clause-map.md but missing from the template: {missing}"
+    assert missing == [], f"kinds the article table names but the template lacks: {missing}"
 
 
 @pytest.mark.parametrize("seed", sorted(SEEDS))
 def test_summaries_are_not_copied_from_the_document(seed):
-    seed_text = next((CLAUSE_MAP.parent.parent / "seeds").glob(f"{seed}_*.txt")).read_text(encoding="utf-8")
+    found = sorted(SEEDS_DIR.glob(f"{seed}_*.txt")) if SEEDS_DIR.is_dir() else []
+    if not found:
+        pytest.skip(f"the seed document {seed} is not beside the repository ({SEEDS_DIR}); nothing to compare")
+    seed_text = found[0].read_text(encoding="utf-8")
     flat = re.sub(r"\s+", "", seed_text)
     data, _ = read_file(_seed_file(seed))
     copied = []
