@@ -12,6 +12,10 @@ class ContractsConfig(AppConfig):
         from core.demo import register_seeder
 
         panels.register()
+        from contracts.selectors_events import contract_event_scope
+        from core.selectors import register_contract_event_scope
+
+        register_contract_event_scope(contract_event_scope)
         for forms in (forms_pdf, forms_worksites, forms_training, forms_pdf_subcontracts):
             forms.register()
         register_seeder(seed_rosters, order=20)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 from guardian.shortcuts import get_groups_with_perms, get_objects_for_group
 
@@ -101,11 +103,40 @@ def invitations_of(organisation: Organisation) -> QuerySet[Invitation]:
 
 AUDIT_LOG_ROLES = frozenset({Role.CLIENT_ADMIN, Role.AUDITOR, Role.CONTRACTOR_ADMIN})
 
+# Which events about a contract a membership may read. Core knows no contract, so the app that
+# does (contracts) registers a provider from its AppConfig.ready(), as with core.panels: it
+# returns a Q over Event (contract_id, organisation_id, object_type/object_id) that the
+# database evaluates. With no provider, no contract event is visible to anyone but the site
+# administrators: the safe default.
+EventScope = Callable[[Membership], Q]
+_contract_event_scopes: list[EventScope] = []
+
+
+def register_contract_event_scope(provider: EventScope) -> None:
+    if provider not in _contract_event_scopes:
+        _contract_event_scopes.append(provider)
+
+
+def event_scope(membership: Membership) -> Q:
+    """Every event belongs to one tenant: an event about a contract to the parties of that
+    contract (as the providers say), any other event to the organisation it was filed under
+    (the actor's, as record_event files it). Never "every organisation I can see": a public
+    body sees the contractors it works with, and they work for other bodies too."""
+    q = Q(contract_id__isnull=True, organisation_id=membership.organisation_id)
+    contract_q = None
+    for provider in _contract_event_scopes:
+        part = provider(membership)
+        contract_q = part if contract_q is None else contract_q | part
+    if contract_q is not None:
+        q |= Q(contract_id__isnull=False) & contract_q
+    return q
+
 
 def events_visible_to(user, membership: Membership | None) -> QuerySet[Event]:
+    """The audit log as the person may read it, scoped in SQL (pages, panels, filters)."""
     qs = Event.objects.select_related("actor", "actor__data_key", "organisation").order_by("-id")
     if user.is_superuser:
         return qs
     if membership is None or membership.role not in AUDIT_LOG_ROLES:
         return qs.none()
-    return qs.filter(organisation_id__in=organisation_ids_visible_to(user, membership))
+    return qs.filter(event_scope(membership))
