@@ -31,9 +31,13 @@ RUN groupadd --system --gid 10001 portal \
 WORKDIR /app
 
 # Dependencies first, so that a code change doesn't reinstall them.
-# Runtime packages only (requirements.in), at the versions pinned in requirements.lock.
-COPY requirements.in requirements.lock ./
-RUN pip install -c requirements.lock -r requirements.in
+# Runtime packages only (pyproject.toml's [project] dependencies, not the dev extra), at the
+# versions pinned in requirements.lock.
+COPY pyproject.toml requirements.lock ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/runtime.txt \
+    && pip install -c requirements.lock -r /tmp/runtime.txt \
+    && rm /tmp/runtime.txt
 
 COPY . .
 

@@ -6,6 +6,7 @@
 #   make lint      ruff check + ruff format --check
 #   make fmt       ruff format + ruff check --fix
 #   make messages  makemessages -l ja, then compilemessages
+#   make lock      regenerate requirements.lock from pyproject.toml (pip-compile)
 #   make bench     run every tests/bench/bench_*.py
 #   make clean     remove var/ (dev database, broker, media, mail) and caches; keeps .venv
 #
@@ -30,7 +31,7 @@ DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 
 export PORT
 
-.PHONY: help run test lint fmt messages compilemessages bench clean venv \
+.PHONY: help run test lint fmt messages compilemessages bench clean venv lock \
         system system-test check-deploy check-compose pytest ruff
 
 help:
@@ -47,7 +48,8 @@ system-test:
 $(PY):
 	$(PYTHON3) -m venv $(VENV)
 
-# Reinstall only when requirements.lock is newer than the stamp.
+# Reinstall only when requirements.lock is newer than the stamp. The lock holds the runtime
+# dependencies and the dev tools (pyproject.toml's [project] dependencies and the dev extra).
 $(STAMP): requirements.lock | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements.lock
 	@touch $@
@@ -121,6 +123,11 @@ bench: $(STAMP)
 	for f in "$${files[@]}"; do \
 	    echo "== $$f"; PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" $(PY) "$$f" $(BENCH_ARGS); \
 	done
+
+# The exact pins, generated from pyproject.toml; commit both together.
+lock: $(STAMP)
+	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
+	    --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 clean:
 	rm -rf var staticfiles .pytest_cache .ruff_cache test-results

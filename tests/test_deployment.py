@@ -365,7 +365,8 @@ def test_dockerfile_builds_from_package_repositories_only():
     assert not re.search(r"\|\s*(ba)?sh\b", body), "no pipes into a shell"
     assert not re.search(r"^ADD\s+https?://", body, re.MULTILINE | re.IGNORECASE)
     # Runtime packages only, at the pinned versions: no test tools in the production image.
-    assert "pip install -c requirements.lock -r requirements.in" in body
+    assert "pip install -c requirements.lock -r /tmp/runtime.txt" in body
+    assert "['project']['dependencies']" in body
     assert "compilemessages" in body and "collectstatic" in body
     for package in ("libpq-dev", "build-essential", "libpango-1.0-0", "libpangoft2-1.0-0",
                     "libharfbuzz-subset0", "fonts-ipaexfont", "gettext"):  # fmt: skip
@@ -526,3 +527,38 @@ def test_production_settings_pass_check_deploy():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- declared dependencies ------------------------------------------------------------------
+
+
+def _pins() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return pins
+
+
+def test_every_declared_dependency_is_pinned_in_the_lock():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = project["dependencies"] + project["optional-dependencies"]["dev"]
+    pins = _pins()
+    assert len(project["dependencies"]) >= 10, "the runtime dependencies are declared (PEP 621)"
+    for requirement in declared:
+        match = re.match(r"^([A-Za-z0-9_.-]+)(?:\[[^\]]+\])?(.*)$", requirement)
+        name, spec = re.sub(r"[-_.]+", "-", match.group(1)).lower(), match.group(2)
+        assert name in pins, f"{requirement} is declared but not pinned in requirements.lock"
+        if spec.startswith("=="):
+            assert pins[name] == spec[2:], f"{requirement}: the lock pins {pins[name]}"
+
+
+def test_removed_dependencies_stay_removed():
+    # Nothing imports these; a lock that brings them back would hide a dependency nobody chose.
+    pins = _pins()
+    for name in ("japanera", "factory-boy", "django-htmx", "django-template-partials"):
+        assert name not in pins

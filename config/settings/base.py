@@ -32,8 +32,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "axes",
-    "django_htmx",
-    "template_partials",
     "core",
     "contracts",
     "ledgers",
@@ -52,7 +50,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RequestContextMiddleware",
     # Last, so that a locked-out attempt is answered before any view runs.
     "axes.middleware.AxesMiddleware",
