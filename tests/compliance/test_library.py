@@ -79,7 +79,9 @@ def test_seed_template_has_every_kind_the_clause_map_names(seed):
 def test_summaries_are_not_copied_from_the_document(seed):
     found = sorted(SEEDS_DIR.glob(f"{seed}_*.txt")) if SEEDS_DIR.is_dir() else []
     if not found:
-        pytest.skip(f"the seed document {seed} is not beside the repository ({SEEDS_DIR}); nothing to compare")
+        pytest.skip(
+            f"the seed document {seed} is not beside the repository ({SEEDS_DIR}); nothing to compare"
+        )
     seed_text = found[0].read_text(encoding="utf-8")
     flat = re.sub(r"\s+", "", seed_text)
     data, _ = read_file(_seed_file(seed))
