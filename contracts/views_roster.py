@@ -18,9 +18,9 @@ from contracts.selectors_roster import current_entries, open_change, roster_chan
 from contracts.selectors_subcontracts import approved_subcontractors
 from contracts.services import roster as roster_services
 from core.approvals import allowed_actions
-from core.audit import record_event
 from core.files import file_response
 from core.pdf import pdf_sha256
+from core.services.reads import personal_data_read
 from core.spreadsheets import SpreadsheetError, build_template
 from core.views.approvals import approval_action
 from core.views.utils import apply_validation_error
@@ -35,7 +35,7 @@ def roster(request, pk: int):
     on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
     page = Paginator(roster_in_force(contract, on), PAGE_SIZE).get_page(request.GET.get("page"))
     # Names of people are personal data: every view of the roster is on the record.
-    record_event(
+    personal_data_read(
         kind="roster.viewed",
         actor=request.user,
         obj=contract,
@@ -64,7 +64,7 @@ def roster_pdf(request, pk: int):
     form = AsOfForm(request.GET or None)
     on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
     response = roster_pdf_response(contract, on=on)
-    record_event(
+    personal_data_read(
         kind="roster.printed",
         actor=request.user,
         obj=contract,
@@ -112,7 +112,7 @@ def roster_change(request, pk: int):
         if can_edit and editable
         else []
     )
-    record_event(
+    personal_data_read(
         kind="roster.viewed",
         actor=request.user,
         obj=change,
@@ -250,7 +250,7 @@ def roster_xlsx_export(request, pk: int):
     form = AsOfForm(request.GET or None)
     on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
     data = roster_export(roster_in_force(contract, on))
-    record_event(
+    personal_data_read(
         kind="roster.exported",
         actor=request.user,
         obj=contract,

@@ -28,7 +28,7 @@ from contracts.selectors_subcontracts import (
 )
 from contracts.services import subcontracts as services
 from core.approvals import allowed_actions
-from core.audit import record_event
+from core.services.reads import personal_data_read
 from core.views.approvals import approval_action
 from core.views.pdf import frozen_or_live_pdf
 from core.views.utils import save_form
@@ -107,7 +107,7 @@ def subcontract(request, pk: int):
     people = Paginator(people_of_chain(link), PAGE_SIZE).get_page(request.GET.get("page"))
     if people.object_list:
         # Names of people are personal data: the page that shows them is on the record.
-        record_event(
+        personal_data_read(
             kind="subcontract.viewed",
             actor=user,
             obj=link,

@@ -42,8 +42,8 @@ from contracts.selectors_training import (
 )
 from contracts.services import training as services
 from core.approvals import ApprovalState, allowed_actions
-from core.audit import record_event
 from core.files import file_response
+from core.services.reads import personal_data_read
 from core.views.approvals import approval_action
 from core.views.pdf import frozen_or_live_pdf
 from core.views.utils import apply_validation_error, save_form
@@ -63,7 +63,7 @@ def _object_or_404(request, model, pk: int):
 
 def _viewed(request, obj, contract, page: str, **data) -> None:
     # Names of people are personal data: every page that shows them is on the record.
-    record_event(
+    personal_data_read(
         kind="training.viewed",
         actor=request.user,
         obj=obj,

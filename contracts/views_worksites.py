@@ -41,7 +41,7 @@ from contracts.selectors_worksites import (
 )
 from contracts.services import worksites as services
 from core.approvals import allowed_actions
-from core.audit import record_event
+from core.services.reads import personal_data_read
 from core.views.approvals import approval_action
 from core.views.pdf import frozen_or_live_pdf
 from core.views.utils import apply_validation_error
@@ -67,7 +67,9 @@ def _editor_change_or_404(request, pk: int) -> WorksiteChange:
 def _names_shown(request, obj, contract, entries, **data) -> None:
     """People's names are personal data: a page that shows any is on the record."""
     if any(entry.assignments.all() for entry in entries):
-        record_event(kind="worksite.viewed", actor=request.user, obj=obj, contract_id=contract.pk, data=data)
+        personal_data_read(
+            kind="worksite.viewed", actor=request.user, obj=obj, contract_id=contract.pk, data=data
+        )
 
 
 def _list_page(request, contract, *, rules_form=None):
@@ -214,7 +216,7 @@ def _site_form_page(request, change: WorksiteChange, *, entry: WorksiteEntry | N
             return redirect("worksite_change", pk=change.pk)
     # The form lists the roster's names: showing it is a view of personal data.
     if people.exists():
-        record_event(
+        personal_data_read(
             kind="worksite.viewed",
             actor=request.user,
             obj=change,
