@@ -28,8 +28,8 @@ def personal_data_read(
     data: dict | None = None,
 ) -> Event:
     """Record one read (`<thing>.viewed|printed|exported|downloaded`) by `actor`."""
-    action = kind.rpartition(".")[2]
-    if action not in READ_ACTIONS:
+    thing, _, action = kind.rpartition(".")
+    if not thing or action not in READ_ACTIONS:
         raise ValueError(f"{kind!r} is not a read; changes are recorded by the service that makes them")
     return record_event(
         kind=kind,
