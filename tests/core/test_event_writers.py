@@ -48,5 +48,7 @@ def test_personal_data_read_refuses_anything_but_a_read(kind):
 
 
 def test_personal_data_read_records_a_read(db):
-    event = personal_data_read(actor=None, kind="roster.viewed", object_type="contracts.contract", object_id=1)
+    event = personal_data_read(
+        actor=None, kind="roster.viewed", object_type="contracts.contract", object_id=1
+    )
     assert event.kind == "roster.viewed" and event.object_id == "1"
