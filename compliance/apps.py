@@ -20,4 +20,8 @@ class ComplianceConfig(AppConfig):
         from compliance import forms_pdf
 
         forms_pdf.register()
+        from compliance.services.delivery import ATTACHMENT_BUILDER, duty_form_attachment
+        from core.services.outbox import register_attachment_builder
+
+        register_attachment_builder(ATTACHMENT_BUILDER, duty_form_attachment)
         register_seeder(seed_contracts, order=10)

@@ -170,10 +170,16 @@ class Reminder(models.Model):
     window_key = models.CharField(max_length=40)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    # The in-app notification is created once; the e-mail (immediate mode) is marked sent only
-    # after it left, so a retry after a mail error sends it without a second notification.
+    # The in-app notification and the e-mail are recorded in one transaction (docs/outbox.md),
+    # so a person has both or neither, and a re-delivery records neither twice.
     notified_at = models.DateTimeField(null=True, blank=True)
+    # When the reminder was handed over: its e-mail recorded in the outbox (core.OutboundMessage,
+    # which says when it left) or, for a digest reader, left to the daily digest.
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Why this duty could not be delivered in full (its form could not be pre-filled, or the
+    # item not rendered): the rest of the person's message went out without it.
+    # db_default: the sweep inserts reminders with raw SQL (INSERT … ON CONFLICT DO NOTHING).
+    delivery_error = models.CharField(max_length=300, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [

@@ -14,6 +14,9 @@ app.autodiscover_tasks()
 def _catch_up_on_start(sender=None, **kwargs):
     # Beat runs interval tasks only after their first interval: without this, a worker that
     # just started would look down on /healthz for a minute and reminders missed while it was
-    # stopped would wait an hour. Both tasks are idempotent, so several workers may all do it.
+    # stopped would wait an hour; so would mail left in the outbox. Every one of these tasks is
+    # idempotent, so several workers may all do it.
     sender.app.send_task("core.tasks.heartbeat")
     sender.app.send_task("compliance.tasks.sweep_reminders")
+    sender.app.send_task("compliance.tasks.deliver_pending_reminders")
+    sender.app.send_task("core.tasks.outbox_flush")

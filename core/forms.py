@@ -33,7 +33,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Password-reset mail goes through the same queued, retried delivery as every other mail."""
+    """Password-reset mail goes through the outbox like every other mail (docs/outbox.md)."""
 
     def send_mail(
         self,
@@ -44,13 +44,28 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
+        import hashlib
+        from urllib.parse import urlsplit
+
         from django.template import loader
 
-        from core.tasks import send_email
+        from core.notifications import site_url
+        from core.services.outbox import message_enqueue
 
+        # Django fills domain and protocol from the request's Host header, which the sender of
+        # the request chooses: the link must point at the configured portal, whatever was sent.
+        site = urlsplit(site_url())
+        context = {**context, "site_url": site_url(), "domain": site.netloc, "protocol": site.scheme}
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
-        send_email.delay(to=[to_email], subject=subject, body=body)
+        token = hashlib.sha256(context["token"].encode()).hexdigest()[:16]
+        message_enqueue(
+            key=f"password_reset:{context['user'].pk}:{token}",
+            kind="password_reset",
+            to=[to_email],
+            subject=subject,
+            body=body,
+        )
 
 
 class InvitationForm(forms.Form):

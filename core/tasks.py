@@ -1,26 +1,40 @@
-import smtplib
+import uuid
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from core.models import WorkerHeartbeat
+from core.services import outbox
+
+# A send is short (one SMTP exchange after its attachments are built); the hard limit keeps a
+# hung one far inside OUTBOX_STALE_SECONDS, so a row still 'sending' past that has no live owner.
+SEND_TIME_LIMIT = 120
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-    max_retries=8,
-)
-def send_email(*, to: list[str], subject: str, body: str, html: str = "") -> None:
-    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    if html:
-        message.attach_alternative(html, "text/html")
-    message.send()
+@shared_task(acks_late=True, time_limit=SEND_TIME_LIMIT, soft_time_limit=SEND_TIME_LIMIT - 10)
+def send_outbound(*, message_id: int) -> str:
+    """The after-commit fast path for one outbox row; retries are the outbox's, not Celery's."""
+    return outbox.message_send(pk=message_id)
+
+
+@shared_task(acks_late=True)
+def outbox_flush() -> int:
+    """Beat, every minute: recover rows of dead workers and send whatever is still pending."""
+    return outbox.outbox_flush()
+
+
+@shared_task(acks_late=True)
+def send_email(*, to: list[str], subject: str, body: str, html: str = "", key: str = "") -> str:
+    """Send one message through the outbox (operators and old callers; services enqueue directly)."""
+    message = outbox.message_enqueue(
+        key=key or outbox.message_key("task", send_email.request.id or uuid.uuid4().hex),
+        kind="message",
+        to=to,
+        subject=subject,
+        body=body,
+        html=html,
+    )
+    return outbox.message_send(pk=message.pk)
 
 
 @shared_task(acks_late=True)

@@ -1,6 +1,6 @@
 """Reminders: a sweep finds duties entering a reminder window and records each reminder under a
 unique key before anything is sent, so a re-run or a second worker never sends twice, and a
-missed run catches up (windows, not equality on dates)."""
+missed run catches up (windows, not equality on dates). Delivery: compliance.services.delivery."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from compliance.models import Duty, Reminder
 from contracts.models import Contract
 from core.models import Membership, Role
+from core.services.outbox import publish
 
 
 def offsets() -> list[int]:
@@ -107,7 +108,11 @@ def reminder_sweep(*, now=None) -> list[int]:
     if batches:
         from compliance.tasks import deliver_reminders
 
+        # The reminder rows are the outbox of their delivery: a publish that fails (broker down,
+        # process killed) is logged, and deliver_pending_reminders catches the rows up.
         transaction.on_commit(
-            lambda: [deliver_reminders.delay(recipient_id=r, reminder_ids=ids) for r, ids in batches.items()]
+            lambda: [
+                publish(deliver_reminders, recipient_id=r, reminder_ids=ids) for r, ids in batches.items()
+            ]
         )
     return [reminder_id for reminder_id, _ in inserted]

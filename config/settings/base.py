@@ -152,7 +152,17 @@ BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default="")
 # Celery
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL", default="redis://127.0.0.1:6379/0"))
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
-CELERY_BROKER_TRANSPORT_OPTIONS = {}
+# Redis re-delivers a task that was taken but not acknowledged (acks_late) once this many seconds
+# have passed, to any worker. It must exceed the longest task plus its wait in the worker's
+# prefetch, or a task still running is started a second time; and it is how long work of a
+# worker that died hard waits before another one picks it up. Every task is held under
+# CELERY_TASK_TIME_LIMIT (300 s), nothing is scheduled with a long countdown (mail retries are
+# the outbox's available_at, not Celery ETAs), so 600 s is twice the longest run — instead of
+# Redis's default hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+# No task may run longer: a hard limit kills it, the soft one lets it clean up first.
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 270
 CELERY_TASK_ALWAYS_EAGER = False
 # Where tasks go unless routed: lets one broker serve several installations (or test workers).
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
@@ -165,7 +175,17 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
+    # The outbox's catch-up: sends what a lost publish or a broker outage left unsent.
+    "outbox-flush": {"task": "core.tasks.outbox_flush", "schedule": 60.0},
 }
+# E-mail outbox (docs/outbox.md). A pending message is left to its after-commit task for
+# OUTBOX_GRACE_SECONDS before the catch-up sends it; a row still 'sending' after
+# OUTBOX_STALE_SECONDS belongs to a dead worker (send tasks are killed after 120 s).
+OUTBOX_GRACE_SECONDS = env.int("OUTBOX_GRACE_SECONDS", default=10)
+OUTBOX_STALE_SECONDS = env.int("OUTBOX_STALE_SECONDS", default=300)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# How often a message may be sent again after a crash during its SMTP exchange (same Message-ID).
+OUTBOX_MAX_UNCERTAIN = env.int("OUTBOX_MAX_UNCERTAIN", default=1)
 # /healthz reports the worker as down when its last heartbeat is older than this.
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=180)
 
@@ -211,6 +231,13 @@ REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=3600)
 CELERY_BEAT_SCHEDULE["duty-reminder-sweep"] = {
     "task": "compliance.tasks.sweep_reminders",
     "schedule": float(REMINDER_SWEEP_SECONDS),
+}
+# Reminders recorded by a sweep whose delivery task was never published (or died) are
+# delivered by this catch-up, once they are older than REMINDER_DELIVERY_GRACE_SECONDS.
+REMINDER_DELIVERY_GRACE_SECONDS = env.int("REMINDER_DELIVERY_GRACE_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE["reminder-delivery-catch-up"] = {
+    "task": "compliance.tasks.deliver_pending_reminders",
+    "schedule": 60.0,
 }
 CELERY_BEAT_SCHEDULE["orphan-files"] = {
     "task": "core.tasks.remove_orphan_files",

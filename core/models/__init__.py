@@ -3,6 +3,7 @@ from .files import StoredFile as StoredFile
 from .keys import DataKey
 from .notifications import Notification
 from .organisations import Department, Organisation, OrganisationKind
+from .outbox import OutboundMessage
 from .users import Invitation, Membership, Role, User
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "Notification",
     "Organisation",
     "OrganisationKind",
+    "OutboundMessage",
     "Role",
     "User",
     "WorkerHeartbeat",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core import permissions
 from core.audit import record_event
 from core.models import Department, Invitation, Membership, Organisation, OrganisationKind, Role, User
-from core.notifications import send_templated_email
+from core.notifications import send_templated_email, site_url
 from core.selectors import contractors_of_public_body
 from core.services.organisations import organisation_create
 
@@ -91,11 +91,12 @@ def invitation_create(
     send_templated_email(
         to=[email],
         template="invitation",
+        key=f"invitation:{invitation.pk}",
         context={
             "invitation": invitation,
             "organisation": organisation,
             "inviter_organisation": actor_membership.organisation if actor_membership else None,
-            "url": settings.SITE_URL.rstrip("/") + reverse("invitation_accept", args=[token]),
+            "url": site_url(reverse("invitation_accept", args=[token])),
             "role": invitation.get_role_display(),
         },
     )
