@@ -22,6 +22,7 @@ from contracts.selectors_roster import (
     pledges_required,
     roster_needs_prior_approval,
 )
+from contracts.services.effective import effective_at
 from core import pdf
 from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, approval_transition
 from core.audit import record_event
@@ -279,16 +280,30 @@ def _freeze(change: RosterChange, actor) -> None:
     change.save(update_fields=["submitted_pdf"])
 
 
-def _take_effect(change: RosterChange) -> None:
-    change.effective_at = timezone.now()
+def _take_effect(change: RosterChange, on: date | None) -> None:
+    change.effective_at = effective_at(contract=change.contract, change=change, on=on)
     change.save(update_fields=["effective_at"])
 
 
 @transaction.atomic
 def roster_change_act(
-    *, actor, actor_membership: Membership | None, change: RosterChange, action: str, reason: str = ""
+    *,
+    actor,
+    actor_membership: Membership | None,
+    change: RosterChange,
+    action: str,
+    reason: str = "",
+    effective_on: date | None = None,
 ) -> RosterChange:
-    """Submit, withdraw, approve, return or reject a roster change (the shared workflow)."""
+    """Submit, withdraw, approve, return or reject a roster change (the shared workflow).
+
+    `effective_on` records a change given earlier (an approval, or a notice where notice is
+    enough) with effect from that day; see contracts.services.effective."""
+    takes_effect = action == ApprovalAction.APPROVE or (
+        action == ApprovalAction.SUBMIT and not change.needs_approval
+    )
+    if effective_on is not None and not takes_effect:
+        raise ValidationError({"effective_on": _("Only an approval or a notice takes effect on a date.")})
     if action == ApprovalAction.SUBMIT and not change.entries.exists():
         raise ValidationError(_("Add at least one person or change before submitting."))
     if action == ApprovalAction.SUBMIT and pledges_required(change.contract):
@@ -312,7 +327,7 @@ def roster_change_act(
             record_event(
                 kind="roster.change_notified", actor=actor, obj=change, contract_id=change.contract_id
             )
-            _take_effect(change)
+            _take_effect(change, effective_on)
     elif action == ApprovalAction.APPROVE and change.effective_at is None:
-        _take_effect(change)
+        _take_effect(change, effective_on)
     return change

@@ -34,6 +34,7 @@ from contracts.models import (
 )
 from contracts.selectors import approval_recipients
 from contracts.selectors_worksites import assignable_people, current_entries, open_change
+from contracts.services.effective import effective_at
 from core import pdf
 from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, approval_transition
 from core.audit import record_event
@@ -331,11 +332,20 @@ def _freeze(change: WorksiteChange, actor) -> None:
 
 @transaction.atomic
 def worksite_change_act(
-    *, actor, actor_membership: Membership | None, change: WorksiteChange, action: str, reason: str = ""
+    *,
+    actor,
+    actor_membership: Membership | None,
+    change: WorksiteChange,
+    action: str,
+    reason: str = "",
+    effective_on: date | None = None,
 ) -> WorksiteChange:
     """Submit, withdraw, approve, return or reject a work-site change (the shared workflow).
     The clauses that speak of work sites all ask approval in advance: a change counts from its
-    approval, never from its submission."""
+    approval, never from its submission (`effective_on`: an approval given earlier, recorded with
+    effect from that day; see contracts.services.effective)."""
+    if effective_on is not None and action != ApprovalAction.APPROVE:
+        raise ValidationError({"effective_on": _("Only an approval or a notice takes effect on a date.")})
     if action == ApprovalAction.SUBMIT and not change.entries.exists():
         raise ValidationError(_("Declare at least one work site or change before submitting."))
     change = approval_transition(
@@ -344,7 +354,7 @@ def worksite_change_act(
     if action == ApprovalAction.SUBMIT:
         _freeze(change, actor)
     elif action == ApprovalAction.APPROVE:
-        change.effective_at = timezone.now()
+        change.effective_at = effective_at(contract=change.contract, change=change, on=effective_on)
         change.save(update_fields=["effective_at"])
     return change
 
