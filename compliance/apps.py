@@ -13,7 +13,7 @@ class ComplianceConfig(AppConfig):
         subscribe(handle_event)
 
         from compliance import panels
-        from compliance.demo import seed_contracts
+        from compliance.demo import seed_attestations, seed_contracts
         from core.demo import register_seeder
 
         panels.register()
@@ -25,3 +25,4 @@ class ComplianceConfig(AppConfig):
 
         register_attachment_builder(ATTACHMENT_BUILDER, duty_form_attachment)
         register_seeder(seed_contracts, order=10)
+        register_seeder(seed_attestations, order=40)  # after the rosters and subcontracts

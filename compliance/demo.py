@@ -1,5 +1,10 @@
-"""Demo contracts: one active contract per seed template, dated so that the dashboards show
-upcoming, due-soon, overdue and fulfilled duties."""
+"""Demo contracts: one active contract per seed template, made through the services people use
+(contracts/demo.py then adds their rosters, work sites, training and the subcontract).
+
+Nothing here writes to the audit trail itself: every event comes from a service, so a duty shows
+履行済み only when what fulfils it was really done. Dated so that the dashboards show every state:
+four contracts signed two months ago (work started, some measures confirmed late, others still
+overdue) and 川崎市's signed ten days ago, whose work starts in a few days (due soon)."""
 
 from __future__ import annotations
 
@@ -8,10 +13,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from compliance.models import ClauseTemplate, Duty
+from compliance.services.duties import duty_attest
 from compliance.services.templates import clause_library_load
 from contracts.models import Contract
-from contracts.services import contract_activate, contract_create
-from core.audit import record_event
+from contracts.services import contract_activate, contract_create, contract_record_work_start
 from core.models import Membership, Organisation, OrganisationKind, Role
 
 # (template id, public body, contractor, number, title, flags)
@@ -59,11 +64,15 @@ DEMO_CONTRACTS = [
 ]
 
 
+# How long ago each contract was signed (60 days unless named); work starts 14 days after.
+SIGNED_DAYS_AGO = {"R7-DEMO-003": 10}
+WORK_STARTS_AFTER = timedelta(days=14)
+
+
 def seed_contracts() -> None:
     if not ClauseTemplate.objects.filter(statutory=False).exists():
         clause_library_load()
     today = timezone.localdate()
-    start = today - timedelta(days=60)
     for template_id, body_name, contractor_name, number, title, flags in DEMO_CONTRACTS:
         body = Organisation.objects.filter(kind=OrganisationKind.PUBLIC_BODY, name=body_name).first()
         contractor = Organisation.objects.filter(
@@ -78,6 +87,7 @@ def seed_contracts() -> None:
         admin = Membership.objects.filter(organisation=body, role=Role.CLIENT_ADMIN, is_active=True).first()
         staff = Membership.objects.filter(organisation=body, role=Role.CLIENT_STAFF, is_active=True).first()
         manager = Membership.objects.filter(organisation=contractor, role=Role.CONTRACTOR_ADMIN).first()
+        start = today - timedelta(days=SIGNED_DAYS_AGO.get(number, 60))
         contract = contract_create(
             actor=admin.user,
             actor_membership=admin,
@@ -87,52 +97,50 @@ def seed_contracts() -> None:
             department=staff.department if staff else None,
             start_date=start,
             end_date=start + timedelta(days=364),
-            work_start_date=start + timedelta(days=14),
+            work_start_date=start + WORK_STARTS_AFTER,
             clause_template=template,
             handles_personal_info=True,
             client_responsible=staff.user if staff else admin.user,
             contractor_responsible=manager.user if manager else None,
             **flags,
         )
+        # Signed (and work started) in the past: the services take the day it really happened.
         contract_activate(actor=admin.user, actor_membership=admin, contract=contract, signed_on=start)
-        _progress(contract, manager, start, today)
+        if contract.work_start_date <= today:
+            contract_record_work_start(
+                actor=admin.user,
+                actor_membership=admin,
+                contract=contract,
+                started_on=contract.work_start_date,
+            )
 
 
-def _progress(contract: Contract, manager: Membership | None, start, today) -> None:
-    """Meet some duties on time, leave some overdue, and open a few that fall due this week."""
-    actor = manager.user if manager else None
-    for kind in ("roster.approved", "responsible_person.designated", "roster.submitted"):
-        record_event(
-            kind=kind,
-            actor=actor,
-            contract_id=contract.pk,
-            data={"effective_date": (start + timedelta(days=10)).isoformat()},
+def seed_attestations() -> None:
+    """The contractor's manager confirms most standing measures (the button on the contract page):
+    recorded today, so those due before today count as met late; every third measure stays
+    unconfirmed and shows as overdue (or due soon). Runs after the rosters (order 40)."""
+    for contract in Contract.objects.filter(number__startswith="R7-DEMO-", status=Contract.Status.ACTIVE):
+        attested = Duty.objects.filter(
+            contract=contract, state=Duty.State.FULFILLED, evidence_event__kind="attestation.confirmed"
         )
-    attestations = (
-        Duty.objects.filter(contract=contract, state=Duty.State.OPEN, obligation__evidence="attestation")
-        .select_related("obligation")
-        .order_by("pk")
-    )
-    for index, duty in enumerate(attestations):
-        if index % 3 == 2:
-            continue  # every third standing measure stays unconfirmed: overdue on the dashboard
-        record_event(
-            kind="attestation.confirmed",
-            actor=actor,
-            obj=duty,
-            contract_id=contract.pk,
-            data={
-                "obligation": duty.obligation.key,
-                "effective_date": (start + timedelta(days=5)).isoformat(),
-            },
-        )
-    # New people this week: their pledge (where the clauses demand one) falls due within days.
-    for person in (1, 2):
-        record_event(
-            kind="person.added",
-            actor=actor,
-            object_type="contracts.person",
-            object_id=person,
-            contract_id=contract.pk,
-            data={"effective_date": (today - timedelta(days=1)).isoformat()},
-        )
+        manager = Membership.objects.filter(
+            organisation=contract.contractor_id, role=Role.CONTRACTOR_ADMIN, is_active=True
+        ).first()
+        if manager is None or attested.exists():
+            continue  # seeded before: a second run adds nothing
+        duties = [
+            duty
+            for duty in Duty.objects.filter(contract=contract, state=Duty.State.OPEN, cycle=1)
+            .select_related("obligation")
+            .order_by("obligation__position", "pk")
+            if "attestation.confirmed" in duty.obligation.fulfilled_by
+        ]
+        for index, duty in enumerate(duties):
+            if index % 3 == 2:
+                continue
+            duty_attest(
+                actor=manager.user,
+                actor_membership=manager,
+                duty=duty,
+                statement="社内規程に定め、全従事者に周知のうえ実施している。",
+            )

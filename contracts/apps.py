@@ -8,7 +8,7 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         from contracts import forms_pdf, forms_pdf_subcontracts, forms_training, forms_worksites, panels
-        from contracts.demo import seed_rosters, seed_subcontracts
+        from contracts.demo import seed_rosters, seed_subcontracts, seed_training, seed_worksites
         from core.demo import register_seeder
 
         panels.register()
@@ -19,4 +19,6 @@ class ContractsConfig(AppConfig):
         for forms in (forms_pdf, forms_worksites, forms_training, forms_pdf_subcontracts):
             forms.register()
         register_seeder(seed_rosters, order=20)
+        register_seeder(seed_worksites, order=22)
+        register_seeder(seed_training, order=24)
         register_seeder(seed_subcontracts, order=30)

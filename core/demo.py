@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from core.models import Department, Organisation, OrganisationKind, Role, User
 from core.services import organisations as org_services
 from core.services import users as user_services
@@ -88,8 +86,10 @@ def register_seeder(seeder, *, order: int = 50) -> None:
         _seeders.sort(key=lambda item: item[0])
 
 
-@transaction.atomic
 def seed_demo() -> list[DemoLogin]:
+    # Not one transaction: each service commits its own work, as it does for a person in the
+    # portal (a PDF is never rendered while a transaction holds the audit trail's lock), and
+    # every seeder skips what it already made, so a second run adds nothing.
     logins: list[DemoLogin] = []
     admin_email = f"admin@{DOMAIN}"
     if not User.objects.filter(email=admin_email).exists():
