@@ -2,7 +2,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -171,8 +171,15 @@ def duty_form_pdf(request, pk: int):
         raise Http404
     try:
         data = pdf.render_form_for(duty.obligation.form_id, duty)
-    except (KeyError, ValueError) as exc:
-        raise Http404 from exc
+    except (KeyError, ValueError, ObjectDoesNotExist):
+        # The duty outlived what it is about (a person taken off a withdrawn change, a record
+        # of another contract): there is nothing to pre-fill, which is not a server error.
+        return render(
+            request,
+            "errors/404.html",
+            {"message": _("The form of this duty cannot be made: what the duty is about no longer exists.")},
+            status=404,
+        )
     form_id = duty.obligation.form_id
     return form_pdf_response(
         request, form_id=form_id, data=data, obj=duty, filename=f"{form_id}-{duty.pk}.pdf"
