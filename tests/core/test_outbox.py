@@ -89,7 +89,7 @@ def test_the_body_is_encrypted_at_rest():
     with _broker_down():
         _enqueue(body="https://portal.example.lg.jp/password/reset/secret-token/")
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT body, html FROM {OutboundMessage._meta.db_table}")  # noqa: S608
+        cursor.execute(f"SELECT body, html FROM {OutboundMessage._meta.db_table}")
         body, html = cursor.fetchone()
     assert body.startswith("enc1:") and "secret-token" not in body and "本文" not in html
 
@@ -218,7 +218,9 @@ def test_a_password_reset_with_the_broker_down_answers_normally_and_is_mailed_on
     assert [m.to for m in mail.outbox] == [[user.email]]
 
 
-def test_the_password_reset_link_ignores_a_hostile_host_header(client, world, django_capture_on_commit_callbacks):
+def test_the_password_reset_link_ignores_a_hostile_host_header(
+    client, world, django_capture_on_commit_callbacks
+):
     user = world.a.client_admin.user
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
