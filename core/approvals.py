@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -100,6 +101,17 @@ class FrozenApprovable(Approvable):
 
 
 @dataclass(frozen=True)
+class FrozenForm:
+    """How a FrozenApprovable's submission is frozen: its PDF form rendered as it stands."""
+
+    form_id: str
+    context: Callable[[Any], dict]  # (obj) -> the form's context, read when it is submitted
+    filename: Callable[[Any], str]
+    purpose: str  # StoredFile.purpose
+    data_key: Callable[[Any], Any] = lambda obj: obj.contract.data_key
+
+
+@dataclass(frozen=True)
 class ApprovalPolicy:
     """What the domain says about one kind of approvable thing."""
 
@@ -110,6 +122,37 @@ class ApprovalPolicy:
     # Who hears about a transition, e.g. the public body's approvers after a submission.
     notify: Callable[[object, str], Iterable] | None = None
     title: Callable[[object], str] = str
+    # Set for a FrozenApprovable: its submission is frozen as this form (see approval_transition).
+    frozen_form: FrozenForm | None = None
+
+
+def _render_frozen(obj, form: FrozenForm) -> bytes:
+    from core import pdf
+
+    try:
+        return pdf.render_form(form.form_id, form.context(obj))
+    except pdf.PdfRenderTimeout as exc:
+        raise ValidationError(
+            _(
+                "The form took too long to print, so it was not submitted. "
+                "Shorten the longest texts and try again."
+            )
+        ) from exc
+
+
+def _attach_frozen(actor, obj, form: FrozenForm, data: bytes) -> None:
+    from django.core.files.base import ContentFile
+
+    from core.files import store_upload
+
+    obj.submitted_pdf = store_upload(
+        actor=actor,
+        uploaded=ContentFile(data, name=form.filename(obj)),
+        data_key=form.data_key(obj),
+        purpose=form.purpose,
+        contract_id=getattr(obj, "contract_id", None),
+    )
+    obj.save(update_fields=["submitted_pdf"])
 
 
 def allowed_actions(state: str) -> list[str]:
@@ -119,7 +162,13 @@ def allowed_actions(state: str) -> list[str]:
 def approval_transition(
     *, actor, obj: Approvable, action: str, policy: ApprovalPolicy, reason: str = ""
 ) -> Approvable:
-    """Move `obj` along the workflow, or raise ValidationError / PermissionDenied and change nothing."""
+    """Move `obj` along the workflow, or raise ValidationError / PermissionDenied and change nothing.
+
+    A submission of a policy with a `frozen_form` is frozen here: the PDF is rendered after the
+    checks and before the transition's event, because the first event takes the audit trail's
+    portal-wide lock until COMMIT (core.audit) and a render under it makes every other writer
+    wait. So call this before the service records any event of its own in the transaction.
+    """
     from core.audit import record_event
     from core.services.notifications import notification_create
 
@@ -148,6 +197,10 @@ def approval_transition(
             locked.submitted_at = None
         else:
             locked.decided_at, locked.decided_by, locked.decision_reason = now, actor, reason
+        frozen = None
+        if action == A.SUBMIT and policy.frozen_form is not None:
+            # Rendered from the row as it will be saved (submitted_at is the form's date).
+            frozen = _render_frozen(locked, policy.frozen_form)
         locked.save(
             update_fields=[
                 "approval_state",
@@ -165,6 +218,8 @@ def approval_transition(
             contract_id=policy.contract_id(locked),
             data={"from": old, "to": new, "reason": reason},
         )
+        if frozen is not None:
+            _attach_frozen(actor, locked, policy.frozen_form, frozen)
         if policy.notify is not None:
             title = _("%(thing)s: %(state)s") % {
                 "thing": policy.title(locked),
