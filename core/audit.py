@@ -4,6 +4,11 @@ download and view of personal data. It is also the seam the duty engine reads (d
 Each event's hash covers its content and the previous event's hash, so removing, altering or
 reordering any entry breaks every hash after it. Writers take a transaction-scoped lock while
 they append, which keeps the chain linear under concurrency; the lock is released at commit.
+
+That lock is portal-wide: from a transaction's first event until its COMMIT every other writer of
+any contract waits. So a service does its slow work (rendering a PDF, above all) *before* its
+first event, and records many events at once with :func:`record_events`. :func:`chain_lock_held`
+says whether the current transaction holds the lock; core.pdf refuses to render while it does.
 """
 
 from __future__ import annotations
@@ -133,10 +138,42 @@ def subscribe(handler) -> None:
         _subscribers.append(handler)
 
 
+def _chain_locked() -> None:
+    """Marks a transaction that appended to the chain (see chain_lock_held); never does anything."""
+
+
+def chain_lock_held() -> bool:
+    """Whether the current transaction has appended to the chain, and so (on PostgreSQL) holds
+    the chain lock until it ends.
+
+    The mark is an on_commit callback, because Django already forgets those exactly when the
+    lock goes: at COMMIT, at ROLLBACK, and at the rollback of a savepoint (which also releases an
+    advisory lock taken inside it). Under a test case's own transaction (pytest-django, TestCase)
+    only the outermost block the test did not open counts: that is what commits in production.
+    """
+    if not connection.in_atomic_block:
+        return False
+    marks = [sids for sids, func, *_ in connection.run_on_commit if func is _chain_locked]
+    if not marks:
+        return False
+    blocks = connection.atomic_blocks
+    opened_by_test = 0
+    while opened_by_test < len(blocks) and getattr(blocks[opened_by_test], "_from_testcase", False):
+        opened_by_test += 1
+    if opened_by_test == 0:
+        return True  # a real transaction: the marks are its own
+    if opened_by_test == len(blocks):
+        return False  # between services, in the test's transaction
+    sid = connection.savepoint_ids[opened_by_test - 1]
+    return sid is None or any(sid in sids for sids in marks)
+
+
 def _last_hash() -> str:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
+    if not chain_lock_held():
+        transaction.on_commit(_chain_locked)
     last = Event.objects.order_by("-id").values_list("hash", flat=True).first()
     return last or GENESIS_HASH
 
@@ -154,6 +191,35 @@ def record_event(
     ip: str | None = None,
 ) -> Event:
     """Append one event. Call it inside the service's transaction, after the change itself."""
+    return record_events(
+        [
+            {
+                "kind": kind,
+                "actor": actor,
+                "obj": obj,
+                "object_type": object_type,
+                "object_id": object_id,
+                "organisation_id": organisation_id,
+                "contract_id": contract_id,
+                "data": data,
+                "ip": ip,
+            }
+        ]
+    )[0]
+
+
+def _fields(
+    *,
+    kind: str,
+    actor=None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    organisation_id: int | None = None,
+    contract_id: int | None = None,
+    data: dict | None = None,
+    ip: str | None = None,
+) -> dict[str, Any]:
     ctx = current_request_context()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -172,13 +238,36 @@ def record_event(
         "contract_id": contract_id,
         "data": _jsonable(data),
     }
+    return fields
+
+
+def record_events(events: Iterable[dict[str, Any]]) -> list[Event]:
+    """Append several events (each a dict of record_event's arguments) in the order given.
+
+    Everything that can be done without the chain lock is done first (the fields, the JSON);
+    then, under the lock, the hashes are chained in Python and the rows go in with one INSERT.
+    The subscribers still see every event, one by one and in order, as with record_event.
+    """
+    prepared = [_fields(**spec) for spec in events]
+    if not prepared:
+        return []
     with transaction.atomic():
         prev = _last_hash()
-        event = Event(prev_hash=prev, hash=compute_hash(prev_hash=prev, **fields), **fields)
-        event.save(force_insert=True)
-        for handler in _subscribers:
-            handler(event)
-    return event
+        rows = []
+        for fields in prepared:
+            digest = compute_hash(prev_hash=prev, **fields)
+            rows.append(Event(prev_hash=prev, hash=digest, **fields))
+            prev = digest
+        if len(rows) == 1:
+            rows[0].save(force_insert=True)
+        else:
+            # PostgreSQL numbers the rows of one INSERT in the order given, and returns the ids:
+            # the chain's order (by id) is the order of the list.
+            rows = Event.objects.bulk_create(rows)
+        for event in rows:
+            for handler in _subscribers:
+                handler(event)
+    return rows
 
 
 def changed_fields(instance: models.Model, before: dict[str, Any], *, secret: Iterable[str] = ()) -> dict:

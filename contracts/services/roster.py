@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -23,10 +22,8 @@ from contracts.selectors_roster import (
     roster_needs_prior_approval,
 )
 from contracts.services.effective import effective_at
-from core import pdf
-from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, approval_transition
-from core.audit import record_event
-from core.files import store_upload
+from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, FrozenForm, approval_transition
+from core.audit import record_event, record_events
 from core.models import Membership
 
 EDITABLE = (ApprovalState.DRAFT, ApprovalState.RETURNED)
@@ -54,6 +51,13 @@ def policy(membership: Membership | None) -> ApprovalPolicy:
         notify=approval_recipients,
         title=lambda change: (
             _("Roster of %(number)s (change #%(n)s)") % {"number": change.contract.number, "n": change.number}
+        ),
+        # Kept exactly as submitted: a PDF stored with its SHA-256 (design.md, PDF forms).
+        frozen_form=FrozenForm(
+            form_id=ROSTER_FORM,
+            context=lambda change: roster_context(change.contract, pending_change=change),
+            filename=lambda change: f"roster-{change.contract_id}-{change.number}.pdf",
+            purpose="roster",
         ),
     )
 
@@ -242,42 +246,26 @@ def roster_entry_discard(
     )
 
 
-def _announce_people(change: RosterChange, actor) -> None:
+def _announcements(change: RosterChange, actor) -> list[dict]:
     # At submission: the people it adds or removes open their duties (a pledge per person, the
     # prior approval of a change), which the approval or the documents then fulfil.
+    events = []
     for entry in change.entries.select_related("person"):
         kind = {"add": "person.added", "remove": "person.removed", "update": "person.updated"}[entry.action]
-        record_event(
-            kind=kind,
-            actor=actor,
-            obj=entry.person,
-            contract_id=change.contract_id,
-            data={"subject": _subject(entry.person), "change": change.number},
-        )
+        base = {"actor": actor, "obj": entry.person, "contract_id": change.contract_id}
+        data = {"subject": _subject(entry.person), "change": change.number}
+        events.append({**base, "kind": kind, "data": data})
         if entry.action != RosterEntry.Action.REMOVE and entry.role in LEADING_ROLES:
             # Naming a responsible person or security officer is itself a duty of some clauses
             # (000 §9, 004 §3.2 and §6.1).
-            record_event(
-                kind="responsible_person.designated",
-                actor=actor,
-                obj=entry.person,
-                contract_id=change.contract_id,
-                data={"subject": _subject(entry.person), "role": entry.role},
+            events.append(
+                {
+                    **base,
+                    "kind": "responsible_person.designated",
+                    "data": {"subject": _subject(entry.person), "role": entry.role},
+                }
             )
-
-
-def _freeze(change: RosterChange, actor) -> None:
-    """Keep the roster exactly as submitted: a PDF stored with its SHA-256 (design.md, PDF forms)."""
-    data = pdf.render_form(ROSTER_FORM, roster_context(change.contract, pending_change=change))
-    stored = store_upload(
-        actor=actor,
-        uploaded=ContentFile(data, name=f"roster-{change.contract_id}-{change.number}.pdf"),
-        data_key=change.contract.data_key,
-        purpose="roster",
-        contract_id=change.contract_id,
-    )
-    change.submitted_pdf = stored
-    change.save(update_fields=["submitted_pdf"])
+    return events
 
 
 def _take_effect(change: RosterChange, on: date | None) -> None:
@@ -316,18 +304,19 @@ def roster_change_act(
             )
     if action == ApprovalAction.WITHDRAW and change.effective_at is not None:
         raise ValidationError(_("This change is already in force; make a new change instead."))
+    # The transition renders the frozen PDF before its event: from that event to COMMIT the
+    # audit trail's lock is held, so what follows is kept short (one INSERT for every person).
     change = approval_transition(
         actor=actor, obj=change, action=action, policy=policy(actor_membership), reason=reason
     )
     if action == ApprovalAction.SUBMIT:
-        _freeze(change, actor)
-        _announce_people(change, actor)
+        events = _announcements(change, actor)
         if not change.needs_approval:
             # Notice is enough under these clauses: the change counts from its submission.
-            record_event(
-                kind="roster.change_notified", actor=actor, obj=change, contract_id=change.contract_id
-            )
+            notified = {"actor": actor, "obj": change, "contract_id": change.contract_id}
+            events.append({"kind": "roster.change_notified", **notified})
             _take_effect(change, effective_on)
+        record_events(events)
     elif action == ApprovalAction.APPROVE and change.effective_at is None:
         _take_effect(change, effective_on)
     return change

@@ -11,7 +11,6 @@ was told (001 §15.3(3)); approval records `subcontract.approved`. The duty engi
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -19,10 +18,8 @@ from contracts import permissions
 from contracts.forms_pdf_subcontracts import SUBCONTRACT_FORM, subcontract_context
 from contracts.models import Contract, Subcontract
 from contracts.selectors import contract_approvers, organisation_people
-from core import pdf
-from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, approval_transition
+from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, FrozenForm, approval_transition
 from core.audit import record_event
-from core.files import store_upload
 from core.models import Event, Membership, Organisation, OrganisationKind, Role
 from core.selectors import contractors_working_with
 from core.services.notifications import notification_create
@@ -55,6 +52,13 @@ def policy(membership: Membership | None) -> ApprovalPolicy:
         title=lambda s: (
             _("Subcontract of %(number)s to %(org)s")
             % {"number": s.contract.number, "org": s.subcontractor.name}
+        ),
+        # Kept exactly as submitted: a PDF stored with its SHA-256.
+        frozen_form=FrozenForm(
+            form_id=SUBCONTRACT_FORM,
+            context=subcontract_context,
+            filename=lambda s: f"subcontract-{s.contract_id}-{s.pk}.pdf",
+            purpose="subcontract",
         ),
     )
 
@@ -228,19 +232,6 @@ def _submission_checks(link: Subcontract) -> None:
         raise ValidationError(errors)
 
 
-def _freeze(link: Subcontract, actor) -> None:
-    """Keep the application exactly as submitted: a PDF stored with its SHA-256."""
-    data = pdf.render_form(SUBCONTRACT_FORM, subcontract_context(link))
-    link.submitted_pdf = store_upload(
-        actor=actor,
-        uploaded=ContentFile(data, name=f"subcontract-{link.contract_id}-{link.pk}.pdf"),
-        data_key=link.contract.data_key,
-        purpose="subcontract",
-        contract_id=link.contract_id,
-    )
-    link.save(update_fields=["submitted_pdf"])
-
-
 def _notify_upstream(link: Subcontract, actor) -> list[int]:
     """Tell every party above a re-subcontract that it was applied for (001 §15.3(3))."""
     chain = list(Subcontract.objects.filter(pk__in=link.chain_ids).values_list("upstream_id", flat=True))
@@ -276,7 +267,6 @@ def subcontract_act(
     )
     if action != ApprovalAction.SUBMIT:
         return link
-    _freeze(link, actor)
     first = not Event.objects.filter(
         kind="subcontract.applied", object_type="contracts.subcontract", object_id=str(link.pk)
     ).exists()

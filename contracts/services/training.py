@@ -13,10 +13,10 @@ Event data never carries names (events outlive the contract's data key).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -38,8 +38,7 @@ from contracts.selectors_training import (
     report_covering,
     trainable_on,
 )
-from core import pdf
-from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, approval_transition
+from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, FrozenForm, approval_transition
 from core.audit import record_event
 from core.files import store_upload
 from core.models import Membership
@@ -72,6 +71,12 @@ def plan_policy(membership: Membership | None) -> ApprovalPolicy:
         title=lambda plan: (
             _("Training plan of %(number)s (#%(n)s)") % {"number": plan.contract.number, "n": plan.number}
         ),
+        frozen_form=FrozenForm(
+            form_id=PLAN_FORM,
+            context=lambda plan: plan_context(plan.contract, plan),
+            filename=lambda plan: f"training-plan-{plan.contract_id}-{plan.number}.pdf",
+            purpose=PURPOSE,
+        ),
     )
 
 
@@ -85,6 +90,16 @@ def report_policy(membership: Membership | None) -> ApprovalPolicy:
             _("Training report of %(number)s (#%(n)s)")
             % {"number": report.contract.number, "n": report.number}
         ),
+        frozen_form=_report_form(lambda report: report_context(report.contract, report)),
+    )
+
+
+def _report_form(context) -> FrozenForm:
+    return FrozenForm(
+        form_id=REPORT_FORM,
+        context=context,
+        filename=lambda report: f"training-report-{report.contract_id}-{report.number}.pdf",
+        purpose=PURPOSE,
     )
 
 
@@ -137,21 +152,6 @@ def _attendee_errors(contract: Contract, held_on: date, people: list[Person]) ->
 
 def _next_number(model, contract: Contract) -> int:
     return (model.objects.filter(contract=contract).aggregate(m=Max("number"))["m"] or 0) + 1
-
-
-def _freeze(obj, form_id: str, context: dict, *, actor, name: str):
-    """Keep what was submitted exactly as it was: a PDF stored with its SHA-256 (design.md)."""
-    data = pdf.render_form(form_id, context)
-    stored = store_upload(
-        actor=actor,
-        uploaded=ContentFile(data, name=name),
-        data_key=obj.contract.data_key,
-        purpose=PURPOSE,
-        contract_id=obj.contract_id,
-    )
-    obj.submitted_pdf = stored
-    obj.save(update_fields=["submitted_pdf"])
-    return stored
 
 
 # --- the plan -----------------------------------------------------------------------------------
@@ -241,15 +241,7 @@ def training_plan_act(
     plan = approval_transition(
         actor=actor, obj=plan, action=action, policy=plan_policy(actor_membership), reason=reason
     )
-    if action == ApprovalAction.SUBMIT:
-        _freeze(
-            plan,
-            PLAN_FORM,
-            plan_context(plan.contract, plan),
-            actor=actor,
-            name=f"training-plan-{plan.contract_id}-{plan.number}.pdf",
-        )
-    elif action == ApprovalAction.APPROVE:
+    if action == ApprovalAction.APPROVE:
         # The kind the clause templates name (004 §3.4): the approval is the evidence.
         record_event(
             kind="training.plan_approved",
@@ -472,19 +464,17 @@ def training_report_act(
     )
     if action == ApprovalAction.SUBMIT and not held.exists():
         raise ValidationError(_("No session was held in this period: record the sessions first."))
-    report = approval_transition(
-        actor=actor, obj=report, action=action, policy=report_policy(actor_membership), reason=reason
-    )
+    # The frozen form's context is kept for the event below (how many sessions, who is untrained).
+    context: dict = {}
+
+    def frozen_context(obj: TrainingReport) -> dict:
+        context.update(report_context(obj.contract, obj))
+        return context
+
+    policy = replace(report_policy(actor_membership), frozen_form=_report_form(frozen_context))
+    report = approval_transition(actor=actor, obj=report, action=action, policy=policy, reason=reason)
     if action != ApprovalAction.SUBMIT:
         return report
-    context = report_context(report.contract, report)
-    _freeze(
-        report,
-        REPORT_FORM,
-        context,
-        actor=actor,
-        name=f"training-report-{report.contract_id}-{report.number}.pdf",
-    )
     if report.reported_at is None:
         # The results were reported (001 §9, 002 §6, 004 §3.5). A report returned for correction
         # and submitted again is the same report: it does not count as the next period's.

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -35,10 +34,8 @@ from contracts.models import (
 from contracts.selectors import approval_recipients
 from contracts.selectors_worksites import assignable_people, current_entries, open_change
 from contracts.services.effective import effective_at
-from core import pdf
-from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, approval_transition
+from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, FrozenForm, approval_transition
 from core.audit import record_event
-from core.files import store_upload
 from core.models import Membership
 
 EDITABLE = (ApprovalState.DRAFT, ApprovalState.RETURNED)
@@ -66,6 +63,13 @@ def policy(membership: Membership | None) -> ApprovalPolicy:
         title=lambda change: (
             _("Work sites of %(number)s (change #%(n)s)")
             % {"number": change.contract.number, "n": change.number}
+        ),
+        # Kept exactly as submitted: a PDF stored with its SHA-256 (design.md).
+        frozen_form=FrozenForm(
+            form_id=WORKSITE_FORM,
+            context=lambda change: worksite_context(change.contract, change=change),
+            filename=lambda change: f"worksites-{change.contract_id}-{change.number}.pdf",
+            purpose="worksite",
         ),
     )
 
@@ -316,20 +320,6 @@ def worksite_entry_discard(
 # --- the workflow -------------------------------------------------------------------------------
 
 
-def _freeze(change: WorksiteChange, actor) -> None:
-    """Keep the application exactly as submitted: a PDF stored with its SHA-256 (design.md)."""
-    data = pdf.render_form(WORKSITE_FORM, worksite_context(change.contract, change=change))
-    stored = store_upload(
-        actor=actor,
-        uploaded=ContentFile(data, name=f"worksites-{change.contract_id}-{change.number}.pdf"),
-        data_key=change.contract.data_key,
-        purpose="worksite",
-        contract_id=change.contract_id,
-    )
-    change.submitted_pdf = stored
-    change.save(update_fields=["submitted_pdf"])
-
-
 @transaction.atomic
 def worksite_change_act(
     *,
@@ -351,9 +341,7 @@ def worksite_change_act(
     change = approval_transition(
         actor=actor, obj=change, action=action, policy=policy(actor_membership), reason=reason
     )
-    if action == ApprovalAction.SUBMIT:
-        _freeze(change, actor)
-    elif action == ApprovalAction.APPROVE:
+    if action == ApprovalAction.APPROVE:
         change.effective_at = effective_at(contract=change.contract, change=change, on=effective_on)
         change.save(update_fields=["effective_at"])
     return change
