@@ -4,10 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from compliance.kinds import KINDS
 from compliance.models import ClauseTemplate, Obligation
 from core.templatetags.portal import clause_ja
+from core.validators import NOTE, STATEMENT
 
 
 class WaiveForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE)
+
+
+class AttestForm(forms.Form):
+    # What the contractor confirms, in its own words; it is kept in the attestation's event, so
+    # it is short and bounded (the page sends none: the obligation itself says what is confirmed).
+    statement = forms.CharField(
+        label=_("Statement"), required=False, max_length=STATEMENT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RequestForm(forms.Form):
@@ -15,7 +24,7 @@ class RequestForm(forms.Form):
     note = forms.CharField(
         label=_("Note to the contractor"),
         required=False,
-        max_length=2000,
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

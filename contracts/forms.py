@@ -5,6 +5,7 @@ from contracts.models import Contract, Employment, PersonRole
 from contracts.services import period_errors
 from core.models import Membership, Organisation, Role
 from core.selectors import public_bodies_of_contractor
+from core.validators import NOTE, PlausibleDateField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -111,13 +112,13 @@ class ContractProposalForm(ContractForm):
 
 
 class ActivateForm(forms.Form):
-    signed_on = forms.DateField(
+    signed_on = PlausibleDateField(
         label=_("Signed on"), widget=DATE, help_text=_("Deadlines counted from signing start on this day.")
     )
 
 
 class DateForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=DATE)
+    on = PlausibleDateField(label=_("Date"), widget=DATE)
 
 
 class PersonForm(forms.Form):
@@ -137,8 +138,8 @@ class PersonForm(forms.Form):
     affiliation = forms.CharField(label=_("Affiliation"), max_length=200, required=False)
     job_title = forms.CharField(label=_("Job title"), max_length=100, required=False)
     scope_of_work = forms.CharField(label=_("Scope of work"), max_length=300, required=False)
-    start_date = forms.DateField(label=_("Start date"), widget=DATE)
-    planned_end_date = forms.DateField(label=_("Planned end date"), widget=DATE, required=False)
+    start_date = PlausibleDateField(label=_("Start date"), widget=DATE)
+    planned_end_date = PlausibleDateField(label=_("Planned end date"), widget=DATE, required=False)
     contact = forms.CharField(label=_("Contact"), max_length=200, required=False)
     dispatch_terms_confirmed = forms.BooleanField(
         label=_("The dispatch contract carries the confidentiality terms"),
@@ -158,7 +159,7 @@ class EntryChangeForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=PersonRole.choices)
     job_title = forms.CharField(label=_("Job title"), max_length=100, required=False)
     scope_of_work = forms.CharField(label=_("Scope of work"), max_length=300, required=False)
-    planned_end_date = forms.DateField(label=_("Planned end date"), widget=DATE, required=False)
+    planned_end_date = PlausibleDateField(label=_("Planned end date"), widget=DATE, required=False)
     remove = forms.BooleanField(
         label=_("Remove from the roster"),
         required=False,
@@ -167,7 +168,7 @@ class EntryChangeForm(forms.Form):
 
 
 class AsOfForm(forms.Form):
-    on = forms.DateField(label=_("Roster as of"), widget=DATE, required=False)
+    on = PlausibleDateField(label=_("Roster as of"), widget=DATE, required=False)
 
 
 class RosterImportForm(forms.Form):
@@ -179,19 +180,19 @@ class RosterImportForm(forms.Form):
 
 class PledgeUploadForm(forms.Form):
     file = forms.FileField(label=_("Signed pledge (PDF, JPEG or PNG)"))
-    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+    signed_on = PlausibleDateField(label=_("Signed on"), widget=DATE)
 
 
 class FlagForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why the worker is unsuitable"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+        label=_("Why the worker is unsuitable"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE
     )
     measures_requested = forms.CharField(
-        label=_("Measures requested"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+        label=_("Measures requested"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE
     )
 
 
 class FlagAnswerForm(forms.Form):
     answer = forms.CharField(
-        label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+        label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE
     )

@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Organisation
+from core.validators import NOTE, PlausibleDateField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TEXT = {"max_length": 5000}
+TEXT = {"max_length": NOTE}
 
 
 class SubcontractForm(forms.Form):
@@ -44,8 +45,8 @@ class SubcontractForm(forms.Form):
         help_text=_("Reports, inspections, audits: how often and by whom."),
         **TEXT,
     )
-    start_date = forms.DateField(label=_("Start"), widget=DATE)
-    end_date = forms.DateField(label=_("End"), widget=DATE)
+    start_date = PlausibleDateField(label=_("Start"), widget=DATE)
+    end_date = PlausibleDateField(label=_("End"), widget=DATE)
     precheck_confirmed = forms.BooleanField(
         label=_(
             "I checked, before signing, that the subcontractor takes the security measures of these clauses"

@@ -18,6 +18,7 @@ from contracts.selectors_training import (
 )
 from core import pdf
 from core.approvals import ApprovalState
+from core.validators import NOTE, PlausibleDateField, parse_id
 
 PLAN_FORM = "contracts.training_plan"
 REPORT_FORM = "contracts.training_report"
@@ -29,17 +30,17 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TrainingPlanForm(forms.Form):
-    period_start = forms.DateField(label=_("Period start"), widget=DATE)
-    period_end = forms.DateField(label=_("Period end"), widget=DATE)
+    period_start = PlausibleDateField(label=_("Period start"), widget=DATE)
+    period_end = PlausibleDateField(label=_("Period end"), widget=DATE)
     content = forms.CharField(
         label=_("Content of the training"),
-        max_length=5000,
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Who is trained, on what (the clauses, the rules, the penalties) and how."),
     )
     planned_sessions = forms.CharField(
         label=_("Planned sessions"),
-        max_length=5000,
+        max_length=NOTE,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("When, for whom and how often: e.g. before work starts, and once a year."),
@@ -54,14 +55,14 @@ class _AttendeesMixin:
 
     def selected_ids(self) -> set[int]:
         values = self["attendees"].value() or []
-        return {int(v) for v in values if str(v).isdigit()}
+        return {pk for pk in map(parse_id, values) if pk is not None}
 
 
 class TrainingSessionForm(_AttendeesMixin, forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    held_on = PlausibleDateField(label=_("Held on"), widget=DATE)
     topic = forms.CharField(label=_("Topic"), max_length=200)
     content = forms.CharField(
-        label=_("Content"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Content"), max_length=NOTE, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     given_by = forms.CharField(label=_("Given by"), max_length=200, required=False)
     is_client_session = forms.BooleanField(
@@ -94,11 +95,11 @@ class AttendanceForm(_AttendeesMixin, forms.Form):
 
 
 class TrainingReportForm(forms.Form):
-    period_start = forms.DateField(label=_("Period start"), widget=DATE)
-    period_end = forms.DateField(label=_("Period end"), widget=DATE)
+    period_start = PlausibleDateField(label=_("Period start"), widget=DATE)
+    period_end = PlausibleDateField(label=_("Period end"), widget=DATE)
     summary = forms.CharField(
         label=_("Results and remarks"),
-        max_length=5000,
+        max_length=NOTE,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What the training achieved, and what is done for people who have not been trained yet."),
@@ -106,12 +107,12 @@ class TrainingReportForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DATE, required=False)
-    end = forms.DateField(label=_("To"), widget=DATE, required=False)
+    start = PlausibleDateField(label=_("From"), widget=DATE, required=False)
+    end = PlausibleDateField(label=_("To"), widget=DATE, required=False)
 
 
 class SessionDayForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=DATE, required=False)
+    held_on = PlausibleDateField(label=_("Held on"), widget=DATE, required=False)
 
 
 # --- PDF forms ----------------------------------------------------------------------------------

@@ -17,13 +17,14 @@ from contracts.selectors_worksites import (
     sites_with_change,
 )
 from core import pdf
+from core.validators import NOTE, SHORT_NOTE, PlausibleDateField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WORKSITE_FORM = "contracts.worksite"
 
 
 class WorksiteAsOfForm(forms.Form):
-    on = forms.DateField(label=_("Work sites as of"), widget=DATE, required=False)
+    on = PlausibleDateField(label=_("Work sites as of"), widget=DATE, required=False)
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
@@ -52,10 +53,13 @@ class WorksiteForm(forms.Form):
     rooms = forms.CharField(
         label=_("Rooms or areas"),
         required=False,
+        max_length=SHORT_NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Where in the building the information is handled, e.g. 3rd floor, room 301."),
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 2})
+    )
     people = PersonChoiceField(
         label=_("People who work here"),
         queryset=None,
@@ -79,6 +83,7 @@ class StoragePlaceForm(forms.Form):
     description = forms.CharField(
         label=_("How it is protected"),
         required=False,
+        max_length=SHORT_NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("e.g. who keeps the key, how entry to the room is controlled."),
     )
@@ -110,12 +115,14 @@ class SecureAreaRulesForm(forms.Form):
         error_messages={"required": _("Enter the title of the rules you received.")},
         help_text=_("The public body's entry rules for its secure area, e.g. its title and edition."),
     )
-    received_on = forms.DateField(
+    received_on = PlausibleDateField(
         label=_("Received on"),
         widget=DATE,
         error_messages={"required": _("Enter the date you received the rules.")},
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 # --- the PDF form: 作業場所届出書 / 作業場所（変更）承認申請書 -----------------------------------------

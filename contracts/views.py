@@ -77,6 +77,10 @@ def _dated_step(request, pk: int, service, date_argument: str, done: str):
     contract = _managed(request, pk)
     form = DateForm(request.POST)
     on = form.cleaned_data["on"] if form.is_valid() else None
+    if form.errors.get("on") and request.POST.get("on"):
+        # A date was typed but is not a plausible one: say so rather than record today instead.
+        messages.error(request, " ".join(form.errors["on"]))
+        return redirect("contract_detail", pk=contract.pk)
     try:
         service(
             actor=request.user, actor_membership=request.membership, contract=contract, **{date_argument: on}

@@ -143,12 +143,16 @@ def flag_answer(request, pk: int):
     if not permissions.can_edit_roster(request.user, request.membership, flag.person.contract):
         raise Http404
     form = FlagAnswerForm(request.POST)
+    if not form.is_valid():
+        # The form's limits (length, no NUL) are the answer's limits: say which one was broken.
+        messages.error(request, " ".join(form.errors.get("answer", [_("Describe the measures taken.")])))
+        return redirect("person_pledge", pk=flag.person_id)
     try:
         flag_services.flag_answer(
             actor=request.user,
             actor_membership=request.membership,
             flag=flag,
-            answer=form.data.get("answer", ""),
+            answer=form.cleaned_data["answer"],
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

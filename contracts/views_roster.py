@@ -190,6 +190,8 @@ def roster_entry_change(request, pk: int, person_pk: int):
             apply_validation_error(form, exc)
         else:
             return redirect("roster_change", pk=change.pk)
+    # The page shows the person's name: a view of personal data, on the record like the roster's.
+    personal_data_read(kind="person.viewed", actor=request.user, obj=person, contract_id=change.contract_id)
     return render(
         request,
         "contracts/roster_entry_form.html",

@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.validators import NOTE, check_input
+
 
 class ApprovalState(models.TextChoices):
     DRAFT = "draft", gettext_lazy("Draft")
@@ -188,6 +190,8 @@ def approval_transition(
         reason = reason.strip()
         if action in NEEDS_REASON and not reason:
             raise ValidationError({"reason": _("Give the reason, so that it can be put right.")})
+        # The reason goes into the event and the notification: the decision form's limit.
+        check_input(texts={"reason": (reason, NOTE)})
         now = timezone.now()
         locked.approval_state = new
         if action == A.SUBMIT:

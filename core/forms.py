@@ -3,19 +3,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from core import validators
 from core.models import Department, Organisation, Role, User
-
-
-def normalise_login(value: str | None) -> str:
-    # Addresses are stored lower-case; people type them as they like.
-    return (value or "").strip().lower()
-
-
-def axes_username(request, credentials: dict | None) -> str:
-    """The login django-axes counts failures against: the same normalised address, so that
-    'A@x.jp' and 'a@x.jp' share one counter."""
-    source = credentials if credentials else request.POST
-    return normalise_login(source.get("username"))
+from core.throttling import normalise_login
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -133,8 +123,8 @@ class OrganisationSettingsForm(forms.ModelForm):
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=100)
-    full_name_kana = forms.CharField(label=_("Full name (kana)"), max_length=100, required=False)
+    full_name = forms.CharField(label=_("Full name"), max_length=validators.NAME)
+    full_name_kana = forms.CharField(label=_("Full name (kana)"), max_length=validators.NAME, required=False)
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -163,12 +153,22 @@ class ExistingAccountAcceptForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    # The model's columns are encrypted text without a length: the limits live here and in
+    # core.services.users (validators.check_input), the same numbers.
+    full_name = forms.CharField(label=_("Full name"), max_length=validators.NAME, required=False)
+    full_name_kana = forms.CharField(label=_("Full name (kana)"), max_length=validators.NAME, required=False)
+    phone = forms.CharField(label=_("Phone number"), max_length=validators.PHONE, required=False)
+
     class Meta:
         model = User
         fields = ["full_name", "full_name_kana", "phone", "language", "notification_mode"]
 
 
 class AuditFilterForm(forms.Form):
-    kind = forms.CharField(label=_("Kind"), required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.CharField(label=_("Kind"), required=False, max_length=validators.FILTER)
+    since = validators.PlausibleDateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = validators.PlausibleDateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,6 +1,7 @@
 import ipaddress
 
 from django.conf import settings
+from django.utils.cache import patch_cache_control
 
 from core.audit import RequestContext, reset_request_context, set_request_context
 from core.selectors import active_membership
@@ -49,3 +50,19 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             reset_request_context(token)
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Every answer to a signed-in person may carry personal data (a roster, a person, the audit
+    log, a profile, an xlsx or PDF export): no browser or proxy may keep a copy of it. Static
+    files never get here (WhiteNoise answers them first); anonymous pages stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

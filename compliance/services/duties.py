@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from compliance import permissions
 from compliance.models import Duty, Obligation
 from core.audit import record_event
+from core.validators import NOTE, STATEMENT, check_input
 
 
 def _locked(duty: Duty) -> Duty:
@@ -21,6 +22,7 @@ def duty_waive(*, actor, actor_membership, duty: Duty, reason: str) -> Duty:
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for waiving this duty.")})
+    check_input(texts={"reason": (reason.strip(), NOTE)})
     if duty.state != Duty.State.OPEN:
         raise ValidationError(_("Only an open duty can be waived."))
     duty.state = Duty.State.WAIVED
@@ -46,6 +48,8 @@ def duty_attest(*, actor, actor_membership, duty: Duty, statement: str = "") -> 
         raise PermissionDenied
     if duty.state != Duty.State.OPEN or "attestation.confirmed" not in duty.obligation.fulfilled_by:
         raise ValidationError(_("This duty is not met by an attestation."))
+    # The statement goes into the permanent event: bounded, never whatever a request carried.
+    check_input(texts={"statement": (statement.strip(), STATEMENT)})
     record_event(
         kind="attestation.confirmed",
         actor=actor,
@@ -62,7 +66,7 @@ def duty_request(*, actor, actor_membership, contract, obligation_key: str, note
     """The public body asks for something the clauses let it ask for (a report, the ledger, pledges)."""
     if not permissions.can_waive(actor, actor_membership, contract):
         raise PermissionDenied
-
+    check_input(texts={"note": (note.strip(), NOTE)})
     ob = Obligation.objects.filter(
         template__adoptions__contract=contract, key=obligation_key, trigger="on_request"
     ).first()

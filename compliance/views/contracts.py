@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from compliance import permissions, selectors
-from compliance.forms import RequestForm, WaiveForm
+from compliance.forms import AttestForm, RequestForm, WaiveForm
 from compliance.kinds import KINDS
 from compliance.models import Duty, Obligation
 from compliance.services import duties as duty_services
@@ -125,12 +125,16 @@ def duty_attest(request, pk: int):
     duty = _duty_for(request, pk)
     if not permissions.can_act_as_contractor(request.user, request.membership, duty.contract):
         raise Http404
+    form = AttestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("statement", [])))
+        return redirect("contract_detail", pk=duty.contract_id)
     try:
         duty_services.duty_attest(
             actor=request.user,
             actor_membership=request.membership,
             duty=duty,
-            statement=request.POST.get("statement", ""),
+            statement=form.cleaned_data["statement"],
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -159,6 +163,8 @@ def duty_request(request, pk: int):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("The request was recorded and the contractor notified by the duty."))
+    elif form.errors.get("note"):
+        messages.error(request, " ".join(form.errors["note"]))
     else:
         messages.error(request, _("Choose what to request."))
     return redirect("contract_detail", pk=contract.pk)

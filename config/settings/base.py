@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
+    "core.middleware.NoStoreWhenSignedInMiddleware",
     # Last, so that a locked-out attempt is answered before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -111,12 +112,17 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# django-axes: lock an account+IP pair after repeated failures.
+# django-axes: lock an account+IP pair after repeated failures, and an address after repeated
+# failures over any accounts (core.throttling). The invitation page's password check counts too.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "core.throttling.PortalAxesHandler"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "core.forms.axes_username"
+AXES_USERNAME_CALLABLE = "core.throttling.axes_username"
+# Never kept in clear in axes' records of failures (it masks "password" and "username" itself).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "existing_password", "password1", "password2"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
 AXES_LOCKOUT_CALLABLE = "core.views.auth.locked_out"

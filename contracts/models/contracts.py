@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.approvals import FrozenApprovable
 from core.fields import BlindIndexField, EncryptedTextField
+from core.validators import LABEL, NAME, NOTE, validate_plausible_date
 
 
 class Contract(models.Model):
@@ -35,9 +37,9 @@ class Contract(models.Model):
     )
     number = models.CharField(_("contract number"), max_length=100)
     title = models.CharField(_("title"), max_length=300)
-    start_date = models.DateField(_("contract start"))
-    end_date = models.DateField(_("contract end"))
-    work_start_date = models.DateField(_("planned work start"))
+    start_date = models.DateField(_("contract start"), validators=[validate_plausible_date])
+    end_date = models.DateField(_("contract end"), validators=[validate_plausible_date])
+    work_start_date = models.DateField(_("planned work start"), validators=[validate_plausible_date])
     # The clause template version the contract adopted: it never changes once active, and a
     # new revision of the template leaves it alone (string reference: compliance sits to the
     # right of contracts in the dependency order, so contracts never imports it).
@@ -118,10 +120,12 @@ class Person(models.Model):
     )
     # The contract's key: destroying it at disposal erases the names below.
     data_key = models.ForeignKey("core.DataKey", on_delete=models.PROTECT, related_name="+")
-    full_name = EncryptedTextField(_("full name"))
-    full_name_kana = EncryptedTextField(_("full name (kana)"), blank=True)
+    full_name = EncryptedTextField(_("full name"), validators=[MaxLengthValidator(NAME)])
+    full_name_kana = EncryptedTextField(
+        _("full name (kana)"), blank=True, validators=[MaxLengthValidator(NAME)]
+    )
     full_name_index = BlindIndexField(source="full_name")
-    contact = EncryptedTextField(_("contact"), blank=True)
+    contact = EncryptedTextField(_("contact"), blank=True, validators=[MaxLengthValidator(LABEL)])
     employer = models.ForeignKey(
         "core.Organisation", verbose_name=_("employer"), on_delete=models.PROTECT, related_name="+"
     )
@@ -146,7 +150,7 @@ class RosterChange(FrozenApprovable):
         Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="roster_changes"
     )
     number = models.PositiveIntegerField(_("number"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(NOTE)])
     # Set when created, from the clauses: prior approval (e.g. 所沢市 §4) or notice only (練馬区 §8).
     needs_approval = models.BooleanField(_("needs prior approval"), default=True)
     # When the change took effect: approval, or submission where notice is enough.
@@ -180,8 +184,10 @@ class RosterEntry(models.Model):
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
     affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
     scope_of_work = models.CharField(_("scope of work"), max_length=300, blank=True)
-    start_date = models.DateField(_("start date"))
-    planned_end_date = models.DateField(_("planned end date"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), validators=[validate_plausible_date])
+    planned_end_date = models.DateField(
+        _("planned end date"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     dispatch_terms_confirmed = models.BooleanField(
         _("the dispatch contract carries the confidentiality terms"), default=False
     )
@@ -209,7 +215,7 @@ class Pledge(models.Model):
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="pledges"
     )
     file = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
-    signed_on = models.DateField(_("signed on"))
+    signed_on = models.DateField(_("signed on"), validators=[validate_plausible_date])
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -230,11 +236,11 @@ class UnsuitableFlag(models.Model):
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="flags"
     )
     data_key = models.ForeignKey("core.DataKey", on_delete=models.PROTECT, related_name="+")
-    reason = EncryptedTextField(_("reason"))
-    measures_requested = EncryptedTextField(_("measures requested"))
+    reason = EncryptedTextField(_("reason"), validators=[MaxLengthValidator(NOTE)])
+    measures_requested = EncryptedTextField(_("measures requested"), validators=[MaxLengthValidator(NOTE)])
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
-    answer = EncryptedTextField(_("answer"), blank=True)
+    answer = EncryptedTextField(_("answer"), blank=True, validators=[MaxLengthValidator(NOTE)])
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -10,11 +10,13 @@ for and approved by the public body before the subcontractor starts (001 §15, 0
 they grow.
 """
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.approvals import FrozenApprovable
+from core.validators import NOTE, validate_plausible_date
 
 
 class Subcontract(FrozenApprovable):
@@ -45,14 +47,18 @@ class Subcontract(FrozenApprovable):
     )
     depth = models.PositiveSmallIntegerField(_("tier"), default=1)
     path = models.CharField(max_length=500, blank=True, db_index=True)
-    reason = models.TextField(_("reason for subcontracting"))
-    scope = models.TextField(_("work subcontracted"))
-    information_handled = models.TextField(_("information handled"))
+    reason = models.TextField(_("reason for subcontracting"), validators=[MaxLengthValidator(NOTE)])
+    scope = models.TextField(_("work subcontracted"), validators=[MaxLengthValidator(NOTE)])
+    information_handled = models.TextField(_("information handled"), validators=[MaxLengthValidator(NOTE)])
     handles_personal_info = models.BooleanField(_("handles personal information"), default=True)
-    security_measures = models.TextField(_("the subcontractor's security measures"))
-    supervision = models.TextField(_("how the subcontractor is supervised"))
-    start_date = models.DateField(_("start"))
-    end_date = models.DateField(_("end"))
+    security_measures = models.TextField(
+        _("the subcontractor's security measures"), validators=[MaxLengthValidator(NOTE)]
+    )
+    supervision = models.TextField(
+        _("how the subcontractor is supervised"), validators=[MaxLengthValidator(NOTE)]
+    )
+    start_date = models.DateField(_("start"), validators=[validate_plausible_date])
+    end_date = models.DateField(_("end"), validators=[validate_plausible_date])
     # 001 §15.2: the entrusting party checked the subcontractor's measures before signing.
     precheck_confirmed = models.BooleanField(
         _("the subcontractor's security measures were checked before signing"), default=False

@@ -3,6 +3,7 @@ attended them (including the public body's own training, 001 §10), and the repo
 (001 §9, 002 §6). The plan and the report go through the one approval workflow (core.approvals)."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from contracts.models.contracts import Contract, Person
 from core.approvals import FrozenApprovable
 from core.fields import EncryptedTextField
+from core.validators import LABEL, NOTE, validate_plausible_date
 
 
 class TrainingPlan(FrozenApprovable):
@@ -20,10 +22,12 @@ class TrainingPlan(FrozenApprovable):
         Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="training_plans"
     )
     number = models.PositiveIntegerField(_("number"))
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end"))
-    content = models.TextField(_("content of the training"))
-    planned_sessions = models.TextField(_("planned sessions"), blank=True)
+    period_start = models.DateField(_("period start"), validators=[validate_plausible_date])
+    period_end = models.DateField(_("period end"), validators=[validate_plausible_date])
+    content = models.TextField(_("content of the training"), validators=[MaxLengthValidator(NOTE)])
+    planned_sessions = models.TextField(
+        _("planned sessions"), blank=True, validators=[MaxLengthValidator(NOTE)]
+    )
 
     class Meta:
         verbose_name = _("training plan")
@@ -48,10 +52,10 @@ class TrainingSession(models.Model):
     )
     # The contract's key: the instructor's name is personal data and goes with it at disposal.
     data_key = models.ForeignKey("core.DataKey", on_delete=models.PROTECT, related_name="+")
-    held_on = models.DateField(_("held on"))
+    held_on = models.DateField(_("held on"), validators=[validate_plausible_date])
     topic = models.CharField(_("topic"), max_length=200)
-    content = models.TextField(_("content"), blank=True)
-    given_by = EncryptedTextField(_("given by"), blank=True)
+    content = models.TextField(_("content"), blank=True, validators=[MaxLengthValidator(NOTE)])
+    given_by = EncryptedTextField(_("given by"), blank=True, validators=[MaxLengthValidator(LABEL)])
     # Training run by the public body itself, which the contractor's people must attend (001 §10).
     is_client_session = models.BooleanField(_("training held by the public body"), default=False)
     materials = models.ForeignKey(
@@ -106,9 +110,9 @@ class TrainingReport(FrozenApprovable):
         Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="training_reports"
     )
     number = models.PositiveIntegerField(_("number"))
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end"))
-    summary = models.TextField(_("results and remarks"), blank=True)
+    period_start = models.DateField(_("period start"), validators=[validate_plausible_date])
+    period_end = models.DateField(_("period end"), validators=[validate_plausible_date])
+    summary = models.TextField(_("results and remarks"), blank=True, validators=[MaxLengthValidator(NOTE)])
     # Set at the first submission: the duty engine counts the report as made from then on.
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
 

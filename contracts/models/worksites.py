@@ -10,10 +10,12 @@ same reason: adding a cabinet makes a new version, and the approved one stays as
 """
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.approvals import FrozenApprovable
+from core.validators import NOTE, SHORT_NOTE, validate_plausible_date
 
 
 class WorksiteKind(models.TextChoices):
@@ -58,7 +60,7 @@ class WorksiteChange(FrozenApprovable):
         related_name="worksite_changes",
     )
     number = models.PositiveIntegerField(_("number"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(NOTE)])
     # When the change took effect: its approval. Until then the sites approved before stay in force.
     effective_at = models.DateTimeField(_("effective at"), null=True, blank=True)
 
@@ -89,8 +91,8 @@ class WorksiteEntry(models.Model):
     name = models.CharField(_("name of the site"), max_length=200)
     # A business address (an office, the public body's building), not anyone's home: plain text.
     address = models.CharField(_("address"), max_length=300)
-    rooms = models.TextField(_("rooms or areas"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    rooms = models.TextField(_("rooms or areas"), blank=True, validators=[MaxLengthValidator(SHORT_NOTE)])
+    notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(NOTE)])
 
     class Meta:
         verbose_name = _("work site entry")
@@ -113,7 +115,7 @@ class StoragePlace(models.Model):
     entry = models.ForeignKey(WorksiteEntry, on_delete=models.PROTECT, related_name="storage_places")
     name = models.CharField(_("name of the storage place"), max_length=200)
     protection = models.CharField(_("protection"), max_length=30, choices=StorageProtection.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[MaxLengthValidator(SHORT_NOTE)])
 
     class Meta:
         verbose_name = _("storage place")
@@ -155,8 +157,8 @@ class SecureAreaRulesAcknowledgement(models.Model):
         related_name="secure_area_acknowledgements",
     )
     rules_title = models.CharField(_("rules received"), max_length=300)
-    received_on = models.DateField(_("received on"))
-    note = models.TextField(_("note"), blank=True)
+    received_on = models.DateField(_("received on"), validators=[validate_plausible_date])
+    note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(NOTE)])
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     acknowledged_at = models.DateTimeField(_("acknowledged at"), auto_now_add=True)
 

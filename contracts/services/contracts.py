@@ -14,6 +14,7 @@ from core.audit import record_event
 from core.models import Membership, OrganisationKind
 from core.selectors import public_bodies_of_contractor
 from core.services.keys import data_key_create
+from core.validators import check_input
 
 FIELDS = (
     "public_body",
@@ -141,6 +142,16 @@ def contract_activate(
     *, actor, actor_membership: Membership | None, contract: Contract, signed_on: date | None = None
 ) -> Contract:
     """Activate a signed contract: its duties are generated from the adopted template."""
+    # Contracts drafted before dates were bounded may carry 0001-01-01 or 9999-12-31: such a
+    # period would open duties due in year 1 or overflow the deadline arithmetic.
+    check_input(
+        dates={
+            "signed_on": signed_on,
+            "start_date": contract.start_date,
+            "end_date": contract.end_date,
+            "work_start_date": contract.work_start_date,
+        }
+    )
     contract = _move(
         actor=actor,
         actor_membership=actor_membership,
@@ -158,6 +169,7 @@ def contract_activate(
 def contract_record_work_start(
     *, actor, actor_membership: Membership | None, contract: Contract, started_on: date | None = None
 ) -> Contract:
+    check_input(dates={"started_on": started_on})
     contract = _move(
         actor=actor,
         actor_membership=actor_membership,
@@ -175,6 +187,7 @@ def contract_record_work_start(
 def contract_end(
     *, actor, actor_membership: Membership | None, contract: Contract, ended_on: date | None = None
 ) -> Contract:
+    check_input(dates={"ended_on": ended_on})
     contract = _move(
         actor=actor,
         actor_membership=actor_membership,

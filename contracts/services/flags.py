@@ -11,6 +11,7 @@ from contracts import permissions
 from contracts.models import Person, UnsuitableFlag
 from core.audit import record_event
 from core.models import Membership
+from core.validators import NOTE, check_input
 
 
 def _subject(person: Person) -> str:
@@ -61,6 +62,7 @@ def flag_answer(
         raise ValidationError(_("This flag was closed."))
     if not answer.strip():
         raise ValidationError({"answer": _("Describe the measures taken.")})
+    check_input(texts={"answer": (answer.strip(), NOTE)})
     flag.answer, flag.answered_by, flag.answered_at = answer.strip(), actor, timezone.now()
     flag.save(update_fields=["answer", "answered_by", "answered_at"])
     record_event(

@@ -18,6 +18,7 @@ from core.models import Department, Invitation, Membership, Organisation, Organi
 from core.notifications import send_templated_email, site_url
 from core.selectors import contractors_of_public_body
 from core.services.organisations import organisation_create
+from core.validators import NAME, check_input
 
 
 def token_hash(token: str) -> str:
@@ -159,6 +160,9 @@ def invitation_accept(
     organisation = invitation.organisation
     user = User.objects.filter(email=invitation.email).first()
     if user is None:
+        check_input(
+            texts={"full_name": (full_name.strip(), NAME), "full_name_kana": (full_name_kana.strip(), NAME)}
+        )
         user = User(
             email=invitation.email,
             full_name=full_name.strip(),

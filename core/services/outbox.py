@@ -67,7 +67,11 @@ def publish(task, **kwargs) -> bool:
     lost publish delays it by at most a minute and never turns a committed request into a 500.
     """
     try:
-        task.apply_async(kwargs=kwargs, retry=False)
+        # Its own connection, told not to retry connecting: with the broker down a publish fails
+        # in milliseconds instead of holding a request (or a sweep, once per person) for seconds.
+        with task.app.connection_for_write() as connection:
+            connection.transport_options = {**connection.transport_options, "max_retries": 0}
+            task.apply_async(kwargs=kwargs, retry=False, connection=connection)
     except Exception:  # kombu/redis raise several unrelated types; any of them means "not sent"
         log.warning(
             "Could not publish %s(%s); the periodic catch-up will do it", task.name, kwargs, exc_info=True

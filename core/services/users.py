@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from core import permissions
 from core.audit import changed_fields, record_event
 from core.models import Membership, User
+from core.validators import NAME, PHONE, check_input
 
 PERSONAL_FIELDS = ("full_name", "full_name_kana", "phone")
+PERSONAL_LIMITS = {"full_name": NAME, "full_name_kana": NAME, "phone": PHONE}
 
 
 @transaction.atomic
@@ -93,9 +95,14 @@ def user_update_profile(*, actor: User, user: User, **fields) -> User:
     allowed = {*PERSONAL_FIELDS, "language", "notification_mode"}
     if set(fields) - allowed:
         raise ValueError(f"Cannot update {sorted(set(fields) - allowed)}")
+    fields = {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
+    # The columns are encrypted text with no length of their own: the profile form's limits.
+    check_input(
+        texts={name: (fields[name], PERSONAL_LIMITS[name]) for name in PERSONAL_FIELDS if name in fields}
+    )
     before = {name: getattr(user, name) for name in fields}
     for name, value in fields.items():
-        setattr(user, name, value.strip() if isinstance(value, str) else value)
+        setattr(user, name, value)
     user.full_clean()
     user.save()
     changes = changed_fields(user, before, secret=PERSONAL_FIELDS)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.approvals import ApprovalAction
+from core.validators import NOTE
 
 DECIDING = frozenset({ApprovalAction.APPROVE, ApprovalAction.RETURN, ApprovalAction.REJECT})
 
@@ -23,7 +24,7 @@ class ApprovalDecisionForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
         required=False,
-        max_length=2000,
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -38,12 +39,17 @@ def approval_action(
     missing reason) is shown as a message and changes nothing.
     """
     form = ApprovalDecisionForm(request.POST)
-    if not form.is_valid():
+    valid = form.is_valid()
+    action = form.cleaned_data.get("action")
+    if action is None:
         raise Http404
-    action = form.cleaned_data["action"]
     may = may_decide if action in DECIDING else may_submit
     if not may(request.user, request.membership, obj.contract):
         raise Http404
+    if not valid:
+        # A reason that is too long (or holds a NUL) is said at once, and nothing changes.
+        messages.error(request, " ".join(form.errors.get("reason", [])))
+        return redirect(redirect_to, pk=obj.pk)
     try:
         act(
             actor=request.user,

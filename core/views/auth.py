@@ -7,9 +7,10 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import record_event
-from core.forms import EmailAuthenticationForm, QueuedPasswordResetForm, normalise_login
+from core.forms import EmailAuthenticationForm, QueuedPasswordResetForm
 from core.models import User
 from core.selectors import memberships_of_user
+from core.throttling import bounded_login, login_hash
 
 
 def _organisation_of(user) -> int | None:
@@ -27,16 +28,26 @@ def set_language_cookie(response, language: str) -> None:
     )
 
 
+def record_failed_login(kind: str, typed: str | None, **extra) -> None:
+    """A failed or refused log-in, on the record of the account's organisation when the account
+    exists. Whatever was typed never goes into the permanent log: the address of a known account,
+    otherwise only a keyed hash (attempts with one string stay linkable, the string is not kept)."""
+    login = bounded_login(typed)
+    user = User.objects.filter(email=login).first() if login and not login.startswith("#") else None
+    data = {}
+    if user is not None:
+        data = {"login": user.email}
+    elif login:
+        data = {"login_hash": login_hash(typed)}
+    record_event(
+        kind=kind, actor=None, obj=user, organisation_id=_organisation_of(user), data={**data, **extra}
+    )
+
+
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' lock-out response: the page, and an entry in the audit trail."""
-    login = normalise_login((credentials or {}).get("username") or request.POST.get("username"))
-    user = User.objects.filter(email=login).first() if login else None
-    record_event(
-        kind="auth.locked_out",
-        actor=None,
-        obj=user,
-        organisation_id=_organisation_of(user),
-        data={"login": login},
+    record_failed_login(
+        "auth.locked_out", (credentials or {}).get("username") or request.POST.get("username")
     )
     return render(request, "registration/locked_out.html", status=429)
 
@@ -46,16 +57,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_invalid(self, form):
-        # Failed log-ins go on the record of the account's organisation, when the account exists.
-        login = normalise_login(form.data.get("username"))
-        user = User.objects.filter(email=login).first() if login else None
-        record_event(
-            kind="auth.login_failed",
-            actor=None,
-            obj=user,
-            organisation_id=_organisation_of(user),
-            data={"login": login},
-        )
+        record_failed_login("auth.login_failed", form.data.get("username"))
         return super().form_invalid(form)
 
     def form_valid(self, form):

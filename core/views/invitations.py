@@ -1,5 +1,7 @@
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -8,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from core.forms import AcceptInvitationForm, ExistingAccountAcceptForm
 from core.models import Invitation, User
 from core.services import invitations as invitation_services
+from core.views.auth import locked_out, record_failed_login
 from core.views.utils import apply_validation_error
 
 
@@ -19,6 +22,11 @@ def invitation_accept(request, token: str):
     existing = User.objects.filter(email=invitation.email).exists()
     form_class = ExistingAccountAcceptForm if existing else AcceptInvitationForm
     form = form_class(request.POST or None)
+    # The existing account's password is checked like a log-in: the same lock-outs (django-axes,
+    # per account+address and per address), and each failure on the record.
+    credentials = {"username": invitation.email}
+    if existing and request.method == "POST" and not AxesProxyHandler.is_allowed(request, credentials):
+        return locked_out(request, credentials=credentials)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -31,6 +39,9 @@ def invitation_accept(request, token: str):
             )
         except ValidationError as exc:
             apply_validation_error(form, exc, aliases={"password": "password1"})
+            if existing and "existing_password" in getattr(exc, "error_dict", {}):
+                user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+                record_failed_login("auth.login_failed", invitation.email, via="invitation")
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome. Your account is ready."))

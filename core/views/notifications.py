@@ -1,11 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import Notification
 from core.services.notifications import notifications_mark_read
+from core.validators import parse_id
 
 
 @login_required
@@ -17,8 +20,12 @@ def notification_list(request):
 @login_required
 @require_POST
 def notification_read(request):
-    ids = [int(x) for x in request.POST.getlist("id") if x.isdigit()] or None
-    notifications_mark_read(user=request.user, ids=ids)
+    given = request.POST.getlist("id")
+    ids = [pk for pk in map(parse_id, given) if pk is not None]
+    if given and not ids:
+        # Only malformed ids: mark nothing rather than everything (no ids means "all").
+        return HttpResponseBadRequest(_("The notification was not found."))
+    notifications_mark_read(user=request.user, ids=ids or None)
     target = request.POST.get("next") or "/notifications/"
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         target = "/notifications/"

@@ -11,6 +11,7 @@ from core.audit import record_event
 from core.forms import ProfileForm
 from core.selectors import SESSION_MEMBERSHIP_KEY, memberships_of_user
 from core.services import users as user_services
+from core.validators import parse_id
 from core.views.auth import set_language_cookie
 from core.views.utils import apply_validation_error
 
@@ -47,7 +48,8 @@ def profile(request):
 @login_required
 @require_POST
 def membership_switch(request):
-    chosen = memberships_of_user(request.user).filter(pk=request.POST.get("membership")).first()
+    pk = parse_id(request.POST.get("membership"))
+    chosen = memberships_of_user(request.user).filter(pk=pk).first() if pk is not None else None
     if chosen is not None:
         request.session[SESSION_MEMBERSHIP_KEY] = chosen.pk
         record_event(
