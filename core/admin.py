@@ -1,7 +1,16 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from core.models import DataKey, Department, Event, Invitation, Membership, Organisation, User
+from core.models import (
+    DataKey,
+    Department,
+    Event,
+    Invitation,
+    Membership,
+    Organisation,
+    OutboundMessage,
+    User,
+)
 
 
 @admin.register(Organisation)
@@ -62,3 +71,13 @@ class EventAdmin(ReadOnlyAdmin):
 class DataKeyAdmin(ReadOnlyAdmin):
     list_display = ("id", "scope", "master_key_id", "created_at", "destroyed_at")
     exclude = ("wrapped_key",)
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(ReadOnlyAdmin):
+    """The outbox (docs/outbox.md): what is waiting, what failed and why. Bodies are not shown:
+    they may hold one-time links."""
+
+    list_display = ("id", "created_at", "kind", "state", "attempts", "uncertain", "sent_at")
+    list_filter = ("state", "kind")
+    exclude = ("body", "html", "data_key")
