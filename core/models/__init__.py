@@ -1,4 +1,5 @@
 from .audit import Event, WorkerHeartbeat
+from .exports import ExportJob
 from .files import StoredFile as StoredFile
 from .keys import DataKey
 from .notifications import Notification
@@ -10,6 +11,7 @@ __all__ = [
     "DataKey",
     "Department",
     "Event",
+    "ExportJob",
     "Invitation",
     "Membership",
     "Notification",
