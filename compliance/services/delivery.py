@@ -210,6 +210,9 @@ def digests_send() -> int:
             if not items:
                 continue
             Notification.objects.filter(pk__in=[n.pk for n in items]).update(digested_at=timezone.now())
+            for note in items:
+                # In-app links are paths; a mail needs them on the configured site URL.
+                note.mail_url = site_url(note.url) if note.url.startswith("/") else note.url
             with translation.override(user.language):
                 subject = " ".join(
                     render_to_string("emails/digest_subject.txt", {"count": len(items)}).split()

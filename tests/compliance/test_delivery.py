@@ -180,3 +180,21 @@ def test_a_second_delivery_of_the_same_reminders_records_nothing(
     sent = len(mail.outbox)
     assert reminders_deliver(recipient_id=user.pk, reminder_ids=ids) == "skipped"
     assert len(mail.outbox) == sent and Notification.objects.filter(user=user).count() == 1
+
+
+def test_digest_links_are_on_the_site_url(side, make_contract, django_capture_on_commit_callbacks, settings):
+    from compliance.services.delivery import digests_send
+    from core.models import User
+
+    settings.SITE_URL = "https://portal.example.lg.jp"
+    user = side.contractor_admin.user
+    User.objects.filter(pk=user.pk).update(notification_mode=User.NotificationMode.DIGEST)
+    _requested_report(side, make_contract)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder_sweep(now=datetime(2025, 5, 12, 9, tzinfo=JST))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert digests_send() == 1
+    [message] = [m for m in mail.outbox if m.to == [user.email]]
+    links = [line.strip() for line in message.body.splitlines() if "/" in line and "://" not in line]
+    assert links == [], links
+    assert "https://portal.example.lg.jp/" in message.body

@@ -52,7 +52,8 @@ DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens there: every connection
 # As tests/integration/conftest.py's bootstrap, plus an optional pause (TEST_PAUSE_AT) that marks
 # a file and sleeps at a chosen point, so that the test can kill -9 the worker exactly there:
 #   delivery — inside the delivery's transaction, after its e-mail was recorded, before commit;
-#   claim    — after the worker claimed an outbox row, before the mail server was reached.
+#   claim    — after the worker claimed an outbox row, before the mail server was reached;
+#   smtp     — after the mail server took a message, before the row was marked sent.
 BOOTSTRAP = """
 import os, sys, time
 from pathlib import Path
@@ -85,6 +86,14 @@ if pause:
                 hold()
             return won
         outbox._claim = claim
+    elif pause == "smtp":
+        from django.core.mail import EmailMultiAlternatives
+        real_send = EmailMultiAlternatives.send
+        def send(self, *args, **kwargs):
+            sent = real_send(self, *args, **kwargs)
+            hold()
+            return sent
+        EmailMultiAlternatives.send = send
 from celery.__main__ import main
 sys.argv[0] = "celery"
 sys.exit(main())
@@ -275,6 +284,27 @@ def test_kill_9_mid_delivery_then_restart_mails_every_reminder_once(workers, bro
         _beat(broker, workers.queue)
     time.sleep(4)
     assert len(_mails(workers.mail_dir)) == len(messages)
+
+
+def test_kill_9_between_smtp_and_mark_resends_once_under_the_same_message_id(workers, broker):
+    """The one window no design closes (docs/outbox.md): the copy carries the same Message-ID,
+    so the receiver drops it, and the row says it was uncertain."""
+    _contracts()
+    first = workers.start(pause="smtp")
+    broker.send(compliance_tasks.sweep_reminders, queue=workers.queue)
+    first.wait_for(workers.marker.exists, timeout=90, what="the worker to pause after SMTP")
+    workers.kill()
+    [uncertain] = OutboundMessage.objects.filter(state="sending", handed_at__isnull=False)
+    assert len(_mails(workers.mail_dir)) == 1
+
+    workers.start()
+    messages = _settled(workers, broker)
+    per_id = Counter(str(m["Message-ID"]) for m in _mails(workers.mail_dir))
+    assert set(per_id) == {message_id(m.key) for m in messages}
+    assert per_id.pop(message_id(uncertain.key)) == 2
+    assert set(per_id.values()) == {1}
+    uncertain.refresh_from_db()
+    assert (uncertain.state, uncertain.uncertain) == ("sent", 1)
 
 
 def test_broker_unreachable_during_the_sweep_then_back_mails_every_reminder_once(workers, broker, caplog):
