@@ -2,12 +2,27 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, Employment, PersonRole
+from contracts.selectors import (
+    CLIENT_RESPONSIBLE_ROLES,
+    CONTRACTOR_RESPONSIBLE_ROLES,
+    responsible_candidates,
+)
 from contracts.services import period_errors
-from core.models import Membership, Organisation, Role
+from core.models import Membership, Organisation, User
 from core.selectors import public_bodies_of_contractor
 from core.validators import NOTE, PlausibleDateField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _grouped_by_company(memberships) -> list:
+    """Select choices as optgroups, one per company, each label naming the company too (a
+    screen reader announcing an option does not always say its group)."""
+    groups: dict[str, list] = {}
+    for m in memberships:
+        label = _("%(name)s (%(company)s)") % {"name": m.user, "company": m.organisation.name}
+        groups.setdefault(m.organisation.name, []).append((m.user_id, label))
+    return [("", "---------"), *groups.items()]
 
 
 class ContractForm(forms.ModelForm):
@@ -47,20 +62,16 @@ class ContractForm(forms.ModelForm):
         self.fields["clause_template"].queryset = self.fields["clause_template"].queryset.filter(
             statutory=False
         )
-        staff = Membership.objects.filter(
-            organisation=body, is_active=True, role__in=(Role.CLIENT_ADMIN, Role.CLIENT_STAFF)
-        ).values("user")
-        self.fields["client_responsible"].queryset = self.fields["client_responsible"].queryset.filter(
-            pk__in=staff
-        )
-        managers = Membership.objects.filter(
-            organisation__in=contractors,
-            is_active=True,
-            role__in=(Role.CONTRACTOR_ADMIN, Role.CONTRACTOR_STAFF),
-        ).values("user")
-        self.fields["contractor_responsible"].queryset = self.fields[
-            "contractor_responsible"
-        ].queryset.filter(pk__in=managers)
+        staff = responsible_candidates([body.pk], CLIENT_RESPONSIBLE_ROLES)
+        self.fields["client_responsible"].queryset = User.objects.filter(pk__in=staff.values("user"))
+        # Only the people of the contractors this body works with, grouped and labelled by
+        # company: several companies have a 「責任 一郎」. The service checks that the person
+        # belongs to the contractor actually chosen (the two selects cannot be tied without JS).
+        people = responsible_candidates(contractors.values("pk"), CONTRACTOR_RESPONSIBLE_ROLES)
+        field = self.fields["contractor_responsible"]
+        field.queryset = User.objects.filter(pk__in=people.values("user"))
+        field.choices = _grouped_by_company(people)
+        field.help_text = _("Choose a person of the contractor chosen above.")
 
     def clean(self):
         data = super().clean()
@@ -103,12 +114,8 @@ class ContractProposalForm(ContractForm):
         self.fields["clause_template"].queryset = self.fields["clause_template"].queryset.filter(
             statutory=False
         )
-        people = Membership.objects.filter(organisation=membership.organisation, is_active=True).values(
-            "user"
-        )
-        self.fields["contractor_responsible"].queryset = self.fields[
-            "contractor_responsible"
-        ].queryset.filter(pk__in=people)
+        people = responsible_candidates([membership.organisation_id], CONTRACTOR_RESPONSIBLE_ROLES)
+        self.fields["contractor_responsible"].queryset = User.objects.filter(pk__in=people.values("user"))
 
 
 class ActivateForm(forms.Form):

@@ -16,8 +16,18 @@ class SubcontractForm(forms.Form):
     subcontractor = forms.ModelChoiceField(
         label=_("Subcontractor"),
         queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Organisations you have entrusted work to before."),
+    )
+    # A first subcontract to an organisation is named, not picked from the public body's
+    # suppliers: listing them would show a contractor every other company the body works with.
+    subcontractor_name = forms.CharField(
+        label=_("Or the registered name of a new subcontractor"),
+        max_length=200,
+        required=False,
         help_text=_(
-            "Contractors registered with the public body. Ask the public body to invite one that is missing."
+            "Its name exactly as registered with the public body. Ask the public body to invite one "
+            "that is not registered yet."
         ),
     )
     reason = forms.CharField(
@@ -57,9 +67,38 @@ class SubcontractForm(forms.Form):
         label=_("The subcontract carries terms equivalent to these special clauses"), required=False
     )
 
-    def __init__(self, *args, candidates=None, **kwargs):
+    def __init__(self, *args, candidates=None, find_by_name=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.find_by_name = find_by_name
         if candidates is None:
             del self.fields["subcontractor"]  # fixed once drafted
+            del self.fields["subcontractor_name"]
         else:
             self.fields["subcontractor"].queryset = candidates
+
+    def clean(self):
+        data = super().clean()
+        if "subcontractor" not in self.fields:
+            return data
+        name = (data.pop("subcontractor_name", "") or "").strip()
+        if data.get("subcontractor") is not None or "subcontractor" in self.errors:
+            return data
+        if not name:
+            self.add_error(
+                "subcontractor", _("Choose a subcontractor, or enter the registered name of a new one.")
+            )
+            return data
+        found = self.find_by_name(name) if self.find_by_name else None
+        if found is None:
+            # One message for "unknown" and "not allowed here": the answer tells no more than
+            # whether this exact name can be entrusted work on this contract.
+            self.add_error(
+                "subcontractor_name",
+                _(
+                    "No contractor of this name can be chosen: check the name as registered with the "
+                    "public body, or ask the public body to invite it."
+                ),
+            )
+        else:
+            data["subcontractor"] = found
+        return data

@@ -68,3 +68,31 @@ def approval_recipients(obj, action: str) -> list:
     if action in (ApprovalAction.SUBMIT, ApprovalAction.WITHDRAW):
         return contract_approvers(obj.contract)
     return organisation_people(obj.contract.contractor_id, Role.CONTRACTOR_ADMIN)
+
+
+# --- who may be named responsible on a contract --------------------------------------------------
+
+CLIENT_RESPONSIBLE_ROLES = (Role.CLIENT_ADMIN, Role.CLIENT_STAFF)
+CONTRACTOR_RESPONSIBLE_ROLES = (Role.CONTRACTOR_ADMIN, Role.CONTRACTOR_STAFF)
+
+
+def responsible_candidates(organisation_ids, roles) -> QuerySet[Membership]:
+    """Active members of these organisations in these roles, with what their labels need
+    (the name is encrypted under the user's key; the company names the choice)."""
+    return (
+        Membership.objects.filter(
+            organisation_id__in=organisation_ids,
+            role__in=roles,
+            is_active=True,
+            user__is_active=True,
+            organisation__is_active=True,
+        )
+        .select_related("user", "user__data_key", "organisation")
+        .order_by("organisation__name", "user__email")
+    )
+
+
+def is_responsible_candidate(user, organisation_id: int | None, roles) -> bool:
+    return bool(
+        organisation_id and responsible_candidates([organisation_id], roles).filter(user_id=user.pk).exists()
+    )

@@ -73,7 +73,8 @@ def _create(request, contract, parent):
         raise Http404
     form = SubcontractForm(
         request.POST or None,
-        candidates=services.candidate_subcontractors(contract, parent),
+        candidates=services.known_subcontractors(contract, parent),
+        find_by_name=partial(services.candidate_by_name, contract, parent=parent),
         initial={
             "start_date": max(parent.start_date if parent else contract.start_date, contract.start_date),
             "end_date": parent.end_date if parent else contract.end_date,

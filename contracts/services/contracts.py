@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from contracts import permissions
+from contracts import permissions, selectors
 from contracts.models import Contract
 from core.audit import record_event
 from core.models import Membership, OrganisationKind
@@ -59,6 +59,20 @@ def _validate(contract: Contract) -> None:
         errors["contractor"] = _("Choose a contractor.")
     if contract.department_id and contract.department.organisation_id != contract.public_body_id:
         errors["department"] = _("The department belongs to another organisation.")
+    # The responsible persons receive the contract's reminders with its details: a person of
+    # another company (or of another body) must never be named, whatever the form offered.
+    if contract.contractor_responsible_id and not selectors.is_responsible_candidate(
+        contract.contractor_responsible, contract.contractor_id, selectors.CONTRACTOR_RESPONSIBLE_ROLES
+    ):
+        errors["contractor_responsible"] = _(
+            "Choose an active member of the chosen contractor (%(company)s) as its responsible person."
+        ) % {"company": contract.contractor.name if contract.contractor_id else "-"}
+    if contract.client_responsible_id and not selectors.is_responsible_candidate(
+        contract.client_responsible, contract.public_body_id, selectors.CLIENT_RESPONSIBLE_ROLES
+    ):
+        errors["client_responsible"] = _(
+            "Choose an active administrator or staff member of this public body as its responsible staff."
+        )
     if errors:
         raise ValidationError(errors)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from contracts import permissions
@@ -72,6 +73,32 @@ def candidate_subcontractors(contract: Contract, parent: Subcontract | None = No
             Subcontract.objects.filter(pk__in=parent.chain_ids).values_list("subcontractor_id", flat=True)
         )
     return contractors_working_with(contract.public_body).exclude(pk__in=taken)
+
+
+def _entrusting_party_id(contract: Contract, parent: Subcontract | None) -> int:
+    return parent.subcontractor_id if parent is not None else contract.contractor_id
+
+
+def known_subcontractors(contract: Contract, parent: Subcontract | None = None) -> QuerySet[Organisation]:
+    """What the entrusting party is shown to choose from: the candidates it has already entrusted
+    work to (on any contract, in any state). Never the whole candidate list: that is the public
+    body's list of suppliers, and the contractor must not learn the other companies on it
+    (docs/subcontracts.md)."""
+    entrusted = Subcontract.objects.filter(upstream_id=_entrusting_party_id(contract, parent)).values(
+        "subcontractor_id"
+    )
+    return candidate_subcontractors(contract, parent).filter(pk__in=entrusted)
+
+
+def candidate_by_name(
+    contract: Contract, name: str, parent: Subcontract | None = None
+) -> Organisation | None:
+    """A new subcontractor, named by its exact registered name (what the entrusting party knows
+    from the company itself), if it is a candidate on this contract."""
+    name = " ".join((name or "").split())
+    if not name:
+        return None
+    return candidate_subcontractors(contract, parent).filter(name=name).first()
 
 
 def _clean(contract: Contract, values: dict, parent: Subcontract | None = None) -> dict[str, str]:

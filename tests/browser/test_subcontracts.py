@@ -127,24 +127,25 @@ def test_subcontract_journey_for_the_three_roles(page, live_server, shot):
     expect(page).to_have_url(f"{base}{w.url}/subcontracts/")
     _click_and_wait(page, page.locator(f'main a[href="{w.url}/subcontracts/new/"]'))
     form = page.locator("main form")
-    # Only contractors the body works with, outside the chain: not the contractor itself.
+    # The body's other suppliers are not listed (the manager has entrusted nobody yet): a new
+    # subcontractor is named by its registered name (docs/subcontracts.md).
     options = form.locator('select[name="subcontractor"] option').evaluate_all(
         "options => options.map(o => o.value)"
     )
-    assert set(options) == {"", str(w.sub.pk), str(w.sub2.pk)}
+    assert set(options) == {""}
     # The period starts as the contract's.
     expect(form.locator('input[name="start_date"]')).to_have_value(w.contract.start_date.isoformat())
     expect(form.locator('input[name="end_date"]')).to_have_value(w.contract.end_date.isoformat())
     expect(form.locator('input[name="handles_personal_info"]')).to_be_checked()
 
     # A mistake first: no reason. The error is at the field and the rest is kept.
-    form.locator('select[name="subcontractor"]').select_option(str(w.sub.pk))
+    form.locator('input[name="subcontractor_name"]').fill(w.sub.name)
     _fill_application(form, reason=None)
     _click_and_wait(page, form.locator('button[type="submit"]'))
     expect(page.locator("#id_reason_error")).to_be_visible()
     expect(page.locator(".field--error textarea[name='reason']")).to_be_visible()
     expect(page.locator('textarea[name="scope"]')).to_have_value("申請書の入力代行")
-    expect(page.locator('select[name="subcontractor"]')).to_have_value(str(w.sub.pk))
+    expect(page.locator('input[name="subcontractor_name"]')).to_have_value(w.sub.name)
     assert not Subcontract.objects.exists()
     shot("application-error")
 
@@ -318,12 +319,13 @@ def test_subcontractor_applies_for_a_re_subcontract(page, live_server, shot):
     page.goto(f"{base}/subcontracts/{link.pk}/")
     _click_and_wait(page, page.locator(f'main a[href="/subcontracts/{link.pk}/new/"]'))
     form = page.locator("main form")
-    # Nobody above in the chain (the contractor, itself) can be chosen.
+    # Nobody is listed: the subcontractor has entrusted nobody yet, and the body's other
+    # suppliers are not shown; it names the new one.
     options = form.locator('select[name="subcontractor"] option').evaluate_all(
         "options => options.map(o => o.value)"
     )
-    assert set(options) == {"", str(w.sub2.pk)}
-    form.locator('select[name="subcontractor"]').select_option(str(w.sub2.pk))
+    assert set(options) == {""}
+    form.locator('input[name="subcontractor_name"]').fill(w.sub2.name)
     _fill_application(form, reason="専門的な帳票作成を委ねるため", scope="帳票の作成")
     # Beyond the contract's period: refused at the end date, the rest kept.
     form.locator('input[name="end_date"]').fill((w.contract.end_date + timedelta(days=1)).isoformat())
