@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -166,7 +166,7 @@ def reminders_deliver(*, recipient_id: int, reminder_ids: list[int]) -> str:
     return outcome
 
 
-def reminders_deliver_pending(*, now=None, limit: int = 500) -> int:
+def reminders_deliver_pending(*, now: datetime | None = None, limit: int = 500) -> int:
     """Deliver reminders whose delivery task was lost (publish failed, worker died); per person.
 
     Reminders younger than the grace period are left to their own delivery task.
