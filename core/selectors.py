@@ -123,6 +123,13 @@ def event_scope(membership: Membership) -> Q:
     (the actor's, as record_event files it). Never "every organisation I can see": a public
     body sees the contractors it works with, and they work for other bodies too."""
     q = Q(contract_id__isnull=True, organisation_id=membership.organisation_id)
+    # ... and events about the organisation itself (its members' list viewed by a public body
+    # it works with): the people concerned may know who read their names.
+    q |= Q(
+        contract_id__isnull=True,
+        object_type="core.organisation",
+        object_id=str(membership.organisation_id),
+    )
     contract_q = None
     for provider in _contract_event_scopes:
         part = provider(membership)

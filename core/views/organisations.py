@@ -46,13 +46,13 @@ def organisation_detail(request, pk: int):
     org = get_organisation_or_404(request, pk)
     can_manage = permissions.can_manage_members(request.user, request.membership, org)
     page = Paginator(members_of(org), PAGE_SIZE).get_page(request.GET.get("page"))
-    # Member names are personal data: every view of them is on the record.
-    # Filed under the organisation whose people were viewed, so its administrators see it.
+    # Member names are personal data: every view of them is on the record. Filed under the
+    # viewer's organisation (the tenant that acted); the organisation whose people were viewed
+    # is the event's object, and core.selectors.event_scope shows it events about itself.
     record_event(
         kind="members.viewed",
         actor=request.user,
         obj=org,
-        organisation_id=org.pk,
         data={
             "page": page.number,
             "viewer_organisation": getattr(request.membership, "organisation_id", None),

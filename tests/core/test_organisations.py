@@ -13,6 +13,7 @@ from django.utils.translation import gettext, override
 from core import crypto
 from core.business_days import calendar_for
 from core.models import Department, Event, Membership, Organisation, Role, User
+from core.selectors import events_visible_to
 from core.views.organisations import PAGE_SIZE
 from tests import factories
 
@@ -257,6 +258,20 @@ def test_each_view_of_the_member_list_is_recorded(client, world):
         ("core.organisation", str(body.pk), {"page": 1, "viewer_organisation": body.pk}),
     ] * 2
     assert all(e.organisation_id == body.pk for e in events)
+
+
+def test_a_view_of_a_contractors_members_is_the_viewers_and_the_contractors(client, world):
+    """Filed under the body that looked; the contractor whose people were read sees it too."""
+    contractor = world.a.contractor
+    client.force_login(world.a.client_staff.user)
+    assert client.get(reverse("organisation_detail", args=[contractor.pk])).status_code == 200
+    event = Event.objects.get(kind="members.viewed")
+    assert event.organisation_id == world.a.body.pk
+    body_admin, contractor_admin = world.a.client_admin, world.a.contractor_admin
+    assert events_visible_to(body_admin.user, body_admin).filter(pk=event.pk).exists()
+    assert events_visible_to(contractor_admin.user, contractor_admin).filter(pk=event.pk).exists()
+    other = world.b.client_admin
+    assert not events_visible_to(other.user, other).filter(pk=event.pk).exists()
 
 
 def test_refused_member_list_is_not_recorded_as_viewed(client, world):

@@ -106,7 +106,9 @@ def _expected_event_ids(membership: Membership) -> set[int]:
     visible = set()
     for event in Event.objects.all():
         if event.contract_id is None:
-            ok = event.organisation_id == org
+            ok = event.organisation_id == org or (
+                event.object_type == "core.organisation" and event.object_id == str(org)
+            )
         else:
             contract = contracts[event.contract_id]
             if membership.is_client_side:
