@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from compliance.models import Duty, Reminder
@@ -54,23 +55,33 @@ def _insert_new(rows: list[tuple[int, str, int]], now) -> list[tuple[int, int]]:
 def _recipients(duties: list[Duty]) -> dict[int, set[int]]:
     contractor_ids = {d.contract.contractor_id for d in duties}
     body_ids = {d.contract.public_body_id for d in duties}
+    named = {d.contract.contractor_responsible_id for d in duties} | {
+        d.contract.client_responsible_id for d in duties
+    }
+    named.discard(None)
     admins: dict[int, set[int]] = defaultdict(set)
-    for org_id, user_id in Membership.objects.filter(
+    members: dict[int, set[int]] = defaultdict(set)
+    # One query: the managers of every party, and whether each named responsible person is still
+    # an active member of the party that named them. A person who left (or who was never that
+    # party's: contracts made before the form checked it) hears nothing of the contract.
+    for org_id, user_id, role in Membership.objects.filter(
+        Q(role__in=(Role.CONTRACTOR_ADMIN, Role.CLIENT_ADMIN)) | Q(user_id__in=named),
         organisation_id__in=contractor_ids | body_ids,
-        role__in=(Role.CONTRACTOR_ADMIN, Role.CLIENT_ADMIN),
         is_active=True,
         user__is_active=True,
-    ).values_list("organisation_id", "user_id"):
-        admins[org_id].add(user_id)
+    ).values_list("organisation_id", "user_id", "role"):
+        members[org_id].add(user_id)
+        if role in (Role.CONTRACTOR_ADMIN, Role.CLIENT_ADMIN):
+            admins[org_id].add(user_id)
     result: dict[int, set[int]] = {}
     for duty in duties:
         contract: Contract = duty.contract
         contractor_side = set(admins[contract.contractor_id])
-        if contract.contractor_responsible_id:
+        if contract.contractor_responsible_id in members[contract.contractor_id]:
             contractor_side.add(contract.contractor_responsible_id)
         client_side = (
             {contract.client_responsible_id}
-            if contract.client_responsible_id
+            if contract.client_responsible_id in members[contract.public_body_id]
             else set(admins[contract.public_body_id])
         )
         if duty.window.startswith("overdue:"):

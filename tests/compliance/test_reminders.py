@@ -155,3 +155,23 @@ def test_two_concurrent_sweeps_never_record_twice(side, make_contract):
     assert len(all_ids) == len(set(all_ids)) == Reminder.objects.count() > 0
     keys = list(Reminder.objects.values_list("duty_id", "window_key", "recipient_id"))
     assert len(keys) == len(set(keys))
+
+
+def test_a_responsible_person_who_is_not_a_member_hears_nothing(side, make_contract):
+    """Contracts made before the form checked the choice may name another company's person; a
+    person who left stays named on the contract. Neither receives the contract's reminders."""
+    from contracts.models import Contract
+    from core.models import Membership
+    from tests import factories
+
+    stranger = factories.side("d", "丁").contractor_admin.user
+    contract = _activated(side, make_contract, client_responsible=None)
+    Contract.objects.filter(pk=contract.pk).update(contractor_responsible=stranger)
+    left = side.client_staff
+    Contract.objects.filter(pk=contract.pk).update(client_responsible=left.user)
+    Membership.objects.filter(pk=left.pk).update(is_active=False)
+    reminder_sweep(now=_at(2025, 4, 16))
+    recipients = set(Reminder.objects.filter(duty__contract=contract).values_list("recipient_id", flat=True))
+    assert stranger.pk not in recipients and left.user_id not in recipients
+    # The managers of both sides still hear of the overdue roster.
+    assert {side.contractor_admin.user_id, side.client_admin.user_id} <= recipients
