@@ -75,7 +75,54 @@ def pledge_for_duty(duty) -> dict:
     return pledge_context(Person.objects.select_related("contract").get(pk=int(pk), contract=duty.contract))
 
 
+# Seconds per roster row and fixed cost, measured with the bench (docs/performance.md); only
+# used for the progress bar of a roster prepared in Celery.
+ROSTER_SECONDS_PER_ROW = 0.02
+ROSTER_SECONDS_FIXED = 0.5
+
+
+def roster_export_params(contract: Contract, *, on: date) -> dict:
+    """What a roster export needs to be rebuilt by the worker: ids and the date, no names."""
+    return {"contract": contract.pk, "on": on.isoformat()}
+
+
+def _export_contract(params: dict) -> Contract:
+    return Contract.objects.select_related("public_body", "contractor", "clause_template", "data_key").get(
+        pk=params["contract"]
+    )
+
+
+def _roster_export_context(params: dict) -> dict:
+    return roster_context(_export_contract(params), on=date.fromisoformat(params["on"]))
+
+
+def _roster_export_allowed(user, membership, params: dict) -> bool:
+    from contracts.selectors import contracts_visible_to
+
+    return contracts_visible_to(user, membership).filter(pk=params["contract"]).exists()
+
+
+def register_exports() -> None:
+    from core.services.exports import ExportKind, register_export
+
+    register_export(
+        ExportKind(
+            kind=ROSTER_FORM,
+            form_id=ROSTER_FORM,
+            context=_roster_export_context,
+            data_key=lambda params: _export_contract(params).data_key,
+            authorise=_roster_export_allowed,
+            # The same read as the synchronous print (views_roster.roster_pdf).
+            read_kind="roster.printed",
+            read_object=lambda params: ("contracts.contract", str(params["contract"])),
+            read_data=lambda params: {"on": params["on"]},
+            estimate=lambda context: ROSTER_SECONDS_FIXED + ROSTER_SECONDS_PER_ROW * len(context["entries"]),
+        )
+    )
+
+
 def register() -> None:
+    register_exports()
     pdf.register_form(
         PLEDGE_FORM, template_name="pdf/contracts/pledge.html", title="誓約書", prefill=pledge_for_duty
     )

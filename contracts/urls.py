@@ -11,6 +11,9 @@ urlpatterns = [
     path("contracts/<int:pk>/roster/", views_roster.roster, name="roster"),
     path("contracts/<int:pk>/roster/print/", views_roster.roster_pdf, name="roster_pdf"),
     path(
+        "contracts/<int:pk>/roster/print/request/", views_roster.roster_pdf_request, name="roster_pdf_request"
+    ),
+    path(
         "contracts/<int:pk>/roster/template.xlsx",
         views_roster.roster_xlsx_template,
         name="roster_xlsx_template",

@@ -1,3 +1,6 @@
+from datetime import date
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,7 +14,7 @@ from django.views.decorators.http import require_POST
 from contracts import permissions
 from contracts.access import get_contract_or_404, get_roster_change_or_404
 from contracts.forms import AsOfForm, EntryChangeForm, PersonForm, RosterImportForm
-from contracts.forms_pdf import roster_pdf_response
+from contracts.forms_pdf import ROSTER_FORM, roster_export_params, roster_pdf_response
 from contracts.models import Person, RosterEntry
 from contracts.roster_sheet import ROSTER_SPEC, roster_export, roster_import
 from contracts.selectors_roster import current_entries, open_change, roster_changes, roster_in_force
@@ -20,6 +23,7 @@ from contracts.services import roster as roster_services
 from core.approvals import allowed_actions
 from core.files import file_response
 from core.pdf import pdf_sha256
+from core.services.exports import export_request
 from core.services.reads import personal_data_read
 from core.spreadsheets import SpreadsheetError, build_template
 from core.views.approvals import approval_action
@@ -53,16 +57,38 @@ def roster(request, pk: int):
             "changes": roster_changes(contract)[:20],
             "open_change": open_change(contract),
             "can_edit": permissions.can_edit_roster(request.user, request.membership, contract),
+            "pdf_in_background": pdf_in_background(page.paginator.count),
         },
     )
 
 
+def pdf_in_background(people: int) -> bool:
+    """Whether a roster of this many people is printed in Celery rather than in the request.
+
+    A fully filled row takes about 20 ms to lay out (docs/performance.md): 100 people stay
+    near a second in the web worker, a 500-person roster would hold it for many seconds.
+    """
+    return people > getattr(settings, "ROSTER_PDF_SYNC_MAX_PEOPLE", 100)
+
+
+def _as_of(data) -> date:
+    form = AsOfForm(data or None)
+    return form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
+
+
 @login_required
 def roster_pdf(request, pk: int):
-    """The roster in force on a date, printed (who was approved to work on 2025-06-01?)."""
+    """The roster in force on a date, printed (who was approved to work on 2025-06-01?).
+
+    A large roster is prepared in Celery: this page then offers to ask for it (roster_pdf_request).
+    """
     contract = get_contract_or_404(request, pk)
-    form = AsOfForm(request.GET or None)
-    on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
+    on = _as_of(request.GET)
+    people = roster_in_force(contract, on).count()
+    if pdf_in_background(people):
+        return render(
+            request, "contracts/roster_pdf_large.html", {"contract": contract, "on": on, "people": people}
+        )
     response = roster_pdf_response(contract, on=on)
     personal_data_read(
         kind="roster.printed",
@@ -72,6 +98,27 @@ def roster_pdf(request, pk: int):
         data={"on": on.isoformat(), "sha256": pdf_sha256(response.content)},
     )
     return response
+
+
+@login_required
+@require_POST
+def roster_pdf_request(request, pk: int):
+    """Ask for the roster PDF to be prepared in Celery; the status page hands it over."""
+    contract = get_contract_or_404(request, pk)
+    on = _as_of(request.POST)
+    try:
+        job = export_request(
+            actor=request.user,
+            actor_membership=request.membership,
+            kind=ROSTER_FORM,
+            params=roster_export_params(contract, on=on),
+            contract_id=contract.pk,
+            download_name=f"業務従事者名簿_{contract.number}_{on.isoformat()}.pdf",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("roster", pk=contract.pk)
+    return redirect("export_status", pk=job.pk)
 
 
 @login_required

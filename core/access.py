@@ -39,3 +39,17 @@ def get_revocable_invitation_or_404(request, pk: int) -> Invitation:
     ):
         raise Http404
     return invitation
+
+
+def get_export_job_or_404(request, pk: int):
+    """An export job of the person asking, under the membership they act with now; else 404."""
+    from core.models import ExportJob
+
+    job = (
+        ExportJob.objects.select_related("file")
+        .filter(pk=pk, requested_by=request.user, membership=request.membership)
+        .first()
+    )
+    if job is None:
+        raise Http404
+    return job

@@ -318,23 +318,25 @@ def _refuse_under_chain_lock() -> None:
         )
 
 
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+def render_pdf(template_name: str, context: dict[str, Any], *, timeout: float | None = None) -> bytes:
     """Render a Django template to PDF bytes. The template should extend ``pdf/base.html``.
 
-    Raises PdfRenderTimeout past the time limit, PdfUnderChainLock under the audit trail's lock.
+    Raises PdfRenderTimeout past the time limit (``timeout``, else PDF_RENDER_TIMEOUT: a Celery
+    task that prepares a large export may allow more than a web request), PdfUnderChainLock
+    under the audit trail's lock.
     """
     _refuse_under_chain_lock()
     # Last, so a caller cannot slip unchecked text into the <style> block through this key.
     context = {**context, "pdf_body_font": _body_font()}
     with translation.override(PDF_LANGUAGE):
         html = render_to_string(template_name, context)
-    return _html_to_pdf(html)
+    return _html_to_pdf(html, timeout=timeout)
 
 
-def render_form(form_id: str, context: dict[str, Any]) -> bytes:
+def render_form(form_id: str, context: dict[str, Any], *, timeout: float | None = None) -> bytes:
     form = get_form(form_id)
     # The engine's own form wins over a caller's "form" key: base.html relies on its attributes.
-    return render_pdf(form.template_name, {**context, "form": form})
+    return render_pdf(form.template_name, {**context, "form": form}, timeout=timeout)
 
 
 def render_form_for(form_id: str, subject: Any) -> bytes:

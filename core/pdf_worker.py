@@ -10,6 +10,7 @@ Run by core.pdf as ``python -m core.pdf_worker``; not meant to be started by han
 
 from __future__ import annotations
 
+import gc
 import json
 import struct
 import sys
@@ -45,9 +46,19 @@ def main() -> int:
     sys.stdout = sys.stderr
     # Load fonts once before saying ready, so the first real render is not charged for it.
     HTML(string="<p style='font-family: IPAexMincho'>あ</p>").write_pdf()
+    # WeasyPrint's modules and the loaded fonts live as long as the process: keep them out of
+    # every later collection.
+    gc.collect()
+    gc.freeze()
     write_frame(stdout, {"ok": True, "ready": True})
     while (request := read_frame(stdin)) is not None:
         meta, html = request
+        # No cyclic GC during a render: a long document builds hundreds of thousands of boxes,
+        # and the collector's full passes over that growing heap made the render super-linear
+        # (a 500-row roster: 29.9 s with it, about 14 s without; docs/performance.md). Reference
+        # counting still frees most of it; the cycles go in one collection after the answer.
+        gc.disable()
+        data = b""
         try:
             data = HTML(
                 string=html.decode("utf-8"),
@@ -59,6 +70,10 @@ def main() -> int:
             write_frame(stdout, {"ok": False, "error": f"{type(exc).__name__}: {exc}"})
         else:
             write_frame(stdout, {"ok": True}, data)
+        finally:
+            gc.enable()
+        data = request = html = None
+        gc.collect()
     return 0
 
 

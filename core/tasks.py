@@ -55,3 +55,23 @@ def remove_orphan_files() -> int:
     from core.files import orphan_blobs_remove
 
     return orphan_blobs_remove()
+
+
+# A render is held under PDF_RENDER_TIMEOUT; the rest is a few queries and one encrypted write.
+EXPORT_TIME_LIMIT = 120
+
+
+@shared_task(acks_late=True, time_limit=EXPORT_TIME_LIMIT, soft_time_limit=EXPORT_TIME_LIMIT - 10)
+def render_export(*, job_id: int) -> str:
+    """Prepare one export a person asked for (core.services.exports); a re-run does nothing."""
+    from core.services import exports
+
+    return exports.export_run(pk=job_id)
+
+
+@shared_task(acks_late=True)
+def exports_sweep() -> dict:
+    """Beat, every minute: re-send lost publishes, take over dead runs, erase expired files."""
+    from core.services import exports
+
+    return exports.exports_sweep()

@@ -1,7 +1,18 @@
 from django.contrib.auth import views as django_auth_views
 from django.urls import path
 
-from core.views import audit, auth, health, home, invitations, notifications, organisations, outbox, profile
+from core.views import (
+    audit,
+    auth,
+    exports,
+    health,
+    home,
+    invitations,
+    notifications,
+    organisations,
+    outbox,
+    profile,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -51,6 +62,9 @@ urlpatterns = [
     # Audit trail
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/verify/", audit.audit_verify, name="audit_verify"),
+    # Exports prepared in Celery (core.services.exports)
+    path("exports/<int:pk>/", exports.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
     # Embedded default only
     path("dev/outbox/", outbox.outbox, name="dev_outbox"),
 ]

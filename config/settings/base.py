@@ -245,6 +245,8 @@ CELERY_BEAT_SCHEDULE["reminder-delivery-catch-up"] = {
     "task": "compliance.tasks.deliver_pending_reminders",
     "schedule": 60.0,
 }
+# Exports prepared in Celery (core.services.exports): lost publishes, dead runs, expired files.
+CELERY_BEAT_SCHEDULE["exports-sweep"] = {"task": "core.tasks.exports_sweep", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["orphan-files"] = {
     "task": "core.tasks.remove_orphan_files",
     "schedule": crontab(hour=3, minute=30),

@@ -37,7 +37,13 @@ class ExportJob(models.Model):
     # The membership the person acted under: the same user under another membership (another
     # organisation) does not see the job, as it would not see the data.
     membership = models.ForeignKey(
-        "core.Membership", verbose_name=_("membership"), on_delete=models.PROTECT, related_name="+"
+        "core.Membership",
+        verbose_name=_("membership"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        # None for the site administrator, who acts under no membership.
+        null=True,
+        blank=True,
     )
     # The registered export (core.services.exports.register_export), e.g. "contracts.roster".
     kind = models.CharField(_("kind"), max_length=100)

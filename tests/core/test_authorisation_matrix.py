@@ -212,6 +212,7 @@ MATRIX_EXTENSIONS = (
     "tests.core.matrix_worksites",
     "tests.core.matrix_training",
     "tests.core.matrix_subcontracts",
+    "tests.core.matrix_exports",
     # Last: it adds the shared contracts' columns to every row over the contracts above.
     "tests.core.matrix_tenancy",
 )
