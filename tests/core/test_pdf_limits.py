@@ -82,7 +82,12 @@ def test_a_submission_whose_pdf_times_out_gets_a_message_and_changes_nothing(mon
     form = FrozenForm(form_id="core.sample", context=lambda obj: {}, filename=str, purpose="x")
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError, match="took too long"):
+    from django.utils import translation
+
+    # Said in the person's language: Japanese by default.
+    with translation.override("ja"), pytest.raises(ValidationError, match="時間がかかりすぎた"):
+        _render_frozen(object(), form)
+    with translation.override("en"), pytest.raises(ValidationError, match="took too long"):
         _render_frozen(object(), form)
 
 
