@@ -18,7 +18,7 @@ from contracts.selectors_training import (
 )
 from core import pdf
 from core.approvals import ApprovalState
-from core.validators import NOTE, PlausibleDateField, parse_id
+from core.validators import NOTE, IdsChoiceField, PlausibleDateField, parse_id
 
 PLAN_FORM = "contracts.training_plan"
 REPORT_FORM = "contracts.training_report"
@@ -75,9 +75,7 @@ class TrainingSessionForm(_AttendeesMixin, forms.Form):
         required=False,
         help_text=_("Stored encrypted under this contract's key."),
     )
-    attendees = forms.ModelMultipleChoiceField(
-        label=_("Attendees"), queryset=Person.objects.none(), required=False
-    )
+    attendees = IdsChoiceField(label=_("Attendees"), queryset=Person.objects.none(), required=False)
 
     def __init__(self, *args, contract: Contract, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,9 +83,7 @@ class TrainingSessionForm(_AttendeesMixin, forms.Form):
 
 
 class AttendanceForm(_AttendeesMixin, forms.Form):
-    attendees = forms.ModelMultipleChoiceField(
-        label=_("Attendees"), queryset=Person.objects.none(), required=False
-    )
+    attendees = IdsChoiceField(label=_("Attendees"), queryset=Person.objects.none(), required=False)
 
     def __init__(self, *args, contract: Contract, **kwargs):
         super().__init__(*args, **kwargs)

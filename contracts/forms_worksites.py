@@ -17,7 +17,7 @@ from contracts.selectors_worksites import (
     sites_with_change,
 )
 from core import pdf
-from core.validators import NOTE, SHORT_NOTE, PlausibleDateField
+from core.validators import NOTE, SHORT_NOTE, IdsChoiceField, PlausibleDateField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WORKSITE_FORM = "contracts.worksite"
@@ -27,7 +27,7 @@ class WorksiteAsOfForm(forms.Form):
     on = PlausibleDateField(label=_("Work sites as of"), widget=DATE, required=False)
 
 
-class PersonChoiceField(forms.ModelMultipleChoiceField):
+class PersonChoiceField(IdsChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.full_name
 

@@ -91,3 +91,18 @@ def parse_id(value: object) -> int | None:
     if not (text.isascii() and text.isdigit()) or len(text) > 18:
         return None
     return int(text)
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by id that refuses, as an invalid choice, any value that is not
+    a database id before it reaches a query: Django checks each value alone, then filters with
+    `pk__in`, which overflows SQLite's and PostgreSQL's integers on 10**25 (a 500)."""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for pk in value:
+                if parse_id(pk) is None or parse_id(pk) >= 2**63:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super()._check_values(value)

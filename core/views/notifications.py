@@ -2,13 +2,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import Notification
 from core.services.notifications import notifications_mark_read
 from core.validators import parse_id
+from core.views.utils import next_url
 
 
 @login_required
@@ -26,7 +27,4 @@ def notification_read(request):
         # Only malformed ids: mark nothing rather than everything (no ids means "all").
         return HttpResponseBadRequest(_("The notification was not found."))
     notifications_mark_read(user=request.user, ids=ids or None)
-    target = request.POST.get("next") or "/notifications/"
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = "/notifications/"
-    return redirect(target)
+    return redirect(next_url(request, reverse("notification_list")))

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,7 +12,7 @@ from core.selectors import SESSION_MEMBERSHIP_KEY, memberships_of_user
 from core.services import users as user_services
 from core.validators import parse_id
 from core.views.auth import set_language_cookie
-from core.views.utils import apply_validation_error
+from core.views.utils import apply_validation_error, next_url
 
 
 @login_required
@@ -55,7 +54,4 @@ def membership_switch(request):
         record_event(
             kind="membership.switched", actor=request.user, obj=chosen, organisation_id=chosen.organisation_id
         )
-    target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = "/"
-    return redirect(target)
+    return redirect(next_url(request, "/"))

@@ -32,3 +32,22 @@ def save_form(request, form, save: Callable[..., Any], *, success: str) -> Any |
         return None
     messages.success(request, success)
     return result
+
+
+def next_url(request, default: str) -> str:
+    """Where a posted `next` may send the person: a path on this site, else `default`.
+
+    redirect() reads any other string as a URL name (so `next=名前` raised NoReverseMatch, a 500),
+    and a control character has no place in a Location header."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or ""
+    if (
+        not target.startswith("/")
+        or any(ord(c) < 32 or ord(c) == 127 for c in target)
+        or not url_has_allowed_host_and_scheme(
+            target, {request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return default
+    return target

@@ -481,3 +481,27 @@ def test_no_date_in_a_form_reaches_date_arithmetic_unbounded():
     # The bound leaves room for a year of arithmetic either party (deadlines, "until + 1 day").
     assert validators.DATE_MAX + timedelta(days=366) < date.max
     assert validators.DATE_MIN - timedelta(days=366) > date.min
+
+
+@pytest.mark.parametrize(
+    "target", ["名前", "名前\x00", "home", "//evil.example/", "https://evil.example/", "/ok\r\n"]
+)
+def test_a_posted_next_that_is_not_a_path_here_goes_to_the_default(client, party, target):
+    user = party.client_staff.user
+    notification_create(user=user, title="お知らせ")
+    client.force_login(user)
+    response = client.post(reverse("membership_switch"), {"membership": "", "next": target})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    response = client.post(reverse("notification_read"), {"next": target})
+    assert response.status_code == 302 and response.headers["Location"] == reverse("notification_list")
+
+
+@pytest.mark.parametrize("value", [str(10**25), str(2**63), "²", "abc"])
+def test_a_choice_of_people_refuses_ids_past_a_database_integer(party, value):
+    from core.models import Organisation
+
+    field = validators.IdsChoiceField(queryset=Organisation.objects.all())
+    with pytest.raises(ValidationError) as exc:
+        field.clean([value])
+    assert exc.value.code == "invalid_pk_value"
+    assert list(field.clean([str(party.body.pk)])) == [party.body]
