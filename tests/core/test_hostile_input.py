@@ -212,13 +212,11 @@ def fast_pdf():
     from core import pdf
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(
-            pdf, "render_pdf", lambda template_name, context: _fake_html_pdf(template_name, context)
-        )
+        patch.setattr(pdf, "render_pdf", _fake_html_pdf)
         yield
 
 
-def _fake_html_pdf(template_name: str, context: dict) -> bytes:
+def _fake_html_pdf(template_name: str, context: dict, **options) -> bytes:
     from django.template.loader import render_to_string
 
     render_to_string(template_name, {**context, "pdf_body_font": "serif"})  # meets the hostile values
