@@ -17,8 +17,8 @@ from contracts.selectors_subcontracts import person_visible_to
 from contracts.services import flags as flag_services
 from contracts.services.pledges import pledge_upload
 from core import pdf
-from core.audit import record_event
 from core.files import file_response
+from core.services.reads import personal_data_read
 from core.views.pdf import form_pdf_response
 from core.views.utils import apply_validation_error
 
@@ -54,7 +54,7 @@ def person_pledge(request, pk: int):
             else:
                 messages.success(request, _("The signed pledge was registered."))
                 return redirect("person_pledge", pk=person.pk)
-    record_event(kind="person.viewed", actor=request.user, obj=person, contract_id=contract.pk)
+    personal_data_read(kind="person.viewed", actor=request.user, obj=person, contract_id=contract.pk)
     can_flag = (
         permissions.can_manage_contract(request.user, request.membership, contract)
         and not request.user.is_superuser
