@@ -1,3 +1,4 @@
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -17,10 +18,10 @@ def _database() -> dict:
 
 
 def _broker() -> dict:
-    from config.celery import app
-
+    # Celery's own current app, not config.celery: the kernel must not import the composition
+    # root (config imports core's URLs). config/__init__.py creates the app, which makes it current.
     try:
-        with app.connection_for_write() as conn:
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
         return {"ok": True, "transport": conn.transport_cls if isinstance(conn.transport_cls, str) else "ok"}
     except Exception as exc:

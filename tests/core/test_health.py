@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import timedelta
 
 import pytest
@@ -157,3 +158,26 @@ def test_healthz_needs_no_login_and_sets_no_session(client):
     response = client.get(reverse("healthz"))
     assert response.status_code in (200, 503)
     assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+def test_the_broker_check_uses_the_portal_celery_app():
+    # core reaches Celery through celery.current_app; config/__init__.py makes the portal's app
+    # the current one, so the check sees the portal's broker settings.
+    from celery import current_app
+
+    assert current_app._get_current_object() is celery_app
+
+
+def test_no_core_module_imports_config():
+    # config is the composition root (it imports core's URLs and tasks): core importing it back
+    # would be a cycle. Function-level imports count too.
+    offenders = []
+    for path in sorted((settings.BASE_DIR / "core").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            offenders += [f"{path.name}:{node.lineno}" for name in names if name.split(".")[0] == "config"]
+    assert offenders == []
