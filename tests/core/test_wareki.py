@@ -1,9 +1,10 @@
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from django.utils import translation
 
 from core.templatetags import wareki as wareki_filters
-from core.wareki import format_wareki, format_wareki_datetime, format_wareki_year
+from core.wareki import format_wareki, format_wareki_datetime, format_wareki_year, parse_date
 
 
 @pytest.mark.parametrize(
@@ -133,3 +134,57 @@ def test_filters_through_django_templates() -> None:
         Context({"d": date(2019, 5, 1), "dt": datetime(2025, 3, 3, 15, 30, tzinfo=UTC)})
     )
     assert rendered == "令和元年5月1日|令和元年5月1日（水）|令和7年3月4日 0時30分|"
+
+
+# --- parsing (what people type; the xlsx importer reads date cells with it) ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("令和元年5月1日", date(2019, 5, 1)),
+        ("R7.4.1", date(2025, 4, 1)),
+        ("r7/4/1", date(2025, 4, 1)),
+        ("R07.04.01", date(2025, 4, 1)),
+        ("R元.5.1", date(2019, 5, 1)),
+        ("平成31年4月30日", date(2019, 4, 30)),
+        ("H31.4.30", date(2019, 4, 30)),
+        ("平成元年1月8日", date(1989, 1, 8)),
+        ("昭和64年1月7日", date(1989, 1, 7)),
+        ("S64.1.7", date(1989, 1, 7)),
+        ("昭和元年12月25日", date(1926, 12, 25)),
+        ("令和 7 年 4 月 1 日", date(2025, 4, 1)),
+        ("令和７年４月１日", date(2025, 4, 1)),
+        ("㋿7年4月1日", date(2025, 4, 1)),
+        ("令和7年4月1日（火）", date(2025, 4, 1)),
+        ("令和7年4月1日(火曜日)", date(2025, 4, 1)),
+        ("2025/4/1", date(2025, 4, 1)),
+        ("2025-04-01", date(2025, 4, 1)),
+        ("2025.4.1", date(2025, 4, 1)),
+        ("２０２５／４／１", date(2025, 4, 1)),
+        ("2025年4月1日", date(2025, 4, 1)),
+        ("20250401", date(2025, 4, 1)),
+    ],
+)
+def test_parse_date(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("平成31年5月1日", "平成 ran from 平成元年1月8日 to 平成31年4月30日; this date is outside it."),
+        ("昭和64年1月8日", "昭和 ran from 昭和元年12月25日 to 昭和64年1月7日; this date is outside it."),
+        ("令和元年4月30日", "令和 began on 令和元年5月1日; this date is before it."),
+        ("2025/2/29", "This date does not exist."),
+        ("R0.1.1", "This date does not exist."),
+        ("2025/4-1", "Enter a date such as 2025/04/01 or 令和7年4月1日."),
+        ("25/4/1", "Enter a date such as 2025/04/01 or 令和7年4月1日."),
+        ("来週", "Enter a date such as 2025/04/01 or 令和7年4月1日."),
+        ("令和7年4月1日（水）", "The weekday in brackets does not match the date (2025/04/01 is a Tuesday)."),
+    ],
+)
+def test_parse_date_refuses(text: str, message: str) -> None:
+    with translation.override("en"), pytest.raises(ValueError) as raised:
+        parse_date(text)
+    assert str(raised.value) == message
