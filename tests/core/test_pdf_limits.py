@@ -81,7 +81,6 @@ def test_a_submission_whose_pdf_times_out_gets_a_message_and_changes_nothing(mon
     monkeypatch.setattr(pdf, "render_form", too_slow)
     form = FrozenForm(form_id="core.sample", context=lambda obj: {}, filename=str, purpose="x")
     from django.core.exceptions import ValidationError
-
     from django.utils import translation
 
     # Said in the person's language: Japanese by default.
