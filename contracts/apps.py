@@ -12,6 +12,8 @@ class ContractsConfig(AppConfig):
         from core.demo import register_seeder
 
         panels.register()
+        # Roster and work-site changes, training plans and reports, subcontracts (core.approvables).
+        panels.register_approvables()
         from contracts.selectors_events import contract_event_scope
         from core.selectors import register_contract_event_scope
 

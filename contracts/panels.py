@@ -1,4 +1,6 @@
-"""The contracts app's panels on the home pages (core.panels)."""
+"""The contracts app's approvables (core.approvables) and its own panel on the home pages
+(core.panels). The pending-approvals and returned-to-me lists are core's: they find these
+through the registry, as they will find the next apps'."""
 
 from __future__ import annotations
 
@@ -8,67 +10,100 @@ from django.utils.translation import gettext as _
 from contracts.models import RosterChange, Subcontract, TrainingPlan, TrainingReport, WorksiteChange
 from contracts.selectors import contracts_visible_to
 from contracts.selectors_subcontracts import subcontracts_held
-from core.approvals import ApprovalState
+from core.approvables import Where
 from core.models import Role
 
+RELATED = ("contract", "contract__contractor")
 
-def pending_approvals(request) -> dict:
-    """What waits for this person's decision: roster and work-site changes, training plans and
-    reports submitted to the public body (one query per kind, oldest first)."""
-    contracts = contracts_visible_to(request.user, request.membership)
-    submitted = {"contract__in": contracts, "approval_state": ApprovalState.SUBMITTED}
-    related = ("contract", "contract__contractor")
-    items = [
-        (
-            c.submitted_at,
-            c.contract,
-            _("Roster change #%(n)s") % {"n": c.number},
-            reverse("roster_change", args=[c.pk]),
-        )
-        for c in RosterChange.objects.filter(needs_approval=True, **submitted).select_related(*related)[:30]
-    ]
-    items += [
-        (
-            c.submitted_at,
-            c.contract,
-            _("Work-site change #%(n)s") % {"n": c.number},
-            reverse("worksite_change", args=[c.pk]),
-        )
-        for c in WorksiteChange.objects.filter(**submitted).select_related(*related)[:30]
-    ]
-    items += [
-        (
-            p.submitted_at,
-            p.contract,
-            _("Training plan #%(n)s") % {"n": p.number},
-            reverse("training_plan", args=[p.pk]),
-        )
-        for p in TrainingPlan.objects.filter(**submitted).select_related(*related)[:30]
-    ]
-    items += [
-        (
-            r.submitted_at,
-            r.contract,
-            _("Training report #%(n)s") % {"n": r.number},
-            reverse("training_report", args=[r.pk]),
-        )
-        for r in TrainingReport.objects.filter(**submitted).select_related(*related)[:30]
-    ]
-    items += [
-        (
-            s.submitted_at,
-            s.contract,
-            _("Subcontract to %(org)s (tier %(n)s)") % {"org": s.subcontractor.name, "n": s.depth},
-            reverse("subcontract", args=[s.pk]),
-        )
-        for s in Subcontract.objects.filter(**submitted).select_related(*related, "subcontractor")[:30]
-    ]
-    items.sort(key=lambda item: item[0])
-    return {
-        "pending": [
-            {"submitted_at": a, "contract": c, "label": label, "url": url} for a, c, label, url in items
-        ]
-    }
+
+def _where(obj) -> Where:
+    contract = obj.contract
+    return Where(contract.number, reverse("contract_detail", args=[contract.pk]), contract.contractor.name)
+
+
+def _on_visible_contracts(user, membership, qs):
+    """What waits for a decision on the contracts this person reads (as the list always showed)."""
+    return qs.filter(contract__in=contracts_visible_to(user, membership))
+
+
+def _contractors_own(user, membership, qs):
+    """Returned to the contractor's manager, who corrects it (permissions.can_edit_roster)."""
+    if membership is None or membership.role != Role.CONTRACTOR_ADMIN:
+        return qs.none()
+    return qs.filter(contract__contractor_id=membership.organisation_id)
+
+
+def _entrusting_partys_own(user, membership, qs):
+    """A subcontract is corrected by the entrusting party's manager (can_edit_subcontract)."""
+    if membership is None or membership.role != Role.CONTRACTOR_ADMIN:
+        return qs.none()
+    return qs.filter(upstream_id=membership.organisation_id)
+
+
+def register_approvables() -> None:
+    from contracts.services import roster, subcontracts, training, worksites
+    from core.approvables import register_approvable
+
+    register_approvable(
+        model=RosterChange,
+        event_prefix="roster",
+        policy=roster.policy,
+        # A change notified under notice-only clauses is in force: nobody decides it.
+        decidable=lambda user, membership, qs: _on_visible_contracts(user, membership, qs).filter(
+            needs_approval=True
+        ),
+        returned=_contractors_own,
+        title=lambda c: _("Roster change #%(n)s") % {"n": c.number},
+        url=lambda c: reverse("roster_change", args=[c.pk]),
+        where=_where,
+        related=RELATED,
+    )
+    register_approvable(
+        model=WorksiteChange,
+        event_prefix="worksite",
+        policy=worksites.policy,
+        decidable=_on_visible_contracts,
+        returned=_contractors_own,
+        title=lambda c: _("Work-site change #%(n)s") % {"n": c.number},
+        url=lambda c: reverse("worksite_change", args=[c.pk]),
+        where=_where,
+        related=RELATED,
+    )
+    register_approvable(
+        model=TrainingPlan,
+        event_prefix="training_plan",
+        policy=training.plan_policy,
+        decidable=_on_visible_contracts,
+        returned=_contractors_own,
+        title=lambda p: _("Training plan #%(n)s") % {"n": p.number},
+        url=lambda p: reverse("training_plan", args=[p.pk]),
+        where=_where,
+        related=RELATED,
+    )
+    register_approvable(
+        model=TrainingReport,
+        event_prefix="training_report",
+        policy=training.report_policy,
+        decidable=_on_visible_contracts,
+        returned=_contractors_own,
+        title=lambda r: _("Training report #%(n)s") % {"n": r.number},
+        url=lambda r: reverse("training_report", args=[r.pk]),
+        where=_where,
+        related=RELATED,
+    )
+    register_approvable(
+        model=Subcontract,
+        event_prefix="subcontract",
+        policy=subcontracts.policy,
+        decidable=_on_visible_contracts,
+        returned=_entrusting_partys_own,
+        title=lambda s: (
+            _("Subcontract to %(org)s (tier %(n)s)") % {"org": s.subcontractor.name, "n": s.depth}
+        ),
+        url=lambda s: reverse("subcontract", args=[s.pk]),
+        where=_where,
+        related=(*RELATED, "subcontractor"),
+    )
 
 
 def held_subcontracts(request) -> dict | None:
@@ -80,11 +115,6 @@ def held_subcontracts(request) -> dict | None:
 def register() -> None:
     from core.panels import register_panel
 
-    register_panel(
-        template="contracts/panels/pending_approvals.html",
-        roles={Role.CLIENT_ADMIN, Role.CLIENT_STAFF},
-        provider=pending_approvals,
-    )
     register_panel(
         template="contracts/panels/held_subcontracts.html",
         roles={Role.CONTRACTOR_ADMIN, Role.CONTRACTOR_STAFF},

@@ -1,4 +1,5 @@
 from datetime import date
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,14 +21,13 @@ from contracts.roster_sheet import ROSTER_SPEC, roster_export, roster_import
 from contracts.selectors_roster import current_entries, open_change, roster_changes, roster_in_force
 from contracts.selectors_subcontracts import approved_subcontractors
 from contracts.services import roster as roster_services
-from core.approvals import allowed_actions
 from core.files import file_response
 from core.pdf import pdf_sha256
 from core.services.exports import export_request
 from core.services.reads import personal_data_read
 from core.spreadsheets import SpreadsheetError, build_template
-from core.views.approvals import approval_action
-from core.views.utils import apply_validation_error
+from core.views.approvals import approval_action, approval_context
+from core.views.utils import save_form
 
 PAGE_SIZE = 100
 
@@ -141,22 +141,20 @@ def roster_change_open(request, pk: int):
 def roster_change(request, pk: int):
     change = get_roster_change_or_404(request, pk)
     contract = change.contract
-    can_edit = permissions.can_edit_roster(request.user, request.membership, contract)
-    can_decide = permissions.can_decide_roster(request.user, request.membership, contract)
+    workflow = approval_context(request, change)
     entries = list(
         change.entries.select_related("person", "person__employer")
         .prefetch_related("person__pledges")
         .order_by("action", "pk")
     )
     drafted = {e.person_id for e in entries}
-    editable = change.approval_state in roster_services.EDITABLE
     approved_now = (
         [
             e
             for e in current_entries(contract)
             if e.action != RosterEntry.Action.REMOVE and e.person_id not in drafted
         ]
-        if can_edit and editable
+        if workflow["can_edit"]
         else []
     )
     personal_data_read(
@@ -166,7 +164,6 @@ def roster_change(request, pk: int):
         contract_id=contract.pk,
         data={"change": change.number},
     )
-    actions = allowed_actions(change.approval_state)
     return render(
         request,
         "contracts/roster_change.html",
@@ -175,10 +172,7 @@ def roster_change(request, pk: int):
             "contract": contract,
             "entries": entries,
             "approved_now": approved_now,
-            "can_edit": can_edit and editable,
-            "can_submit": can_edit and "submit" in actions,
-            "can_withdraw": can_edit and "withdraw" in actions and change.effective_at is None,
-            "can_decide": can_decide and "approve" in actions and change.needs_approval,
+            **workflow,
             "person_form": PersonForm(initial={"start_date": contract.work_start_date}),
         },
     )
@@ -194,18 +188,14 @@ def roster_person_add(request, pk: int):
         initial={"start_date": change.contract.work_start_date},
         subcontractors=approved_subcontractors(change.contract),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            roster_services.roster_person_add(
-                actor=request.user, actor_membership=request.membership, change=change, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(
-                request, _("%(name)s was added to the change.") % {"name": form.cleaned_data["full_name"]}
-            )
-            return redirect("roster_change", pk=change.pk)
+    added = save_form(
+        request,
+        form,
+        partial(roster_services.roster_person_add, change=change),
+        success=lambda row: _("%(name)s was added to the change.") % {"name": row.person.full_name},
+    )
+    if added:
+        return redirect("roster_change", pk=change.pk)
     return render(request, "contracts/roster_person_form.html", {"change": change, "form": form})
 
 
@@ -227,16 +217,9 @@ def roster_entry_change(request, pk: int, person_pk: int):
             "planned_end_date": current.planned_end_date,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            roster_services.roster_entry_change(
-                actor=request.user, actor_membership=request.membership, change=change, person=person, **data
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            return redirect("roster_change", pk=change.pk)
+    changed = partial(roster_services.roster_entry_change, change=change, person=person)
+    if save_form(request, form, changed, success=None):
+        return redirect("roster_change", pk=change.pk)
     # The page shows the person's name: a view of personal data, on the record like the roster's.
     personal_data_read(kind="person.viewed", actor=request.user, obj=person, contract_id=change.contract_id)
     return render(
@@ -269,8 +252,6 @@ def roster_change_act(request, pk: int):
     return approval_action(
         request,
         change,
-        may_submit=permissions.can_edit_roster,
-        may_decide=permissions.can_decide_roster,
         act=lambda **kw: roster_services.roster_change_act(change=change, **kw),
         redirect_to="roster_change",
     )

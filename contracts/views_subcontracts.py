@@ -27,9 +27,9 @@ from contracts.selectors_subcontracts import (
     subcontracts_visible_to,
 )
 from contracts.services import subcontracts as services
-from core.approvals import allowed_actions
+from core.approvals import EDITABLE
 from core.services.reads import personal_data_read
-from core.views.approvals import approval_action
+from core.views.approvals import approval_action, approval_context
 from core.views.pdf import frozen_or_live_pdf
 from core.views.utils import save_form
 
@@ -103,8 +103,6 @@ def subcontract_child_create(request, pk: int):
 def subcontract(request, pk: int):
     link = get_subcontract_or_404(request, pk)
     user, membership = request.user, request.membership
-    can_edit = permissions.can_edit_subcontract(user, membership, link)
-    actions = allowed_actions(link.approval_state)
     people = Paginator(people_of_chain(link), PAGE_SIZE).get_page(request.GET.get("page"))
     if people.object_list:
         # Names of people are personal data: the page that shows them is on the record.
@@ -124,10 +122,7 @@ def subcontract(request, pk: int):
             "chain": chain_of(link),
             "downstream": list(downstream_of(link)),
             "people": people,
-            "can_edit": can_edit and link.approval_state in services.EDITABLE,
-            "can_submit": can_edit and "submit" in actions,
-            "can_withdraw": can_edit and "withdraw" in actions,
-            "can_decide": permissions.can_decide_subcontract(user, membership, link) and "approve" in actions,
+            **approval_context(request, link),
             "can_apply_below": permissions.can_apply_subcontract(user, membership, link.contract, link),
             # A full party of the contract gets its way back to the contract's subcontracts.
             "full_party": contracts_visible_to(user, membership).filter(pk=link.contract_id).exists(),
@@ -140,7 +135,7 @@ def subcontract_edit(request, pk: int):
     link = get_subcontract_or_404(request, pk)
     if not permissions.can_edit_subcontract(request.user, request.membership, link):
         raise Http404
-    if link.approval_state not in services.EDITABLE:
+    if link.approval_state not in EDITABLE:
         messages.error(request, _("This was submitted: withdraw it first to change it."))
         return redirect("subcontract", pk=link.pk)
     form = SubcontractForm(
@@ -163,12 +158,6 @@ def subcontract_act(request, pk: int):
     return approval_action(
         request,
         link,
-        may_submit=lambda user, membership, _contract: permissions.can_edit_subcontract(
-            user, membership, link
-        ),
-        may_decide=lambda user, membership, _contract: permissions.can_decide_subcontract(
-            user, membership, link
-        ),
         act=lambda **kwargs: services.subcontract_act(subcontract=link, **kwargs),
         redirect_to="subcontract",
     )

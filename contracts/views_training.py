@@ -7,7 +7,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -41,12 +40,12 @@ from contracts.selectors_training import (
     untrained_entries,
 )
 from contracts.services import training as services
-from core.approvals import ApprovalState, allowed_actions
+from core.approvals import EDITABLE, ApprovalState
 from core.files import file_response
 from core.services.reads import personal_data_read
-from core.views.approvals import approval_action
+from core.views.approvals import approval_action, approval_context
 from core.views.pdf import frozen_or_live_pdf
-from core.views.utils import apply_validation_error, save_form
+from core.views.utils import save_form
 
 PAGE_SIZE = 50
 SESSION_FIELDS = ("held_on", "topic", "content", "given_by", "is_client_session")
@@ -130,19 +129,9 @@ def training_session_create(request, pk: int):
     day = (shown.cleaned_data["held_on"] if shown.is_valid() else None) or timezone.localdate()
     if request.method == "POST" and not showing:
         form = TrainingSessionForm(request.POST, request.FILES, contract=contract)
-        if form.is_valid():
-            try:
-                session = services.training_session_record(
-                    actor=request.user,
-                    actor_membership=request.membership,
-                    contract=contract,
-                    **form.cleaned_data,
-                )
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, _("The session was recorded."))
-                return redirect("training_session", pk=session.pk)
+        record = partial(services.training_session_record, contract=contract)
+        if session := save_form(request, form, record, success=_("The session was recorded.")):
+            return redirect("training_session", pk=session.pk)
         day = form.cleaned_data.get("held_on") or day
     else:
         initial = {name: source[name] for name in SESSION_FIELDS if name in source}
@@ -192,19 +181,9 @@ def training_session_attendance(request, pk: int):
         raise Http404
     current = list(session.attendances.values_list("person_id", flat=True))
     form = AttendanceForm(request.POST or None, contract=contract, initial={"attendees": current})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.training_attendance_set(
-                actor=request.user,
-                actor_membership=request.membership,
-                session=session,
-                attendees=form.cleaned_data["attendees"],
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The attendance was updated."))
-            return redirect("training_session", pk=session.pk)
+    attend = partial(services.training_attendance_set, session=session)
+    if save_form(request, form, attend, success=_("The attendance was updated.")):
+        return redirect("training_session", pk=session.pk)
     roster = list(trainable_on(contract, session.held_on))
     _viewed(request, session, contract, "attendance_form")
     selected = form.selected_ids() if form.is_bound else set(current)
@@ -238,27 +217,7 @@ def training_material(request, pk: int):
 
 
 def _act(request, obj, act_service, *, redirect_to: str):
-    return approval_action(
-        request,
-        obj,
-        may_submit=services.can_record_training,
-        may_decide=services.can_decide_training,
-        act=act_service,
-        redirect_to=redirect_to,
-    )
-
-
-def _workflow(request, obj) -> dict:
-    contract = obj.contract
-    can_record = services.can_record_training(request.user, request.membership, contract)
-    actions = allowed_actions(obj.approval_state)
-    return {
-        "can_edit": can_record and obj.approval_state in services.EDITABLE,
-        "can_submit": can_record and "submit" in actions,
-        "can_withdraw": can_record and "withdraw" in actions,
-        "can_decide": services.can_decide_training(request.user, request.membership, contract)
-        and "approve" in actions,
-    }
+    return approval_action(request, obj, act=act_service, redirect_to=redirect_to)
 
 
 # --- the plan -----------------------------------------------------------------------------------
@@ -291,7 +250,7 @@ def training_plan(request, pk: int):
     return render(
         request,
         "contracts/training/plan.html",
-        {"contract": plan.contract, "plan": plan, **_workflow(request, plan)},
+        {"contract": plan.contract, "plan": plan, **approval_context(request, plan)},
     )
 
 
@@ -299,7 +258,7 @@ def _edit(request, obj, *, name: str, form_class, fields, update, page: str, tem
     """The edit page of a draft or returned plan or report (submitted ones are withdrawn first)."""
     if not services.can_record_training(request.user, request.membership, obj.contract):
         raise Http404
-    if obj.approval_state not in services.EDITABLE:
+    if obj.approval_state not in EDITABLE:
         messages.error(request, _("This was submitted: withdraw it first to change it."))
         return redirect(page, pk=obj.pk)
     form = form_class(request.POST or None, initial={name: getattr(obj, name) for name in fields})
@@ -373,7 +332,7 @@ def training_report(request, pk: int):
     return render(
         request,
         "contracts/training/report.html",
-        {**context, "contract": report.contract, "report": report, **_workflow(request, report)},
+        {**context, "contract": report.contract, "report": report, **approval_context(request, report)},
     )
 
 

@@ -4,6 +4,7 @@ the site forms, the application PDF and the secure-area rules. Thin: access, for
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,11 +41,11 @@ from contracts.selectors_worksites import (
     worksite_changes,
 )
 from contracts.services import worksites as services
-from core.approvals import allowed_actions
+from core.approvals import EDITABLE
 from core.services.reads import personal_data_read
-from core.views.approvals import approval_action
+from core.views.approvals import approval_action, approval_context
 from core.views.pdf import frozen_or_live_pdf
-from core.views.utils import apply_validation_error
+from core.views.utils import apply_validation_error, save_form
 
 PAGE_SIZE = 50
 _STORAGE_KEY = re.compile(rf"^{STORAGE_PREFIX}-(\d+)-(\w+)$")
@@ -131,10 +132,9 @@ def worksite_change_open(request, pk: int):
 def worksite_change(request, pk: int):
     change = _change_or_404(request, pk)
     contract = change.contract
-    can_edit = services.can_edit_worksites(request.user, request.membership, contract)
-    can_decide = services.can_decide_worksites(request.user, request.membership, contract)
+    workflow = approval_context(request, change)
     entries = list(change_entries(change))
-    editable = change.approval_state in services.EDITABLE
+    editable = change.approval_state in EDITABLE
     drafted = {e.worksite_id for e in entries}
     approved_now = (
         [
@@ -142,11 +142,10 @@ def worksite_change(request, pk: int):
             for e in current_entries(contract)
             if e.action != WorksiteEntry.Action.REMOVE and e.worksite_id not in drafted
         ]
-        if can_edit and editable
+        if workflow["can_edit"]
         else []
     )
     _names_shown(request, change, contract, entries, change=change.number)
-    actions = allowed_actions(change.approval_state)
     return render(
         request,
         "contracts/worksites/change.html",
@@ -155,11 +154,8 @@ def worksite_change(request, pk: int):
             "contract": contract,
             "entries": entries,
             "approved_now": approved_now,
-            "can_edit": can_edit and editable,
             "frozen": change.submitted_pdf_id is not None and not editable,
-            "can_submit": can_edit and "submit" in actions,
-            "can_withdraw": can_edit and "withdraw" in actions,
-            "can_decide": can_decide and "approve" in actions,
+            **workflow,
         },
     )
 
@@ -280,8 +276,6 @@ def worksite_change_act(request, pk: int):
     return approval_action(
         request,
         change,
-        may_submit=services.can_edit_worksites,
-        may_decide=services.can_decide_worksites,
         act=lambda **kw: services.worksite_change_act(change=change, **kw),
         redirect_to="worksite_change",
     )
@@ -305,17 +299,7 @@ def secure_area_rules_acknowledge(request, pk: int):
     if not services.can_edit_worksites(request.user, request.membership, contract):
         raise Http404
     form = SecureAreaRulesForm(request.POST)
-    if form.is_valid():
-        try:
-            services.secure_area_rules_acknowledge(
-                actor=request.user,
-                actor_membership=request.membership,
-                contract=contract,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("The acknowledgement of the rules was recorded."))
-            return redirect("worksites", pk=contract.pk)
+    acknowledge = partial(services.secure_area_rules_acknowledge, contract=contract)
+    if save_form(request, form, acknowledge, success=_("The acknowledgement of the rules was recorded.")):
+        return redirect("worksites", pk=contract.pk)
     return _list_page(request, contract, rules_form=form)

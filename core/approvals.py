@@ -63,6 +63,9 @@ PAST = {
 NEEDS_REASON = frozenset({A.RETURN, A.REJECT})
 # Who acts: the submitting side (the contractor) or the deciding side (the public body).
 SUBMITTER_ACTIONS = frozenset({A.SUBMIT, A.WITHDRAW})
+DECIDING_ACTIONS = frozenset({A.APPROVE, A.RETURN, A.REJECT})
+# What the submitting side may still change: never what is pending or decided (withdraw first).
+EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 
 
 class Approvable(models.Model):
@@ -126,6 +129,10 @@ class ApprovalPolicy:
     title: Callable[[object], str] = str
     # Set for a FrozenApprovable: its submission is frozen as this form (see approval_transition).
     frozen_form: FrozenForm | None = None
+    # Whether the domain offers `action` on `obj` at all now, beyond the table and the person
+    # (a roster change in force is not withdrawn; a notice is not decided). It hides the button
+    # (core.approvables.actions_for); the service says why when it refuses such a request.
+    offers: Callable[[Any, str], bool] = lambda obj, action: True
 
 
 def _render_frozen(obj, form: FrozenForm) -> bytes:

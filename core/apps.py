@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Portal core")
+
+    def ready(self) -> None:
+        # The pending-approvals and returned-to-me lists, fed by every app's approvables.
+        from core.approvables import register_panels
+
+        register_panels()

@@ -7,7 +7,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,11 +21,19 @@ from contracts.selectors_roster import (
     roster_needs_prior_approval,
 )
 from contracts.services.effective import effective_at
-from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, FrozenForm, approval_transition
+from core.approvables import next_number
+from core.approvals import (
+    DECIDING_ACTIONS,
+    EDITABLE,
+    ApprovalAction,
+    ApprovalPolicy,
+    ApprovalState,
+    FrozenForm,
+    approval_transition,
+)
 from core.audit import record_event, record_events
 from core.models import Membership
 
-EDITABLE = (ApprovalState.DRAFT, ApprovalState.RETURNED)
 LEADING_ROLES = (PersonRole.RESPONSIBLE, PersonRole.SECURITY_OFFICER)
 ENTRY_FIELDS = (
     "role",
@@ -59,7 +66,16 @@ def policy(membership: Membership | None) -> ApprovalPolicy:
             filename=lambda change: f"roster-{change.contract_id}-{change.number}.pdf",
             purpose="roster",
         ),
+        offers=_offers,
     )
+
+
+def _offers(change: RosterChange, action: str) -> bool:
+    # A change in force (notified, or approved) is not withdrawn: a new change follows it. A
+    # change under notice-only clauses is notified, never decided.
+    if action == ApprovalAction.WITHDRAW:
+        return change.effective_at is None
+    return change.needs_approval or action not in DECIDING_ACTIONS
 
 
 def _editable_change(change: RosterChange, actor, membership) -> RosterChange:
@@ -89,10 +105,9 @@ def roster_change_open(*, actor, actor_membership: Membership, contract: Contrac
     )
     if open_change is not None:
         return open_change
-    number = (RosterChange.objects.filter(contract=contract).aggregate(m=Max("number"))["m"] or 0) + 1
     change = RosterChange(
         contract=contract,
-        number=number,
+        number=next_number(RosterChange, contract),
         created_by=actor,
         needs_approval=roster_needs_prior_approval(contract),
     )

@@ -19,13 +19,19 @@ from contracts import permissions
 from contracts.forms_pdf_subcontracts import SUBCONTRACT_FORM, subcontract_context
 from contracts.models import Contract, Subcontract
 from contracts.selectors import contract_approvers, organisation_people
-from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, FrozenForm, approval_transition
+from core.approvals import (
+    EDITABLE,
+    ApprovalAction,
+    ApprovalPolicy,
+    ApprovalState,
+    FrozenForm,
+    approval_transition,
+)
 from core.audit import record_event
 from core.models import Event, Membership, Organisation, OrganisationKind, Role
 from core.selectors import contractors_working_with
 from core.services.notifications import notification_create
 
-EDITABLE = (ApprovalState.DRAFT, ApprovalState.RETURNED)
 TEXT_FIELDS = ("reason", "scope", "information_handled", "security_measures", "supervision")
 FIELDS = (
     *TEXT_FIELDS,

@@ -18,7 +18,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,12 +37,12 @@ from contracts.selectors_training import (
     report_covering,
     trainable_on,
 )
-from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, FrozenForm, approval_transition
+from core.approvables import next_number
+from core.approvals import EDITABLE, ApprovalAction, ApprovalPolicy, FrozenForm, approval_transition
 from core.audit import record_event
 from core.files import store_upload
 from core.models import Membership
 
-EDITABLE = (ApprovalState.DRAFT, ApprovalState.RETURNED)
 PLAN_FIELDS = ("period_start", "period_end", "content", "planned_sessions")
 REPORT_FIELDS = ("period_start", "period_end", "summary")
 PURPOSE = "training"
@@ -150,10 +149,6 @@ def _attendee_errors(contract: Contract, held_on: date, people: list[Person]) ->
     return {}
 
 
-def _next_number(model, contract: Contract) -> int:
-    return (model.objects.filter(contract=contract).aggregate(m=Max("number"))["m"] or 0) + 1
-
-
 # --- the plan -----------------------------------------------------------------------------------
 
 
@@ -190,7 +185,7 @@ def training_plan_create(
     if errors:
         raise ValidationError(errors)
     plan = TrainingPlan(
-        contract=contract, number=_next_number(TrainingPlan, contract), created_by=actor, **values
+        contract=contract, number=next_number(TrainingPlan, contract), created_by=actor, **values
     )
     plan.full_clean()
     plan.save()
@@ -411,7 +406,7 @@ def training_report_create(
         raise ValidationError(errors)
     report = TrainingReport(
         contract=contract,
-        number=_next_number(TrainingReport, contract),
+        number=next_number(TrainingReport, contract),
         period_start=period_start,
         period_end=period_end,
         summary=summary.strip(),

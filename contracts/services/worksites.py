@@ -13,7 +13,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,11 +33,11 @@ from contracts.models import (
 from contracts.selectors import approval_recipients
 from contracts.selectors_worksites import assignable_people, current_entries, open_change
 from contracts.services.effective import effective_at
-from core.approvals import ApprovalAction, ApprovalPolicy, ApprovalState, FrozenForm, approval_transition
+from core.approvables import next_number
+from core.approvals import EDITABLE, ApprovalAction, ApprovalPolicy, FrozenForm, approval_transition
 from core.audit import record_event
 from core.models import Membership
 
-EDITABLE = (ApprovalState.DRAFT, ApprovalState.RETURNED)
 SITE_FIELDS = ("kind", "name", "address", "rooms", "notes")
 STORAGE_FIELDS = ("name", "protection", "description")
 # Storage-place errors are keyed like the form's formset fields: "storage_places-0-protection".
@@ -94,8 +93,7 @@ def worksite_change_open(*, actor, actor_membership: Membership, contract: Contr
     existing = open_change(contract)
     if existing is not None:
         return existing
-    number = (WorksiteChange.objects.filter(contract=contract).aggregate(m=Max("number"))["m"] or 0) + 1
-    change = WorksiteChange(contract=contract, number=number, created_by=actor)
+    change = WorksiteChange(contract=contract, number=next_number(WorksiteChange, contract), created_by=actor)
     change.full_clean()
     change.save()
     record_event(kind="worksite.change_opened", actor=actor, obj=change, contract_id=contract.pk)

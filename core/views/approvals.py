@@ -1,5 +1,5 @@
 """The one POST handler for the shared approval workflow (core.approvals): every approvable
-thing's "act" view is this, with its own permission checks and service."""
+thing's "act" view is this, with its own service; and the context of its buttons."""
 
 from __future__ import annotations
 
@@ -13,10 +13,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.approvals import ApprovalAction
+from core.approvables import EDIT, actions_for, kind_of
+from core.approvals import DECIDING_ACTIONS, ApprovalAction
 from core.validators import NOTE
-
-DECIDING = frozenset({ApprovalAction.APPROVE, ApprovalAction.RETURN, ApprovalAction.REJECT})
 
 
 class ApprovalDecisionForm(forms.Form):
@@ -29,11 +28,10 @@ class ApprovalDecisionForm(forms.Form):
     )
 
 
-def approval_action(
-    request, obj, *, may_submit: Callable, may_decide: Callable, act: Callable, redirect_to: str
-):
-    """Check who may take the posted action on `obj`, run `act(actor=…, actor_membership=…,
-    action=…, reason=…)`, report the outcome, and go back to the object's page.
+def approval_action(request, obj, *, act: Callable, redirect_to: str):
+    """Check that this person may take the posted action on `obj` (the side its registered policy
+    names, core.approvables), run `act(actor=…, actor_membership=…, action=…, reason=…)`, report
+    the outcome, and go back to the object's page.
 
     A person who may not act gets 404, as everywhere; a refused transition (wrong state,
     missing reason) is shown as a message and changes nothing.
@@ -43,8 +41,9 @@ def approval_action(
     action = form.cleaned_data.get("action")
     if action is None:
         raise Http404
-    may = may_decide if action in DECIDING else may_submit
-    if not may(request.user, request.membership, obj.contract):
+    policy = kind_of(obj).policy(request.membership)
+    may = policy.can_decide if action in DECIDING_ACTIONS else policy.can_submit
+    if not may(request.user, obj):
         raise Http404
     if not valid:
         # A reason that is too long (or holds a NUL) is said at once, and nothing changes.
@@ -62,3 +61,10 @@ def approval_action(
     else:
         messages.success(request, _("Done."))
     return redirect(redirect_to, pk=obj.pk)
+
+
+def approval_context(request, obj) -> dict:
+    """What templates/components/approval_actions.html and the page's edit links read: the
+    actions this person may take on `obj` now (core.approvables.actions_for)."""
+    actions = actions_for(request.user, request.membership, obj)
+    return {"actions": actions, "can_edit": EDIT in actions}

@@ -19,10 +19,13 @@ def apply_validation_error(form, exc: ValidationError, *, aliases: dict[str, str
             form.add_error(None, message)
 
 
-def save_form(request, form, save: Callable[..., Any], *, success: str) -> Any | None:
+def save_form(
+    request, form, save: Callable[..., Any], *, success: str | Callable[[Any], str] | None
+) -> Any | None:
     """On a valid POST, call the service `save(actor=…, actor_membership=…, **cleaned_data)`: the
-    object it saved, with `success` shown; otherwise None, with the service's errors on the form
-    (nothing typed is lost: the view renders the same form again). Services return what they saved."""
+    object it saved, with `success` shown (a callable is given that object; None shows nothing);
+    otherwise None, with the service's errors on the form (nothing typed is lost: the view
+    renders the same form again). Services return what they saved."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
@@ -30,7 +33,8 @@ def save_form(request, form, save: Callable[..., Any], *, success: str) -> Any |
     except ValidationError as exc:
         apply_validation_error(form, exc)
         return None
-    messages.success(request, success)
+    if success is not None:
+        messages.success(request, success(result) if callable(success) else success)
     return result
 
 
