@@ -12,9 +12,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from compliance.models import ClauseTemplate, Duty
+from clauses.models import ClauseTemplate
+from clauses.services import clause_library_load
+from compliance.models import Duty
 from compliance.services.duties import duty_attest
-from compliance.services.templates import clause_library_load
 from contracts.models import Contract
 from contracts.services import contract_activate, contract_create, contract_record_work_start
 from core.models import Membership, Organisation, OrganisationKind, Role

@@ -14,9 +14,10 @@ from functools import lru_cache
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from clauses.event_kinds import EVENT_KINDS
+from clauses.models import ClauseTemplate, Obligation
 from compliance.deadlines import add_interval, due_date
-from compliance.events import EVENT_KINDS
-from compliance.models import Adoption, ClauseTemplate, Duty, Obligation
+from compliance.models import Adoption, Duty
 from contracts.models import Contract
 from core.business_days import calendar_for
 from core.models import Event

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from compliance.kinds import KINDS
-from compliance.models import ClauseTemplate, Obligation
+from clauses.kinds import KINDS
+from clauses.models import Obligation
 from core.templatetags.portal import clause_ja
 from core.validators import NOTE, STATEMENT
 
@@ -36,8 +36,3 @@ class RequestForm(forms.Form):
         self.fields["obligation"].choices = [
             (ob.key, f"{clause_ja(ob.clause)} {KINDS[ob.kind].label}") for ob in obligations
         ]
-
-
-class CompareForm(forms.Form):
-    old = forms.ModelChoiceField(label=_("Older version"), queryset=ClauseTemplate.objects.all())
-    new = forms.ModelChoiceField(label=_("Newer version"), queryset=ClauseTemplate.objects.all())

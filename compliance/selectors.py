@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from compliance.models import ClauseTemplate, Duty
+from compliance.models import Duty
 
 DUE_SOON_DAYS = 7
 
@@ -101,9 +101,3 @@ def open_duties_for(contracts: QuerySet, *, actor: str | None = None) -> QuerySe
     if actor:
         qs = qs.filter(obligation__actor=actor)
     return qs.select_related("contract", "obligation", "obligation__article").order_by("due_date", "pk")
-
-
-def templates_for_browsing() -> QuerySet[ClauseTemplate]:
-    return ClauseTemplate.objects.annotate(
-        n_articles=Count("articles", distinct=True), n_obligations=Count("obligations", distinct=True)
-    ).order_by("template_id", "loaded_at")

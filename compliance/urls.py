@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.views import calendar, contracts, library
+from compliance.views import calendar, contracts
 
 urlpatterns = [
     path("contracts/", contracts.contract_list, name="contract_list"),
@@ -9,9 +9,6 @@ urlpatterns = [
     path("duties/<int:pk>/waive/", contracts.duty_waive, name="duty_waive"),
     path("duties/<int:pk>/attest/", contracts.duty_attest, name="duty_attest"),
     path("duties/<int:pk>/form.pdf", contracts.duty_form_pdf, name="duty_form_pdf"),
-    path("clause-library/", library.template_list, name="template_list"),
-    path("clause-library/<int:pk>/", library.template_detail, name="template_detail"),
-    path("clause-library/compare/", library.template_compare, name="template_compare"),
     path("calendar/", calendar.calendar_settings, name="calendar_settings"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]

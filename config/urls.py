@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("clauses.urls")),
     path("", include("contracts.urls")),
     path("", include("compliance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,6 +7,7 @@ from datetime import date
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
+from clauses import api as clauses_api
 from contracts.models import Contract
 from contracts.selectors_roster import roster_in_force
 from core import pdf
@@ -34,8 +35,8 @@ def roster_context(contract: Contract, *, on: date | None = None, pending_change
         if pending_change is None
         else f"業務従事者名簿（変更 第{pending_change.number}号）",
         "intro": f"次の契約に係る業務に従事する者は、下記のとおりです（{template.title}に基づく届出）。",
-        "client_word": template.client_word,
-        "contractor_word": template.contractor_word,
+        "client_word": clauses_api.party_words(template).client,
+        "contractor_word": clauses_api.party_words(template).contractor,
     }
 
 
@@ -60,8 +61,8 @@ def pledge_context(person) -> dict:
         "entry": entry,
         "issued_on": timezone.localdate(),
         "template_title": template.title,
-        "client_word": template.client_word,
-        "contractor_word": template.contractor_word,
+        "client_word": clauses_api.party_words(template).client,
+        "contractor_word": clauses_api.party_words(template).contractor,
     }
 
 

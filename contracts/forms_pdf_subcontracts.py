@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from clauses import api as clauses_api
 from contracts.models import Subcontract
 from core import pdf
 
@@ -25,8 +26,8 @@ def subcontract_context(link: Subcontract) -> dict:
         "heading": heading,
         "issued_on": timezone.localdate(link.submitted_at) if link.submitted_at else timezone.localdate(),
         "template_title": template.title,
-        "client_word": template.client_word,
-        "contractor_word": template.contractor_word,
+        "client_word": clauses_api.party_words(template).client,
+        "contractor_word": clauses_api.party_words(template).contractor,
     }
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from clauses import api as clauses_api
 from contracts.models import Contract, Person, TrainingPlan, TrainingReport
 from contracts.selectors_training import (
     default_period,
@@ -119,8 +120,8 @@ def _parties(contract: Contract) -> dict:
     return {
         "contract": contract,
         "template_title": template.title,
-        "client_word": template.client_word,
-        "contractor_word": template.contractor_word,
+        "client_word": clauses_api.party_words(template).client,
+        "contractor_word": clauses_api.party_words(template).contractor,
     }
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clauses import api as clauses_api
 from contracts.models import Contract, StorageProtection, WorksiteChange, WorksiteEntry, WorksiteKind
 from contracts.selectors_worksites import (
     change_entries,
@@ -168,10 +169,10 @@ def worksite_context(
         "issued_on": issued_on,
         "heading": heading,
         "intro": intro,
-        "client_word": template.client_word,
-        "contractor_word": template.contractor_word,
+        "client_word": clauses_api.party_words(template).client,
+        "contractor_word": clauses_api.party_words(template).contractor,
         # The clauses' own rule for people working on the public body's premises (002 §5.3, 003 §16).
-        "name_tags": on_client_premises and template.obligations.filter(kind="identification").exists(),
+        "name_tags": on_client_premises and clauses_api.name_tags_required(template),
     }
 
 

@@ -7,13 +7,13 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from clauses import api as clauses_api
 from contracts.models import Contract, RosterChange, RosterEntry
 
 
 def roster_needs_prior_approval(contract: Contract) -> bool:
     """Whether the adopted clauses demand approval before work (e.g. 所沢市 §4) or only notice."""
-    # Read through the contract's own template relation (contracts never imports compliance).
-    return contract.clause_template.obligations.filter(kind="personnel-prior-approval").exists()
+    return clauses_api.personnel_need_prior_approval(contract)
 
 
 def _cutoff(on: date) -> datetime:
@@ -86,7 +86,7 @@ def open_change(contract: Contract) -> RosterChange | None:
 
 def pledges_required(contract: Contract) -> bool:
     """Whether the clauses ask a pledge from every person (003 §5.2, 004 §3.3), not only on request."""
-    return contract.clause_template.obligations.filter(kind="pledge", trigger="event").exists()
+    return clauses_api.pledge_required_of_everyone(contract)
 
 
 def people_without_pledge(change: RosterChange) -> list:

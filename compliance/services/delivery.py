@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from compliance.kinds import KINDS
+from clauses.kinds import KINDS
 from compliance.models import Duty, Reminder
 from core import pdf
 from core.models import Notification, User

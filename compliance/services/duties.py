@@ -5,8 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clauses.models import Obligation
 from compliance import permissions
-from compliance.models import Duty, Obligation
+from compliance.models import Duty
 from core.audit import record_event
 from core.validators import NOTE, STATEMENT, check_input
 

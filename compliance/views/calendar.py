@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from clauses.kinds import KINDS
 from compliance import selectors
-from compliance.kinds import KINDS
 from contracts.selectors import contracts_visible_to
 from core.models import Membership, User
 from core.services.users import calendar_token_issue, calendar_token_revoke

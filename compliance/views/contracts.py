@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clauses.kinds import KINDS
+from clauses.models import Obligation
 from compliance import permissions, selectors
 from compliance.forms import AttestForm, RequestForm, WaiveForm
-from compliance.kinds import KINDS
-from compliance.models import Duty, Obligation
+from compliance.models import Duty
 from compliance.services import duties as duty_services
 from contracts import permissions as contract_permissions
 from contracts.access import get_contract_or_404

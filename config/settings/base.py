@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "core",
+    "clauses",
     "contracts",
     "ledgers",
     "incidents",

@@ -41,10 +41,9 @@ class Contract(models.Model):
     end_date = models.DateField(_("contract end"), validators=[validate_plausible_date])
     work_start_date = models.DateField(_("planned work start"), validators=[validate_plausible_date])
     # The clause template version the contract adopted: it never changes once active, and a
-    # new revision of the template leaves it alone (string reference: compliance sits to the
-    # right of contracts in the dependency order, so contracts never imports it).
+    # new revision of the template leaves it alone (the clause library sits below contracts).
     clause_template = models.ForeignKey(
-        "compliance.ClauseTemplate",
+        "clauses.ClauseTemplate",
         verbose_name=_("clause template"),
         on_delete=models.PROTECT,
         related_name="contracts",

@@ -35,16 +35,16 @@ def main(argv: list[str] | None = None) -> int:
 
     old_config, name = _throwaway_database()
     try:
+        from clauses.services import clause_library_load
         from compliance.models import Duty, Reminder
         from compliance.selectors import status_by_contract, status_total
         from compliance.services.reminders import reminder_sweep
-        from compliance.services.templates import clause_library_load
         from contracts.models import Contract
         from contracts.services import contract_activate, contract_create
         from tests import factories
 
         clause_library_load()
-        from compliance.models import ClauseTemplate
+        from clauses.models import ClauseTemplate
 
         template = ClauseTemplate.objects.get(template_id="nerima-entrusted-information")
         side = factories.side("bench", "ベンチ")

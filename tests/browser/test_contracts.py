@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from clauses.services import clause_library_load
 from compliance.models import Duty
-from compliance.services.templates import clause_library_load
 from contracts.models import Contract
 from core.demo import DEMO_PASSWORD
 from tests import factories

@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 from playwright.sync_api import expect
 
-from compliance.services.templates import clause_template_load
+from clauses.services import clause_template_load
 from contracts.models import Person, PersonRole, RosterEntry
 from contracts.services.roster import roster_change_act, roster_change_open
 from core.demo import DEMO_PASSWORD
@@ -14,7 +14,7 @@ from core.models import Event, ExportJob
 from core.services import exports
 from tests import factories
 from tests.browser.conftest import login
-from tests.compliance.conftest import DATA
+from tests.clauses.conftest import DATA
 from tests.contracts import conftest as contracts_conftest
 from tests.contracts.conftest import START, upload_pledges
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from compliance.library import LIBRARY_DIR
-from compliance.services.templates import clause_template_load
+from clauses.library import LIBRARY_DIR
+from clauses.services import clause_template_load
 from contracts.models import RosterChange
 from contracts.roster_sheet import ROSTER_SPEC
 from contracts.services import contract_activate, contract_create

@@ -16,8 +16,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from compliance.library import LIBRARY_DIR
-from compliance.services.templates import clause_template_load
+from clauses.library import LIBRARY_DIR
+from clauses.services import clause_template_load
 from contracts.models import Person, Pledge, RosterChange, Subcontract
 from contracts.services import contract_activate, contract_create
 from contracts.services.roster import roster_change_act, roster_change_open, roster_person_add

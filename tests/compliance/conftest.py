@@ -1,15 +1,14 @@
 from datetime import date
-from pathlib import Path
 
 import pytest
 
+from clauses.library import LIBRARY_DIR
+from clauses.services import clause_template_load
 from compliance import engine
-from compliance.services.templates import clause_template_load
 from contracts.services import contract_create
 from core.models import Role
 from tests import factories
-
-DATA = Path(__file__).parent / "data"
+from tests.clauses.conftest import DATA
 
 
 @pytest.fixture(autouse=True)
@@ -26,8 +25,6 @@ def mini_template(db):
 
 @pytest.fixture
 def statutory_template(db):
-    from compliance.library import LIBRARY_DIR
-
     return clause_template_load(path=LIBRARY_DIR / "statutory-appi.yaml")[0]
 
 

@@ -5,7 +5,8 @@ from datetime import date
 from django.urls import reverse
 from django.utils import translation
 
-from compliance.models import Duty, Obligation
+from clauses.models import Obligation
+from compliance.models import Duty
 from contracts.forms_pdf import PLEDGE_FORM
 from contracts.services import contract_activate
 

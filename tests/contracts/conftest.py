@@ -3,12 +3,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from clauses.library import LIBRARY_DIR
+from clauses.services import clause_template_load
 from compliance import engine
-from compliance.library import LIBRARY_DIR
-from compliance.services.templates import clause_template_load
 from contracts.services import contract_activate, contract_create
 from tests import factories
-from tests.compliance.conftest import DATA
+from tests.clauses.conftest import DATA
 
 # Roster approvals happen "now": the contract runs around today so that dates are meaningful.
 TODAY = timezone.localdate()

@@ -195,8 +195,8 @@ def test_names_are_encrypted_under_the_contracts_key(side, approval_contract):
 
 def test_designating_the_responsible_person_meets_the_clause(side):
     """004 §3.2: the security officer and the responsible person are named and notified."""
-    from compliance.library import LIBRARY_DIR
-    from compliance.services.templates import clause_template_load
+    from clauses.library import LIBRARY_DIR
+    from clauses.services import clause_template_load
     from tests.contracts.conftest import _contract
 
     template, _ = clause_template_load(path=next(LIBRARY_DIR.glob("004-*.yaml")))

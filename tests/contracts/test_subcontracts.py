@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from compliance.library import LIBRARY_DIR
+from clauses.library import LIBRARY_DIR
+from clauses.services import clause_template_load
 from compliance.models import Duty
-from compliance.services.templates import clause_template_load
 from contracts.models import Person, Subcontract
 from contracts.roster_sheet import ROSTER_SPEC, roster_export, roster_import
 from contracts.selectors_roster import roster_in_force

@@ -10,10 +10,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.translation import gettext, override
 
-from compliance.library import LIBRARY_DIR
+from clauses.library import LIBRARY_DIR
+from clauses.services import clause_template_load
 from compliance.models import Duty
 from compliance.services.duties import duty_request
-from compliance.services.templates import clause_template_load
 from contracts.forms_training import PLAN_FORM, REPORT_FORM
 from contracts.models import Attendance, Person, PersonRole, RosterEntry, TrainingPlan, TrainingSession
 from contracts.selectors_training import untrained_entries

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from compliance.library import LIBRARY_DIR
+from clauses.library import LIBRARY_DIR
+from clauses.services import clause_template_load
 from compliance.models import Duty
-from compliance.services.templates import clause_template_load
 from contracts.forms_worksites import WORKSITE_FORM
 from contracts.models import (
     SecureAreaRulesAcknowledgement,

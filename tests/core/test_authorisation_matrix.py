@@ -42,9 +42,10 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.translation import gettext, override
 
+from clauses.models import ClauseTemplate
+from clauses.services import clause_template_load
 from compliance import engine
-from compliance.models import ClauseTemplate, Duty
-from compliance.services.templates import clause_template_load
+from compliance.models import Duty
 from contracts.models import Contract, RosterChange, RosterEntry, UnsuitableFlag
 from contracts.services import contract_activate, contract_create
 from contracts.services import flags as flag_services

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compliance import engine
-from compliance.services.templates import clause_template_load
+from clauses.services import clause_template_load
 from contracts.forms_pdf import ROSTER_FORM, roster_export_params
 from contracts.models import Person, PersonRole, RosterEntry
 from contracts.services.roster import roster_change_act, roster_change_open

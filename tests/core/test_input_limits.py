@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from compliance import engine
 from compliance.models import Duty
-from compliance.services.templates import clause_template_load
+from clauses.services import clause_template_load
 from contracts.forms import PledgeUploadForm
 from contracts.models import Contract, UnsuitableFlag
 from contracts.services import contract_activate, contract_create

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import override
 
 from compliance import engine
-from compliance.services.templates import clause_template_load
+from clauses.services import clause_template_load
 from contracts.models import Contract, Subcontract
 from contracts.services import contract_activate, contract_create
 from contracts.services import subcontracts as subcontract_services

@@ -8,13 +8,13 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from compliance.services.templates import clause_template_load
+from clauses.services import clause_template_load
 from contracts.models import Person, PersonRole, RosterEntry
 from contracts.services.roster import roster_change_act, roster_change_open
 from core import tasks
 from core.models import Event, ExportJob
 from tests import factories
-from tests.compliance.conftest import DATA
+from tests.clauses.conftest import DATA
 from tests.contracts import conftest as contracts_conftest
 from tests.contracts.conftest import START, TODAY, upload_pledges
 

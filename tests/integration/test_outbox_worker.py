@@ -28,10 +28,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from clauses.services import clause_template_load
 from compliance import tasks as compliance_tasks
 from compliance.models import Reminder
 from compliance.services.reminders import reminder_sweep
-from compliance.services.templates import clause_template_load
 from contracts.services import contract_activate, contract_create
 from core import tasks as core_tasks
 from core.models import Notification, OutboundMessage, Role

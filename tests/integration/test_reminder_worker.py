@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from clauses.services import clause_template_load
 from compliance import tasks
 from compliance.models import Reminder
-from compliance.services.templates import clause_template_load
 from contracts.services import contract_activate, contract_create
 from tests import factories
 

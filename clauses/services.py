@@ -7,9 +7,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from compliance.kinds import KINDS
-from compliance.library import DEFAULT_FULFILLED_BY, Problem, TemplateError, library_files, read_file
-from compliance.models import Article, ClauseTemplate, Obligation
+from clauses.kinds import KINDS
+from clauses.library import DEFAULT_FULFILLED_BY, Problem, TemplateError, library_files, read_file
+from clauses.models import Article, ClauseTemplate, Obligation
 from core.audit import record_event
 
 

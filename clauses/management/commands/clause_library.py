@@ -3,9 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
-from compliance.library import read_file
-from compliance.models import ClauseTemplate
-from compliance.services.templates import TemplateError, clause_library_load
+from clauses.library import read_file
+from clauses.models import ClauseTemplate
+from clauses.services import TemplateError, clause_library_load
 
 
 class Command(BaseCommand):

@@ -2,10 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
-from compliance import selectors
-from compliance.forms import CompareForm
-from compliance.kinds import KINDS
-from compliance.models import ClauseTemplate
+from clauses import selectors
+from clauses.forms import CompareForm
+from clauses.kinds import KINDS
+from clauses.models import ClauseTemplate
 from core.models import Role
 from core.templatetags.portal import clause_ja
 
@@ -25,7 +25,7 @@ def _require_client_side(request) -> None:
 @login_required
 def template_list(request):
     _require_client_side(request)
-    return render(request, "compliance/template_list.html", {"templates": selectors.templates_for_browsing()})
+    return render(request, "clauses/template_list.html", {"templates": selectors.templates_for_browsing()})
 
 
 @login_required
@@ -38,7 +38,7 @@ def template_detail(request, pk: int):
     versions = ClauseTemplate.objects.filter(template_id=template.template_id).order_by("loaded_at")
     return render(
         request,
-        "compliance/template_detail.html",
+        "clauses/template_detail.html",
         {
             "template": template,
             "articles": articles,
@@ -76,4 +76,4 @@ def template_compare(request):
             "removed": [old[k] for k in old if k not in new],
             "changed": [(old[k], new[k]) for k in new if k in old and old[k] != new[k]],
         }
-    return render(request, "compliance/template_compare.html", {"form": form, "diff": diff})
+    return render(request, "clauses/template_compare.html", {"form": form, "diff": diff})

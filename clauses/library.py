@@ -1,8 +1,8 @@
 """Reading and checking clause-template files (docs/clause-templates.md).
 
 `validate_file` reports every problem with its place (file, article, obligation, field) and
-never touches the database; the loader (compliance.services.templates) refuses a file with
-any problem. Run as `python -m compliance.library validate FILE…` or through
+never touches the database; the loader (clauses.services) refuses a file with
+any problem. Run as `python -m clauses.library validate FILE…` or through
 `manage.py clause_library validate`.
 """
 
@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from compliance.events import EVENT_KINDS
-from compliance.kinds import ACTORS, DEADLINE_RULES, EVIDENCE, GENERIC_PARAM, KINDS, TRIGGERS
+from clauses.event_kinds import EVENT_KINDS
+from clauses.kinds import ACTORS, DEADLINE_RULES, EVIDENCE, GENERIC_PARAM, KINDS, TRIGGERS
 
 LIBRARY_DIR = Path(__file__).resolve().parent / "clause_library"
 CONTRACT_FLAGS = ("handles_personal_info", "handles_my_number", "on_premises", "subcontracting")
@@ -296,7 +296,7 @@ def library_files(directory: Path = LIBRARY_DIR) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     if len(argv) < 2 or argv[0] != "validate":
-        print("usage: python -m compliance.library validate FILE…", file=sys.stderr)
+        print("usage: python -m clauses.library validate FILE…", file=sys.stderr)
         return 2
     failed = False
     for name in argv[1:]:

@@ -10,10 +10,10 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from compliance.kinds import KINDS
-from compliance.library import LIBRARY_DIR, check_template, library_files, read_file
-from compliance.models import ClauseTemplate, Obligation
-from compliance.services.templates import TemplateError, clause_template_load
+from clauses.kinds import KINDS
+from clauses.library import LIBRARY_DIR, check_template, library_files, read_file
+from clauses.models import ClauseTemplate, Obligation
+from clauses.services import TemplateError, clause_template_load
 
 DATA = Path(__file__).parent / "data"
 # The project's own table of which kinds serve each article (made once from the acceptance
@@ -32,7 +32,7 @@ def _seed_file(seed: str) -> Path:
 
 
 def _article_kinds() -> dict[str, list[tuple[list[int], set[str]]]]:
-    """seed → [(article numbers, kinds)] from tests/compliance/data/article_kinds.yaml."""
+    """seed → [(article numbers, kinds)] from tests/clauses/data/article_kinds.yaml."""
     table = yaml.safe_load(ARTICLE_KINDS.read_text(encoding="utf-8"))
     result: dict[str, list[tuple[list[int], set[str]]]] = {}
     for seed, rows in table.items():
@@ -124,30 +124,6 @@ def test_same_version_with_other_content_is_refused(db, tmp_path):
     with pytest.raises(TemplateError) as exc:
         clause_template_load(path=changed)
     assert "new version" in str(exc.value)
-
-
-def test_new_revision_leaves_existing_contracts_and_duties_alone(make_contract, side, tmp_path):
-    from compliance.models import Duty
-    from contracts.services import contract_activate
-
-    contract = make_contract()
-    contract_activate(actor=side.client_admin.user, actor_membership=side.client_admin, contract=contract)
-    before = list(Duty.objects.filter(contract=contract).values_list("pk", "obligation_id", "due_date"))
-    revised = tmp_path / "mini-2.yaml"
-    revised.write_text(
-        (DATA / "mini.yaml")
-        .read_text(encoding="utf-8")
-        .replace('version: "1"', 'version: "2"')
-        .replace("3か月ごとに", "毎月"),
-        encoding="utf-8",
-    )
-    new, created = clause_template_load(path=revised)
-    assert created and new.pk != contract.clause_template_id
-    contract.refresh_from_db()
-    assert contract.clause_template.version == "1"
-    assert (
-        list(Duty.objects.filter(contract=contract).values_list("pk", "obligation_id", "due_date")) == before
-    )
 
 
 def _bad(tmp_path, mutate) -> Path:
