@@ -12,8 +12,18 @@ class ContractsConfig(AppConfig):
         from core.demo import register_seeder
 
         panels.register()
-        # Roster and work-site changes, training plans and reports, subcontracts (core.approvables).
-        panels.register_approvables()
+        from contracts import events
+        from core.navigation import register_nav_item
+
+        events.register()
+        register_nav_item(
+            "subcontracts",
+            _("Subcontracts"),
+            "subcontract_list",
+            order=21,
+            current={"subcontract"},
+            visible=lambda ctx: ctx.is_member,
+        )
         from contracts.selectors_events import contract_event_scope
         from core.selectors import register_contract_event_scope
 

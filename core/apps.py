@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self) -> None:
-        # The pending-approvals and returned-to-me lists, fed by every app's approvables.
-        from core.approvables import register_panels
+        from core import events, navigation
 
-        register_panels()
+        events.register()
+        navigation.register()

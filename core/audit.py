@@ -17,13 +17,18 @@ import contextvars
 import hashlib
 import ipaddress
 import json
-from collections.abc import Iterable, Iterator
+import re
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from core.models import Event
 
@@ -136,6 +141,72 @@ def subscribe(handler) -> None:
     """Register `handler(event)` to run right after every event is appended."""
     if handler not in _subscribers:
         _subscribers.append(handler)
+
+
+# --- Event kinds ----------------------------------------------------------------------------
+# Each app declares the kinds it records, with their labels, in its events.py and registers them
+# from AppConfig.ready(): the audit page names an event in words, and the clause validator can
+# refuse a template that names a kind no app records. Core knows the kinds without knowing the apps.
+
+_KIND_RE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
+_event_kinds: dict[str, tuple[str, str | Promise]] = {}  # kind -> (app label, label)
+
+
+def register_event_kinds(app_label: str, kinds: Mapping[str, str | Promise]) -> None:
+    """Declare the event kinds ``app_label`` records: ``{"roster.approved": gettext_lazy("…")}``.
+
+    Registering the same kind again for the same app is harmless (ready() may run twice in
+    tests); another app claiming it is a mistake, refused so that each kind has one owner.
+    """
+    for kind, label in kinds.items():
+        if not _KIND_RE.fullmatch(kind):
+            raise ValueError(f"Event kind {kind!r} must read 'thing.action' (lower case, dots between)")
+        owner = _event_kinds.get(kind)
+        if owner is not None and owner[0] != app_label:
+            raise ValueError(f"Event kind {kind!r} is already declared by {owner[0]!r}")
+        _event_kinds[kind] = (app_label, label)
+
+
+def known_event_kinds() -> frozenset[str]:
+    """Every kind some app declares."""
+    return frozenset(_event_kinds)
+
+
+def event_kind_owner(kind: str) -> str | None:
+    """The label of the app that declares ``kind``, or None."""
+    entry = _event_kinds.get(kind)
+    return entry[0] if entry else None
+
+
+def event_kind_label(kind: str) -> str:
+    """The kind in words in the active language; the kind itself when no app declares it (an old
+    event whose kind was retired still shows)."""
+    entry = _event_kinds.get(kind)
+    return str(entry[1]) if entry else kind
+
+
+def _check_declared(kinds: Iterable[str]) -> None:
+    """With AUDIT_REQUIRE_DECLARED_KINDS (on in tests and DEBUG), refuse a kind no app declares.
+
+    Production never refuses an event for a missing declaration: the trail must not lose a write.
+    Only the code that calls record_event(s) is held to it: a test recording a made-up kind of
+    its own to exercise the log itself is not a service.
+    """
+    if not getattr(settings, "AUDIT_REQUIRE_DECLARED_KINDS", settings.DEBUG):
+        return
+    undeclared = sorted({kind for kind in kinds if kind not in _event_kinds})
+    if not undeclared:
+        return
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back
+    caller = frame.f_globals.get("__name__", "") if frame is not None else ""
+    if caller == "tests" or caller.startswith("tests."):
+        return
+    raise ImproperlyConfigured(
+        f"{caller} records undeclared event kind(s) {undeclared}: declare them in the app's "
+        "events.py (core.audit.register_event_kinds, from its AppConfig.ready())."
+    )
 
 
 def _chain_locked() -> None:
@@ -251,6 +322,7 @@ def record_events(events: Iterable[dict[str, Any]]) -> list[Event]:
     prepared = [_fields(**spec) for spec in events]
     if not prepared:
         return []
+    _check_declared(fields["kind"] for fields in prepared)
     with transaction.atomic():
         prev = _last_hash()
         rows = []

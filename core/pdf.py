@@ -55,6 +55,7 @@ __all__ = [
     "get_form",
     "pdf_sha256",
     "register_form",
+    "registered_form_ids",
     "registered_forms",
     "render_form",
     "render_pdf",
@@ -129,6 +130,12 @@ def get_form(form_id: str) -> PdfForm:
 def registered_forms() -> list[PdfForm]:
     with _registry_lock:
         return sorted(_registry.values(), key=lambda form: form.form_id)
+
+
+def registered_form_ids() -> frozenset[str]:
+    """Every form id some app registers (the clause validator refuses an obligation naming another)."""
+    with _registry_lock:
+        return frozenset(_registry)
 
 
 class StaticFilesOnlyURLFetcher(URLFetcher):

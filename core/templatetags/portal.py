@@ -3,6 +3,8 @@ import re
 
 from django import template
 
+from core import navigation
+
 register = template.Library()
 
 
@@ -15,6 +17,17 @@ def json_text(value) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context, menu: str = "main"):
+    """The entries of a menu (core.navigation) this person sees: ``{% nav_items as items %}``."""
+    return navigation.nav_links(
+        context.get("request"),
+        membership=context.get("membership"),
+        role=context.get("portal_role"),
+        menu=menu,
+    )
 
 
 @register.simple_tag(takes_context=True)

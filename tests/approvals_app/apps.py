@@ -6,7 +6,8 @@ class ApprovalsTestConfig(AppConfig):
     label = "approvals_test"
 
     def ready(self) -> None:
-        # The kit's registry (core.approvables): the test approvable is listed on the home pages.
-        from tests.approvals_app import approvables
+        # The shared workflow's tests approve an Application under the event prefix "application".
+        from core.audit import register_event_kinds
+        from core.events import approval_event_kinds
 
-        approvables.register()
+        register_event_kinds("approvals_test", approval_event_kinds("application", "Application"))
