@@ -24,6 +24,8 @@ class ContractsConfig(AppConfig):
             current={"subcontract"},
             visible=lambda ctx: ctx.is_member,
         )
+        # Roster and work-site changes, training plans and reports, subcontracts (core.approvables).
+        panels.register_approvables()
         from contracts.selectors_events import contract_event_scope
         from core.selectors import register_contract_event_scope
 

@@ -11,3 +11,7 @@ class CoreConfig(AppConfig):
 
         events.register()
         navigation.register()
+        # The pending-approvals and returned-to-me lists, fed by every app's approvables.
+        from core.approvables import register_panels
+
+        register_panels()

@@ -11,3 +11,7 @@ class ApprovalsTestConfig(AppConfig):
         from core.events import approval_event_kinds
 
         register_event_kinds("approvals_test", approval_event_kinds("application", "Application"))
+        # The kit's registry (core.approvables): the test approvable is listed on the home pages.
+        from tests.approvals_app import approvables
+
+        approvables.register()
