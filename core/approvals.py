@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,6 +104,24 @@ class FrozenApprovable(Approvable):
 
     class Meta:
         abstract = True
+
+
+class ChangeRequest(FrozenApprovable):
+    """A numbered change to what a contract has approved (its roster, its work sites): the new
+    versions it introduces count from `effective_at` (abstract). The concrete model declares its
+    own `contract` foreign key (each with its own reverse name) and inherits this Meta."""
+
+    number = models.PositiveIntegerField(gettext_lazy("number"))
+    note = models.TextField(gettext_lazy("note"), blank=True, validators=[MaxLengthValidator(NOTE)])
+    # When the change took effect: its approval, or its submission where notice is enough.
+    effective_at = models.DateTimeField(gettext_lazy("effective at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["contract", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="%(class)s_unique_number"),
+        ]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.approvals import FrozenApprovable
+from core.approvals import ChangeRequest
 from core.fields import BlindIndexField, EncryptedTextField
 from core.validators import LABEL, NAME, NOTE, validate_plausible_date
 
@@ -142,26 +142,18 @@ class Person(models.Model):
         return self.full_name
 
 
-class RosterChange(FrozenApprovable):
+class RosterChange(ChangeRequest):
     """A roster submission or a change to it: the unit the public body approves (or is notified of)."""
 
     contract = models.ForeignKey(
         Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="roster_changes"
     )
-    number = models.PositiveIntegerField(_("number"))
-    note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(NOTE)])
     # Set when created, from the clauses: prior approval (e.g. 所沢市 §4) or notice only (練馬区 §8).
     needs_approval = models.BooleanField(_("needs prior approval"), default=True)
-    # When the change took effect: approval, or submission where notice is enough.
-    effective_at = models.DateTimeField(_("effective at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ChangeRequest.Meta):
         verbose_name = _("roster change")
         verbose_name_plural = _("roster changes")
-        ordering = ["contract", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["contract", "number"], name="rosterchange_unique_number"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.contract.number} #{self.number}"

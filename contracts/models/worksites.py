@@ -14,7 +14,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.approvals import FrozenApprovable
+from core.approvals import ChangeRequest
 from core.validators import NOTE, SHORT_NOTE, validate_plausible_date
 
 
@@ -50,8 +50,9 @@ class Worksite(models.Model):
         return f"{self.contract_id} #{self.pk}"
 
 
-class WorksiteChange(FrozenApprovable):
-    """The first declaration of the work sites, or a change to them: always approved in advance."""
+class WorksiteChange(ChangeRequest):
+    """The first declaration of the work sites, or a change to them: always approved in advance.
+    It takes effect at its approval; until then the sites approved before stay in force."""
 
     contract = models.ForeignKey(
         "contracts.Contract",
@@ -59,18 +60,10 @@ class WorksiteChange(FrozenApprovable):
         on_delete=models.PROTECT,
         related_name="worksite_changes",
     )
-    number = models.PositiveIntegerField(_("number"))
-    note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(NOTE)])
-    # When the change took effect: its approval. Until then the sites approved before stay in force.
-    effective_at = models.DateTimeField(_("effective at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ChangeRequest.Meta):
         verbose_name = _("work site change")
         verbose_name_plural = _("work site changes")
-        ordering = ["contract", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["contract", "number"], name="worksitechange_unique_number"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.contract_id} #{self.number}"
