@@ -7,3 +7,18 @@ class ClausesConfig(AppConfig):
 
     name = "clauses"
     verbose_name = _("Clause library")
+
+    def ready(self) -> None:
+        from clauses import events
+        from core.navigation import register_nav_item
+
+        events.register()
+        register_nav_item(
+            "clause_library",
+            _("Clause library"),
+            "template_list",
+            order=50,
+            current={"template_detail", "template_compare"},
+            # The library is the public bodies' tool; contractors see the clauses of their contracts.
+            visible=lambda ctx: ctx.is_member and ctx.membership.is_client_side,
+        )

@@ -146,7 +146,7 @@ def _check_obligation(c: _Checker, ob: Any, where: str, keys: set[str]) -> None:
             continue
         for kind_name in value:
             if kind_name not in EVENT_KINDS:
-                c.add(where, list_field, f"unknown event kind {kind_name!r} (see compliance/events.py)")
+                c.add(where, list_field, f"unknown event kind {kind_name!r} (see clauses/event_kinds.py)")
     if trigger == "event" and not ob.get("opens_on"):
         c.add(where, "opens_on", "is required when the trigger is 'event'")
     if ob.get("opens_on") and trigger != "event":

@@ -15,8 +15,7 @@ class ComplianceConfig(AppConfig):
         from core.navigation import register_nav_item
 
         events.register()
-        # The contract pages and the clause library's browser live here for now; their entries go
-        # with them when they move.
+        # The contract pages live here for now; their entry goes with them when they move.
         register_nav_item(
             "contracts",
             _("Contracts"),
@@ -24,14 +23,6 @@ class ComplianceConfig(AppConfig):
             order=20,
             current={"contract_detail"},
             visible=lambda ctx: ctx.is_member,
-        )
-        register_nav_item(
-            "clause_library",
-            _("Clause library"),
-            "template_list",
-            order=50,
-            current={"template_detail", "template_compare"},
-            visible=lambda ctx: ctx.is_member and ctx.membership.is_client_side,
         )
         register_nav_item("calendar", _("Calendar feed"), "calendar_settings", order=10, menu="profile")
 

@@ -11,8 +11,6 @@ RECORDED_KINDS = {
     "duty.requested": _("Duty requested by the public body"),
     "duty.waived": _("Duty waived"),
     "attestation.confirmed": _("Measure attested for a duty"),
-    # Recorded by the clause library's loader; it moves with the library to its own app.
-    "clause_template.loaded": _("Clause template loaded"),
 }
 
 
