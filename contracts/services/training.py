@@ -2,7 +2,7 @@
 their attendance (the public body's own training too, 001 §10), and the report of results
 (001 §9, 002 §6). Plan and report go through the one approval workflow (core.approvals).
 
-Events the duty engine knows (compliance/events.py):
+Events the duty engine knows (clauses/event_kinds.py):
 - `training.plan_approved` — recorded here after the workflow's own `training_plan.approved`
   (the workflow names events `<prefix>.<verb>`, which cannot spell the registered kind);
 - `training.reported` — at the first submission of a report: the results were reported;
