@@ -233,7 +233,7 @@ def _extensions():
 
 
 # The clause template of the compliance tests: small, and its obligation 3.3 is met by attestation.
-MINI_TEMPLATE = Path(__file__).resolve().parent.parent / "compliance" / "data" / "mini.yaml"
+MINI_TEMPLATE = Path(__file__).resolve().parent.parent / "clauses" / "data" / "mini.yaml"
 ATTESTED = "3.3-no-ai"
 ON_REQUEST = "3.2-report-on-request"
 

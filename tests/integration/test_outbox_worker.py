@@ -46,7 +46,7 @@ from tests.integration.conftest import (
 )
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-MINI = Path(__file__).resolve().parents[1] / "compliance" / "data" / "mini.yaml"
+MINI = Path(__file__).resolve().parents[1] / "clauses" / "data" / "mini.yaml"
 DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens there: every connection is refused
 
 # As tests/integration/conftest.py's bootstrap, plus an optional pause (TEST_PAUSE_AT) that marks

@@ -17,7 +17,7 @@ from contracts.services import contract_activate, contract_create
 from tests import factories
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-MINI = Path(__file__).resolve().parents[1] / "compliance" / "data" / "mini.yaml"
+MINI = Path(__file__).resolve().parents[1] / "clauses" / "data" / "mini.yaml"
 
 
 def test_sweep_on_the_worker_records_delivers_and_mails_once(celery_worker, broker):
