@@ -124,7 +124,7 @@ def _check_obligation(c: _Checker, ob: Any, where: str, keys: set[str]) -> None:
     c.text(ob, "summary", where)
     kind = c.text(ob, "kind", where)
     if kind and kind not in KINDS:
-        c.add(where, "kind", f"unknown kind {kind!r} (see compliance/kinds.py)")
+        c.add(where, "kind", f"unknown kind {kind!r} (see clauses/kinds.py)")
     if kind in GENERIC_PARAM and not ob.get(GENERIC_PARAM[kind]):
         c.add(where, GENERIC_PARAM[kind], f"is required for kind {kind}")
     actor = c.text(ob, "actor", where)
