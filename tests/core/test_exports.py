@@ -15,8 +15,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from compliance import engine
 from clauses.services import clause_template_load
+from compliance import engine
 from contracts.forms_pdf import ROSTER_FORM, roster_export_params
 from contracts.models import Person, PersonRole, RosterEntry
 from contracts.services.roster import roster_change_act, roster_change_open

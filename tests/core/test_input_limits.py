@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from clauses.services import clause_template_load
 from compliance import engine
 from compliance.models import Duty
-from clauses.services import clause_template_load
 from contracts.forms import PledgeUploadForm
 from contracts.models import Contract, UnsuitableFlag
 from contracts.services import contract_activate, contract_create

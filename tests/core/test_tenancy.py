@@ -18,8 +18,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import override
 
-from compliance import engine
 from clauses.services import clause_template_load
+from compliance import engine
 from contracts.models import Contract, Subcontract
 from contracts.services import contract_activate, contract_create
 from contracts.services import subcontracts as subcontract_services
