@@ -4,6 +4,7 @@
 #                  on http://127.0.0.1:$PORT/ (web + Celery worker/beat; Ctrl-C stops)
 #   make test      everything CI runs: lint, deploy checks, compose validation, pytest
 #   make lint      ruff check + ruff format --check
+#   make lint-imports  the layers between apps (import-linter, pyproject.toml)
 #   make fmt       ruff format + ruff check --fix
 #   make messages  makemessages -l ja, then compilemessages
 #   make lock      regenerate requirements.lock from pyproject.toml (pip-compile)
@@ -32,7 +33,7 @@ DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 export PORT
 
 .PHONY: help run test lint fmt messages compilemessages bench clean venv lock \
-        system system-test check-deploy check-compose pytest ruff
+        system system-test check-deploy check-compose pytest ruff lint-imports
 
 help:
 	@awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' Makefile
@@ -77,12 +78,19 @@ test: system-test
 	@$(MAKE) --no-print-directory venv
 	@$(MAKE) --no-print-directory compilemessages
 	@$(MAKE) --no-print-directory ruff
+	@$(MAKE) --no-print-directory lint-imports
 	@$(MAKE) --no-print-directory check-deploy
 	@$(MAKE) --no-print-directory check-compose
 	@$(MAKE) --no-print-directory pytest
 
 ruff: $(STAMP)
 	$(VENV)/bin/ruff check .
+
+# The layers of docs/architecture.md, from [tool.importlinter] in pyproject.toml. String
+# references (foreign keys, migrations, URL names, templates) are checked by
+# tests/test_architecture*.py in the pytest step.
+lint-imports: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
 
 # Production settings with throwaway secrets: only the settings are checked, nothing connects.
 check-deploy: $(STAMP)
