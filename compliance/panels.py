@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from compliance import selectors
 from contracts.models import Contract
-from contracts.selectors import contracts_visible_to
+from contracts.selectors.contracts import contracts_visible_to
 from core.models import Role
 
 CLIENT = {Role.CLIENT_ADMIN, Role.CLIENT_STAFF}

@@ -1,7 +1,7 @@
 from django.http import Http404
 
 from contracts.models import Contract
-from contracts.selectors import contracts_visible_to
+from contracts.selectors.contracts import contracts_visible_to
 
 
 def get_contract_or_404(request, pk: int) -> Contract:
@@ -25,7 +25,7 @@ def get_roster_change_or_404(request, pk: int):
 
 def get_person_or_404(request, pk: int):
     from contracts.models import Person
-    from contracts.selectors_subcontracts import person_visible_to
+    from contracts.selectors.subcontracts import person_visible_to
 
     person = Person.objects.select_related("contract", "contract__clause_template").filter(pk=pk).first()
     # A full party of the contract sees everyone; a subcontractor only its own chain's people.

@@ -7,7 +7,7 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     def ready(self) -> None:
-        from contracts import forms_pdf, forms_pdf_subcontracts, forms_training, forms_worksites, panels
+        from contracts import panels, pdf
         from contracts.demo import seed_rosters, seed_subcontracts, seed_training, seed_worksites
         from core.demo import register_seeder
 
@@ -26,12 +26,11 @@ class ContractsConfig(AppConfig):
         )
         # Roster and work-site changes, training plans and reports, subcontracts (core.approvables).
         panels.register_approvables()
-        from contracts.selectors_events import contract_event_scope
+        from contracts.selectors.events import contract_event_scope
         from core.selectors import register_contract_event_scope
 
         register_contract_event_scope(contract_event_scope)
-        for forms in (forms_pdf, forms_worksites, forms_training, forms_pdf_subcontracts):
-            forms.register()
+        pdf.register()
         register_seeder(seed_rosters, order=20)
         register_seeder(seed_worksites, order=22)
         register_seeder(seed_training, order=24)

@@ -25,7 +25,7 @@ from contracts.models import (
     TrainingSession,
     WorksiteChange,
 )
-from contracts.selectors_roster import pledges_required, roster_in_force
+from contracts.selectors.roster import pledges_required, roster_in_force
 from contracts.services.pledges import pledge_upload
 from contracts.services.roster import (
     roster_change_act,

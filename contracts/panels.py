@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from contracts.models import RosterChange, Subcontract, TrainingPlan, TrainingReport, WorksiteChange
-from contracts.selectors import contracts_visible_to
-from contracts.selectors_subcontracts import subcontracts_held
+from contracts.selectors.contracts import contracts_visible_to
+from contracts.selectors.subcontracts import subcontracts_held
 from core.approvables import Where
 from core.models import Role
 

@@ -11,7 +11,7 @@ from icalendar import Calendar, Event
 
 from clauses.kinds import KINDS
 from compliance import selectors
-from contracts.selectors import contracts_visible_to
+from contracts.selectors.contracts import contracts_visible_to
 from core.models import Membership, User
 from core.services.users import calendar_token_issue, calendar_token_revoke
 from core.templatetags.portal import clause_ja

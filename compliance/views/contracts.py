@@ -17,7 +17,7 @@ from compliance.models import Duty
 from compliance.services import duties as duty_services
 from contracts import permissions as contract_permissions
 from contracts.access import get_contract_or_404
-from contracts.selectors import contracts_visible_to
+from contracts.selectors.contracts import contracts_visible_to
 from core import pdf
 from core.views.pdf import form_pdf_response
 from core.views.utils import apply_validation_error

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from contracts import permissions, selectors
+from contracts import permissions
 from contracts.models import Contract
+from contracts.selectors import contracts as selectors
 from core.audit import record_event
 from core.models import Membership, OrganisationKind
 from core.selectors import public_bodies_of_contractor

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contracts import permissions
-from contracts.forms_pdf import ROSTER_FORM, roster_context
 from contracts.models import Contract, Employment, Person, PersonRole, RosterChange, RosterEntry
-from contracts.selectors import approval_recipients
-from contracts.selectors_roster import (
+from contracts.pdf.roster import ROSTER_FORM, roster_context
+from contracts.selectors.contracts import approval_recipients
+from contracts.selectors.roster import (
     current_entries,
     people_without_pledge,
     pledges_required,
@@ -129,7 +129,7 @@ def _check_dates(contract: Contract, start: date, end: date | None) -> dict[str,
 def _employer_errors(contract: Contract, employer, employment: str) -> dict[str, str]:
     """A subcontractor's worker is employed by a subcontractor approved on this contract (at any
     tier), and only such a worker is: the roster says whose people they are (001 §15, 002 §9)."""
-    from contracts.selectors_subcontracts import approved_subcontractors
+    from contracts.selectors.subcontracts import approved_subcontractors
 
     by_subcontractor = employer is not None and employer.pk != contract.contractor_id
     if by_subcontractor and not approved_subcontractors(contract).filter(pk=employer.pk).exists():

@@ -16,9 +16,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from contracts import permissions
-from contracts.forms_pdf_subcontracts import SUBCONTRACT_FORM, subcontract_context
 from contracts.models import Contract, Subcontract
-from contracts.selectors import contract_approvers, organisation_people
+from contracts.pdf.subcontracts import SUBCONTRACT_FORM, subcontract_context
+from contracts.selectors.contracts import contract_approvers, organisation_people
 from core.approvals import (
     EDITABLE,
     ApprovalAction,

@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contracts import permissions
-from contracts.forms_training import PLAN_FORM, REPORT_FORM, plan_context, report_context
 from contracts.models import (
     Attendance,
     Contract,
@@ -31,8 +30,9 @@ from contracts.models import (
     TrainingReport,
     TrainingSession,
 )
-from contracts.selectors import approval_recipients
-from contracts.selectors_training import (
+from contracts.pdf.training import PLAN_FORM, REPORT_FORM, plan_context, report_context
+from contracts.selectors.contracts import approval_recipients
+from contracts.selectors.training import (
     OPEN_STATES,
     report_covering,
     trainable_on,

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contracts import permissions
-from contracts.forms_worksites import WORKSITE_FORM, worksite_context
 from contracts.models import (
     Contract,
     Person,
@@ -30,8 +29,9 @@ from contracts.models import (
     WorksiteEntry,
     WorksiteKind,
 )
-from contracts.selectors import approval_recipients
-from contracts.selectors_worksites import assignable_people, current_entries, open_change
+from contracts.pdf.worksites import WORKSITE_FORM, worksite_context
+from contracts.selectors.contracts import approval_recipients
+from contracts.selectors.worksites import assignable_people, current_entries, open_change
 from contracts.services.effective import effective_at
 from core.approvables import next_number
 from core.approvals import EDITABLE, ApprovalAction, ApprovalPolicy, FrozenForm, approval_transition

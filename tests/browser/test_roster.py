@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 from clauses.library import LIBRARY_DIR
 from clauses.services import clause_template_load
 from contracts.models import RosterChange
-from contracts.roster_sheet import ROSTER_SPEC
 from contracts.services import contract_activate, contract_create
+from contracts.spreadsheets.roster import ROSTER_SPEC
 from core.demo import DEMO_PASSWORD
 from core.spreadsheets import build_template
 from tests import factories

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from clauses.models import Obligation
 from compliance.models import Duty
-from contracts.forms_pdf import PLEDGE_FORM
+from contracts.pdf.pledges import PLEDGE_FORM
 from contracts.services import contract_activate
 
 

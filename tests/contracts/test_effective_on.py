@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from contracts.models import PersonRole
-from contracts.selectors_roster import people_on, roster_in_force
+from contracts.selectors.roster import people_on, roster_in_force
 from contracts.services.roster import roster_change_act, roster_change_open, roster_person_add
 from core.approvals import ApprovalAction as A
 from core.models import Event

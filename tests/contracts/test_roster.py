@@ -6,7 +6,7 @@ from django.db import connection
 
 from compliance.models import Duty
 from contracts.models import Employment, PersonRole, RosterEntry
-from contracts.selectors_roster import current_entries, is_approved_to_work, people_on, roster_in_force
+from contracts.selectors.roster import current_entries, is_approved_to_work, people_on, roster_in_force
 from contracts.services.roster import (
     roster_change_act,
     roster_change_open,

@@ -218,7 +218,7 @@ def test_roster_round_trips_through_excel_and_a_bad_sheet_changes_nothing(client
 
     from openpyxl import load_workbook
 
-    from contracts.roster_sheet import ROSTER_SPEC
+    from contracts.spreadsheets.roster import ROSTER_SPEC
     from core.spreadsheets import build_template
 
     contractor = side.contractor_admin

@@ -14,9 +14,8 @@ from clauses.library import LIBRARY_DIR
 from clauses.services import clause_template_load
 from compliance.models import Duty
 from contracts.models import Person, Subcontract
-from contracts.roster_sheet import ROSTER_SPEC, roster_export, roster_import
-from contracts.selectors_roster import roster_in_force
-from contracts.selectors_subcontracts import (
+from contracts.selectors.roster import roster_in_force
+from contracts.selectors.subcontracts import (
     employer_ids_in_scope,
     people_of_chain,
     subcontracts_held,
@@ -26,6 +25,7 @@ from contracts.services import contract_activate, contract_create
 from contracts.services import roster as roster_services
 from contracts.services import subcontracts as services
 from contracts.services.pledges import pledge_upload
+from contracts.spreadsheets.roster import ROSTER_SPEC, roster_export, roster_import
 from core.models import Event, Notification, Role
 from core.services.organisations import organisation_grant_visibility
 from core.spreadsheets import SpreadsheetError, export_rows, parse_rows

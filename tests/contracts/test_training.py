@@ -14,9 +14,9 @@ from clauses.library import LIBRARY_DIR
 from clauses.services import clause_template_load
 from compliance.models import Duty
 from compliance.services.duties import duty_request
-from contracts.forms_training import PLAN_FORM, REPORT_FORM
 from contracts.models import Attendance, Person, PersonRole, RosterEntry, TrainingPlan, TrainingSession
-from contracts.selectors_training import untrained_entries
+from contracts.pdf.training import PLAN_FORM, REPORT_FORM
+from contracts.selectors.training import untrained_entries
 from contracts.services import training as services
 from contracts.services.roster import roster_change_act, roster_change_open, roster_person_add
 from core import pdf

@@ -16,7 +16,6 @@ from django.utils.translation import gettext
 from clauses.library import LIBRARY_DIR
 from clauses.services import clause_template_load
 from compliance.models import Duty
-from contracts.forms_worksites import WORKSITE_FORM
 from contracts.models import (
     SecureAreaRulesAcknowledgement,
     StoragePlace,
@@ -25,7 +24,8 @@ from contracts.models import (
     WorksiteChange,
     WorksiteEntry,
 )
-from contracts.selectors_worksites import open_change, sites_in_force, sites_with_change
+from contracts.pdf.worksites import WORKSITE_FORM
+from contracts.selectors.worksites import open_change, sites_in_force, sites_with_change
 from contracts.services import contract_activate, contract_create
 from contracts.services.roster import roster_change_open, roster_person_add
 from contracts.services.worksites import (

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from unittest import mock
 
-from contracts.forms_pdf import ROSTER_FORM, roster_export_params
+from contracts.pdf.roster import ROSTER_FORM, roster_export_params
 from core.models import ExportJob
 from core.services import exports
 from tests.contracts.conftest import MINIMAL_PDF

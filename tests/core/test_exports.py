@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from clauses.services import clause_template_load
 from compliance import engine
-from contracts.forms_pdf import ROSTER_FORM, roster_export_params
 from contracts.models import Person, PersonRole, RosterEntry
+from contracts.pdf.roster import ROSTER_FORM, roster_export_params
 from contracts.services.roster import roster_change_act, roster_change_open
 from core import pdf
 from core.models import Event, ExportJob, Membership, Role, StoredFile

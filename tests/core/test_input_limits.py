@@ -15,7 +15,7 @@ from django.urls import reverse
 from clauses.services import clause_template_load
 from compliance import engine
 from compliance.models import Duty
-from contracts.forms import PledgeUploadForm
+from contracts.forms.people import PledgeUploadForm
 from contracts.models import Contract, UnsuitableFlag
 from contracts.services import contract_activate, contract_create
 from contracts.services import flags as flag_services
@@ -373,7 +373,7 @@ def test_an_approval_reason_past_its_limit_is_said_and_changes_nothing(client, p
 
 
 def test_work_site_notes_are_bounded_in_the_form_and_the_model():
-    from contracts.forms_worksites import WorksiteForm
+    from contracts.forms.worksites import WorksiteForm
     from contracts.models import Person, WorksiteEntry
 
     form = WorksiteForm(

@@ -13,7 +13,7 @@ SUBCONTRACT_FORM = "contracts.subcontract"
 
 
 def subcontract_context(link: Subcontract) -> dict:
-    from contracts.selectors_subcontracts import chain_of
+    from contracts.selectors.subcontracts import chain_of
 
     contract = link.contract
     template = contract.clause_template

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_POST
 
 from contracts import permissions
 from contracts.access import get_person_or_404
-from contracts.forms import FlagAnswerForm, FlagForm, PledgeUploadForm
-from contracts.forms_pdf import PLEDGE_FORM, pledge_context
+from contracts.forms.people import FlagAnswerForm, FlagForm, PledgeUploadForm
 from contracts.models import Pledge, UnsuitableFlag
-from contracts.selectors import contracts_visible_to
-from contracts.selectors_subcontracts import person_visible_to
+from contracts.pdf.pledges import PLEDGE_FORM, pledge_context
+from contracts.selectors.contracts import contracts_visible_to
+from contracts.selectors.subcontracts import person_visible_to
 from contracts.services import flags as flag_services
 from contracts.services.pledges import pledge_upload
 from core import pdf

@@ -17,18 +17,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contracts.access import get_contract_or_404
-from contracts.forms_worksites import (
+from contracts.forms.worksites import (
     STORAGE_PREFIX,
-    WORKSITE_FORM,
     SecureAreaRulesForm,
     StoragePlaceFormSet,
     WorksiteAsOfForm,
     WorksiteForm,
     storage_rows,
-    worksite_context,
 )
 from contracts.models import Worksite, WorksiteChange, WorksiteEntry, WorksiteKind
-from contracts.selectors_worksites import (
+from contracts.pdf.worksites import WORKSITE_FORM, worksite_context
+from contracts.selectors.worksites import (
     assignable_people,
     change_entries,
     current_entries,

@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 
 from contracts import permissions
 from contracts.access import get_contract_or_404, get_roster_change_or_404
-from contracts.forms import AsOfForm, EntryChangeForm, PersonForm, RosterImportForm
-from contracts.forms_pdf import ROSTER_FORM, roster_export_params, roster_pdf_response
+from contracts.forms.people import AsOfForm, EntryChangeForm, PersonForm, RosterImportForm
 from contracts.models import Person, RosterEntry
-from contracts.roster_sheet import ROSTER_SPEC, roster_export, roster_import
-from contracts.selectors_roster import current_entries, open_change, roster_changes, roster_in_force
-from contracts.selectors_subcontracts import approved_subcontractors
+from contracts.pdf.roster import ROSTER_FORM, roster_export_params, roster_pdf_response
+from contracts.selectors.roster import current_entries, open_change, roster_changes, roster_in_force
+from contracts.selectors.subcontracts import approved_subcontractors
 from contracts.services import roster as roster_services
+from contracts.spreadsheets.roster import ROSTER_SPEC, roster_export, roster_import
 from core.files import file_response
 from core.pdf import pdf_sha256
 from core.services.exports import export_request

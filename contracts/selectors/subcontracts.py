@@ -12,8 +12,8 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from contracts.models import Contract, Person, RosterEntry, Subcontract
-from contracts.selectors import contracts_visible_to
-from contracts.selectors_roster import roster_in_force
+from contracts.selectors.contracts import contracts_visible_to
+from contracts.selectors.roster import roster_in_force
 from core.approvals import ApprovalState
 from core.models import Membership
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from contracts import permissions, services
 from contracts.access import get_contract_or_404
-from contracts.forms import ActivateForm, ContractForm, ContractProposalForm, DateForm
+from contracts.forms.contracts import ActivateForm, ContractForm, ContractProposalForm, DateForm
 from core.selectors import contractors_of_public_body
 from core.views.utils import apply_validation_error
 

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import Contract, Employment, PersonRole
-from contracts.selectors import (
+from contracts.models import Contract
+from contracts.selectors.contracts import (
     CLIENT_RESPONSIBLE_ROLES,
     CONTRACTOR_RESPONSIBLE_ROLES,
     responsible_candidates,
@@ -10,7 +10,7 @@ from contracts.selectors import (
 from contracts.services import period_errors
 from core.models import Membership, Organisation, User
 from core.selectors import public_bodies_of_contractor
-from core.validators import NOTE, PlausibleDateField
+from core.validators import PlausibleDateField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -126,80 +126,3 @@ class ActivateForm(forms.Form):
 
 class DateForm(forms.Form):
     on = PlausibleDateField(label=_("Date"), widget=DATE)
-
-
-class PersonForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=100)
-    full_name_kana = forms.CharField(label=_("Full name (kana)"), max_length=100, required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=PersonRole.choices, initial=PersonRole.WORKER)
-    employment = forms.ChoiceField(
-        label=_("Employment"), choices=Employment.choices, initial=Employment.EMPLOYEE
-    )
-    employer = forms.ModelChoiceField(
-        label=_("Employer (subcontractor)"),
-        queryset=Organisation.objects.none(),
-        required=False,
-        empty_label=_("The contractor itself"),
-        help_text=_("For a subcontractor's worker: the approved subcontractor that employs them."),
-    )
-    affiliation = forms.CharField(label=_("Affiliation"), max_length=200, required=False)
-    job_title = forms.CharField(label=_("Job title"), max_length=100, required=False)
-    scope_of_work = forms.CharField(label=_("Scope of work"), max_length=300, required=False)
-    start_date = PlausibleDateField(label=_("Start date"), widget=DATE)
-    planned_end_date = PlausibleDateField(label=_("Planned end date"), widget=DATE, required=False)
-    contact = forms.CharField(label=_("Contact"), max_length=200, required=False)
-    dispatch_terms_confirmed = forms.BooleanField(
-        label=_("The dispatch contract carries the confidentiality terms"),
-        required=False,
-        help_text=_("Required for dispatch workers."),
-    )
-
-    def __init__(self, *args, subcontractors=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if subcontractors is None or not subcontractors.exists():
-            del self.fields["employer"]  # no approved subcontractor: everyone is the contractor's
-        else:
-            self.fields["employer"].queryset = subcontractors
-
-
-class EntryChangeForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=PersonRole.choices)
-    job_title = forms.CharField(label=_("Job title"), max_length=100, required=False)
-    scope_of_work = forms.CharField(label=_("Scope of work"), max_length=300, required=False)
-    planned_end_date = PlausibleDateField(label=_("Planned end date"), widget=DATE, required=False)
-    remove = forms.BooleanField(
-        label=_("Remove from the roster"),
-        required=False,
-        help_text=_("The planned end date becomes the last day of work."),
-    )
-
-
-class AsOfForm(forms.Form):
-    on = PlausibleDateField(label=_("Roster as of"), widget=DATE, required=False)
-
-
-class RosterImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"),
-        help_text=_("Fill in the template. If any cell has an error, nothing is imported."),
-    )
-
-
-class PledgeUploadForm(forms.Form):
-    file = forms.FileField(label=_("Signed pledge (PDF, JPEG or PNG)"))
-    signed_on = PlausibleDateField(label=_("Signed on"), widget=DATE)
-
-
-class FlagForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why the worker is unsuitable"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE
-    )
-    measures_requested = forms.CharField(
-        label=_("Measures requested"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE
-    )
-
-
-class FlagAnswerForm(forms.Form):
-    answer = forms.CharField(
-        label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE
-    )

@@ -9,11 +9,10 @@ from django.utils import timezone, translation
 
 from clauses import api as clauses_api
 from contracts.models import Contract
-from contracts.selectors_roster import roster_in_force
+from contracts.selectors.roster import roster_in_force
 from core import pdf
 
 ROSTER_FORM = "contracts.roster"
-PLEDGE_FORM = "contracts.pledge"
 
 
 def roster_context(contract: Contract, *, on: date | None = None, pending_change=None) -> dict:
@@ -51,31 +50,6 @@ def roster_pdf_response(contract: Contract, *, on: date) -> HttpResponse:
     return response
 
 
-def pledge_context(person) -> dict:
-    contract = person.contract
-    template = contract.clause_template
-    entry = person.entries.order_by("-change__number").first()
-    return {
-        "contract": contract,
-        "person": person,
-        "entry": entry,
-        "issued_on": timezone.localdate(),
-        "template_title": template.title,
-        "client_word": clauses_api.party_words(template).client,
-        "contractor_word": clauses_api.party_words(template).contractor,
-    }
-
-
-def pledge_for_duty(duty) -> dict:
-    """The pledge of the person a per-person pledge duty is about ("contracts.person:17")."""
-    from contracts.models import Person
-
-    kind, _, pk = duty.subject.partition(":")
-    if kind != "contracts.person" or not pk.isdigit():
-        raise ValueError("This duty is not about one person.")
-    return pledge_context(Person.objects.select_related("contract").get(pk=int(pk), contract=duty.contract))
-
-
 # Seconds per roster row and fixed cost, measured with the bench (docs/performance.md); only
 # used for the progress bar of a roster prepared in Celery.
 ROSTER_SECONDS_PER_ROW = 0.02
@@ -98,7 +72,7 @@ def _roster_export_context(params: dict) -> dict:
 
 
 def _roster_export_allowed(user, membership, params: dict) -> bool:
-    from contracts.selectors import contracts_visible_to
+    from contracts.selectors.contracts import contracts_visible_to
 
     return contracts_visible_to(user, membership).filter(pk=params["contract"]).exists()
 
@@ -113,7 +87,7 @@ def register_exports() -> None:
             context=_roster_export_context,
             data_key=lambda params: _export_contract(params).data_key,
             authorise=_roster_export_allowed,
-            # The same read as the synchronous print (views_roster.roster_pdf).
+            # The same read as the synchronous print (contracts.views.roster.roster_pdf).
             read_kind="roster.printed",
             read_object=lambda params: ("contracts.contract", str(params["contract"])),
             read_data=lambda params: {"on": params["on"]},
@@ -124,9 +98,6 @@ def register_exports() -> None:
 
 def register() -> None:
     register_exports()
-    pdf.register_form(
-        PLEDGE_FORM, template_name="pdf/contracts/pledge.html", title="誓約書", prefill=pledge_for_duty
-    )
     pdf.register_form(
         ROSTER_FORM,
         template_name="pdf/contracts/roster.html",

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from contracts import permissions
 from contracts.access import get_contract_or_404
-from contracts.forms_pdf_subcontracts import SUBCONTRACT_FORM, subcontract_context
-from contracts.forms_subcontracts import SubcontractForm
-from contracts.selectors import contracts_visible_to
-from contracts.selectors_subcontracts import (
+from contracts.forms.subcontracts import SubcontractForm
+from contracts.pdf.subcontracts import SUBCONTRACT_FORM, subcontract_context
+from contracts.selectors.contracts import contracts_visible_to
+from contracts.selectors.subcontracts import (
     chain_of,
     downstream_of,
     people_of_chain,

@@ -15,7 +15,7 @@ from collections import defaultdict
 from django.db.models import Q
 
 from contracts.models import Subcontract
-from contracts.selectors import contracts_visible_to
+from contracts.selectors.contracts import contracts_visible_to
 from core.models import Membership
 
 SUBCONTRACT_TYPE = Subcontract._meta.label_lower

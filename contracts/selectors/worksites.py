@@ -15,8 +15,8 @@ from contracts.models import (
     WorksiteChange,
     WorksiteEntry,
 )
-from contracts.selectors import contracts_visible_to
-from contracts.selectors_roster import roster_in_force
+from contracts.selectors.contracts import contracts_visible_to
+from contracts.selectors.roster import roster_in_force
 from core.approvals import ApprovalState
 
 OPEN_STATES = (ApprovalState.DRAFT, ApprovalState.RETURNED, ApprovalState.SUBMITTED)

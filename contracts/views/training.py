@@ -15,20 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contracts.access import get_contract_or_404
-from contracts.forms_training import (
-    PLAN_FORM,
-    REPORT_FORM,
+from contracts.forms.training import (
     AttendanceForm,
     PeriodForm,
     SessionDayForm,
     TrainingPlanForm,
     TrainingReportForm,
     TrainingSessionForm,
-    plan_context,
-    report_context,
 )
 from contracts.models import TrainingPlan, TrainingReport, TrainingSession
-from contracts.selectors_training import (
+from contracts.pdf.training import PLAN_FORM, REPORT_FORM, plan_context, report_context
+from contracts.selectors.training import (
     OPEN_STATES,
     period_for,
     report_covering,

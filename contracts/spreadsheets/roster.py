@@ -10,7 +10,7 @@ from django.db import transaction
 from openpyxl.utils import get_column_letter
 
 from contracts.models import Employment, PersonRole, RosterChange, RosterEntry
-from contracts.selectors_subcontracts import approved_subcontractors
+from contracts.selectors.subcontracts import approved_subcontractors
 from contracts.services.roster import roster_person_add
 from core.spreadsheets import CellError, Column, SheetSpec, SpreadsheetError, export_rows, parse_rows
 

@@ -17,7 +17,7 @@ from contracts.models import (
     TrainingReport,
     TrainingSession,
 )
-from contracts.selectors_roster import current_entries, roster_in_force
+from contracts.selectors.roster import current_entries, roster_in_force
 from core.approvals import ApprovalState
 
 OPEN_STATES = (ApprovalState.DRAFT, ApprovalState.RETURNED, ApprovalState.SUBMITTED)
