@@ -25,12 +25,14 @@ import re
 from pathlib import Path
 
 import pytest
+from django import urls
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, models
 from django.db.migrations.loader import MigrationLoader
 from django.test.utils import isolate_apps
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern
 
 LAYERS = ["core", "clauses", "contracts", "ledgers", "incidents", "compliance", "audits"]
 RANK = {app: i for i, app in enumerate(LAYERS)}
@@ -349,3 +351,39 @@ def test_the_reference_checks_find_what_they_are_for(tmp_path):
     assert template_app("components/nav.html") == "core"
     assert template_app("pdf/contracts/roster.html") == "contracts"
     assert template_app("emails/invitation_body.txt") is None
+
+
+def test_url_names_resolve_to_the_app_of_their_view_with_or_without_a_namespace():
+    def view(request):  # pragma: no cover - never called
+        raise AssertionError
+
+    def app_view(module: str):
+        # URL names map through the view's module (URLPattern.lookup_str), as for real views.
+        def stand_in(request):  # pragma: no cover - never called
+            raise AssertionError
+
+        stand_in.__module__ = module
+        return stand_in
+
+    resolver = URLResolver(
+        RegexPattern(r"^/"),
+        [
+            urls.path("", app_view("core.views.home"), name="home"),
+            urls.path("login/", view, name="login"),
+            urls.path(
+                "contracts/",
+                urls.include(
+                    ([urls.path("<int:pk>/", app_view("contracts.views"), name="detail")], "contracts")
+                ),
+            ),
+            urls.path(
+                "c/", urls.include([urls.path("", app_view("compliance.views.duties"), name="duty_waive")])
+            ),
+        ],
+    )
+    assert url_name_apps(resolver) == {
+        "home": {"core"},
+        "login": {None},  # a view of this test module: not one of our apps
+        "contracts:detail": {"contracts"},
+        "duty_waive": {"compliance"},
+    }
