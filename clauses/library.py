@@ -4,6 +4,11 @@
 never touches the database; the loader (clauses.services) refuses a file with
 any problem. Run as `python -m clauses.library validate FILE…` or through
 `manage.py clause_library validate`.
+
+The event kinds a template may name are the ones the apps declare (core.audit, from each app's
+events.py), and the form ids the ones the apps register (core.pdf): one source each, so a
+template cannot name an event nothing records or a form whose link would answer 404. Both
+registries are filled in AppConfig.ready(), so validation needs Django set up.
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ from typing import Any
 
 import yaml
 
-from clauses.event_kinds import EVENT_KINDS
 from clauses.kinds import ACTORS, DEADLINE_RULES, EVIDENCE, GENERIC_PARAM, KINDS, TRIGGERS
 
 LIBRARY_DIR = Path(__file__).resolve().parent / "clause_library"
@@ -83,10 +87,21 @@ class TemplateError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+def _declared() -> tuple[frozenset[str], frozenset[str]]:
+    # Imported here, not at the top: core.audit and core.pdf need the app registry, and
+    # `python -m clauses.library` imports this module before it sets Django up.
+    from core.audit import known_event_kinds
+    from core.pdf import registered_form_ids
+
+    return known_event_kinds(), registered_form_ids()
+
+
 @dataclass
 class _Checker:
     file: str
     problems: list[Problem] = field(default_factory=list)
+    event_kinds: frozenset[str] = field(default_factory=frozenset)
+    form_ids: frozenset[str] = field(default_factory=frozenset)
 
     def add(self, where: str, field_name: str, message: str) -> None:
         self.problems.append(Problem(self.file, where, field_name, message))
@@ -137,6 +152,12 @@ def _check_obligation(c: _Checker, ob: Any, where: str, keys: set[str]) -> None:
     if evidence and evidence not in EVIDENCE:
         c.add(where, "evidence", f"must be one of {', '.join(EVIDENCE)}")
     _check_deadline(c, ob.get("deadline"), where, trigger)
+    form_id = ob.get("form")
+    if form_id is not None:
+        if not isinstance(form_id, str) or not form_id:
+            c.add(where, "form", "must be a form id such as 'contracts.roster'")
+        elif form_id not in c.form_ids:
+            c.add(where, "form", f"unknown form id {form_id!r}: no app registers it (core.pdf.register_form)")
     for list_field in ("opens_on", "fulfilled_by"):
         value = ob.get(list_field)
         if value is None:
@@ -145,8 +166,12 @@ def _check_obligation(c: _Checker, ob: Any, where: str, keys: set[str]) -> None:
             c.add(where, list_field, "must be a list of event kinds")
             continue
         for kind_name in value:
-            if kind_name not in EVENT_KINDS:
-                c.add(where, list_field, f"unknown event kind {kind_name!r} (see clauses/event_kinds.py)")
+            if kind_name not in c.event_kinds:
+                c.add(
+                    where,
+                    list_field,
+                    f"unknown event kind {kind_name!r}: no app declares it (<app>/events.py)",
+                )
     if trigger == "event" and not ob.get("opens_on"):
         c.add(where, "opens_on", "is required when the trigger is 'event'")
     if ob.get("opens_on") and trigger != "event":
@@ -207,7 +232,8 @@ def _check_deadline(c: _Checker, deadline: Any, where: str, trigger: str) -> Non
 
 
 def check_template(data: Any, file: str) -> list[Problem]:
-    c = _Checker(file)
+    event_kinds, form_ids = _declared()
+    c = _Checker(file, event_kinds=event_kinds, form_ids=form_ids)
     if not isinstance(data, dict):
         c.add("", "(file)", "must be a mapping with id, version, title, … (see docs/clause-templates.md)")
         return c.problems
@@ -298,6 +324,13 @@ def main(argv: list[str]) -> int:
     if len(argv) < 2 or argv[0] != "validate":
         print("usage: python -m clauses.library validate FILE…", file=sys.stderr)
         return 2
+    # The declared event kinds and registered forms come from the apps' ready().
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    django.setup()
     failed = False
     for name in argv[1:]:
         _data, problems = read_file(name)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from clauses import events
 from clauses.kinds import KINDS
 from clauses.library import DEFAULT_FULFILLED_BY, Problem, TemplateError, library_files, read_file
 from clauses.models import Article, ClauseTemplate, Obligation
@@ -109,7 +110,7 @@ def clause_template_load(*, path: Path | str, actor=None) -> tuple[ClauseTemplat
             )
     Obligation.objects.bulk_create(obligations)
     record_event(
-        kind="clause_template.loaded",
+        kind=events.CLAUSE_TEMPLATE_LOADED,
         actor=actor,
         obj=template,
         data={

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from clauses.models import ClauseTemplate
 from clauses.services import clause_library_load
+from compliance import events
 from compliance.models import Duty
 from compliance.services.duties import duty_attest
 from contracts.models import Contract
@@ -122,7 +123,7 @@ def seed_attestations() -> None:
     unconfirmed and shows as overdue (or due soon). Runs after the rosters (order 40)."""
     for contract in Contract.objects.filter(number__startswith="R7-DEMO-", status=Contract.Status.ACTIVE):
         attested = Duty.objects.filter(
-            contract=contract, state=Duty.State.FULFILLED, evidence_event__kind="attestation.confirmed"
+            contract=contract, state=Duty.State.FULFILLED, evidence_event__kind=events.ATTESTATION_CONFIRMED
         )
         manager = Membership.objects.filter(
             organisation=contract.contractor_id, role=Role.CONTRACTOR_ADMIN, is_active=True
@@ -134,7 +135,7 @@ def seed_attestations() -> None:
             for duty in Duty.objects.filter(contract=contract, state=Duty.State.OPEN, cycle=1)
             .select_related("obligation")
             .order_by("obligation__position", "pk")
-            if "attestation.confirmed" in duty.obligation.fulfilled_by
+            if events.ATTESTATION_CONFIRMED in duty.obligation.fulfilled_by
         ]
         for index, duty in enumerate(duties):
             if index % 3 == 2:

@@ -14,8 +14,9 @@ from functools import lru_cache
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from clauses.event_kinds import EVENT_KINDS
+from clauses.events import CLAUSE_TEMPLATE_LOADED
 from clauses.models import ClauseTemplate, Obligation
+from compliance import events
 from compliance.deadlines import add_interval, due_date
 from compliance.models import Adoption, Duty
 from contracts.models import Contract
@@ -24,7 +25,7 @@ from core.models import Event
 
 ACTIVATED = "contract.activated"
 ENDED = "contract.ended"
-REQUESTED = "duty.requested"
+REQUESTED = events.DUTY_REQUESTED
 ON_ACTIVATION = ("contract_signed", "work_start", "periodic", "standing")
 
 
@@ -58,8 +59,26 @@ def obligation_index(template_pk: int) -> ObligationIndex:
     return index
 
 
+@lru_cache(maxsize=1)
+def named_kinds() -> frozenset[str]:
+    """The event kinds the engine acts on: its own and those the loaded templates name.
+
+    Any kind an app declares may be named (the validator accepts exactly those), but most events
+    (views, exports, logins, withdrawals) open and fulfil nothing: skipping them here spares
+    every such event the contract and adoption queries. One query per process; a template load
+    in this process clears it (handle_event), and loading is a deploy step (the clause_library
+    command), after which the web and worker processes restart.
+    """
+    kinds = {ACTIVATED, ENDED, REQUESTED}
+    for opens_on, fulfilled_by in Obligation.objects.values_list("opens_on", "fulfilled_by"):
+        kinds.update(opens_on)
+        kinds.update(fulfilled_by)
+    return frozenset(kinds)
+
+
 def clear_caches() -> None:
     obligation_index.cache_clear()
+    named_kinds.cache_clear()
 
 
 def _applies(ob: Obligation, contract: Contract) -> bool:
@@ -201,7 +220,9 @@ def _latest_statutory_ids() -> list[int]:
 
 
 def handle_event(event: Event) -> None:
-    if event.contract_id is None or event.kind not in EVENT_KINDS:
+    if event.kind == CLAUSE_TEMPLATE_LOADED:
+        named_kinds.cache_clear()  # the new version may name kinds no earlier one did
+    if event.contract_id is None or event.kind not in named_kinds():
         return
     contract = Contract.objects.select_related("public_body").filter(pk=event.contract_id).first()
     if contract is None:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from clauses.kinds import KINDS
+from compliance import events
 from compliance.models import Duty, Reminder
 from core import pdf
 from core.models import Notification, User
@@ -151,8 +152,8 @@ def reminders_deliver(*, recipient_id: int, reminder_ids: list[int]) -> str:
         if user.notification_mode == User.NotificationMode.IMMEDIATE:
             with_forms = [i for i in listed if i["form_url"]][:MAX_ATTACHMENTS]
             message_enqueue(
-                key=message_key("duty_reminder", user.pk, *sorted(handled)),
-                kind="duty_reminder",
+                key=message_key(events.OUTBOUND_DUTY_REMINDER, user.pk, *sorted(handled)),
+                kind=events.OUTBOUND_DUTY_REMINDER,
                 to=[user.email],
                 subject=subject,
                 body=body,
@@ -219,8 +220,8 @@ def digests_send() -> int:
                 )
                 body = render_to_string("emails/digest_body.txt", {"items": items, "user": user})
             message_enqueue(
-                key=message_key("digest", user.pk, items[0].pk, items[-1].pk),
-                kind="digest",
+                key=message_key(events.OUTBOUND_DIGEST, user.pk, items[0].pk, items[-1].pk),
+                kind=events.OUTBOUND_DIGEST,
                 to=[user.email],
                 subject=subject,
                 body=body,

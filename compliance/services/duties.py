@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clauses.models import Obligation
-from compliance import permissions
+from compliance import events, permissions
 from compliance.models import Duty
 from core.audit import record_event
 from core.validators import NOTE, STATEMENT, check_input
@@ -32,7 +32,7 @@ def duty_waive(*, actor, actor_membership, duty: Duty, reason: str) -> Duty:
     duty.closed_at = timezone.now()
     duty.save(update_fields=["state", "waived_by", "waived_reason", "closed_at"])
     record_event(
-        kind="duty.waived",
+        kind=events.DUTY_WAIVED,
         actor=actor,
         obj=duty,
         contract_id=duty.contract_id,
@@ -47,12 +47,12 @@ def duty_attest(*, actor, actor_membership, duty: Duty, statement: str = "") -> 
     duty = _locked(duty)
     if not permissions.can_act_as_contractor(actor, actor_membership, duty.contract):
         raise PermissionDenied
-    if duty.state != Duty.State.OPEN or "attestation.confirmed" not in duty.obligation.fulfilled_by:
+    if duty.state != Duty.State.OPEN or events.ATTESTATION_CONFIRMED not in duty.obligation.fulfilled_by:
         raise ValidationError(_("This duty is not met by an attestation."))
     # The statement goes into the permanent event: bounded, never whatever a request carried.
     check_input(texts={"statement": (statement.strip(), STATEMENT)})
     record_event(
-        kind="attestation.confirmed",
+        kind=events.ATTESTATION_CONFIRMED,
         actor=actor,
         obj=duty,
         contract_id=duty.contract_id,
@@ -74,7 +74,7 @@ def duty_request(*, actor, actor_membership, contract, obligation_key: str, note
     if ob is None:
         raise ValidationError({"obligation": _("The clauses of this contract have no such request.")})
     record_event(
-        kind="duty.requested",
+        kind=events.DUTY_REQUESTED,
         actor=actor,
         obj=contract,
         contract_id=contract.pk,

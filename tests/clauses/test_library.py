@@ -163,6 +163,27 @@ def _bad(tmp_path, mutate) -> Path:
             "unknown event kind",
         ),
         (
+            # Well formed, but no app declares it (a kind of the clause library's old separate list
+            # that no app's events.py names would fail the same way).
+            lambda d: d["articles"][1]["obligations"][0].update(fulfilled_by=["teleport.completed"]),
+            "article 2 obligation 2.1-roster",
+            "fulfilled_by",
+            "no app declares it",
+        ),
+        (
+            lambda d: d["articles"][1]["obligations"][1].update(opens_on=["teleport.started"]),
+            "article 2 obligation 2.2-pledge",
+            "opens_on",
+            "unknown event kind 'teleport.started'",
+        ),
+        (
+            # Today's loader would have stored it and the duty's form link would answer 404.
+            lambda d: d["articles"][2]["obligations"][0].update(form="ledgers.takeout_application"),
+            "article 3 obligation 3.1-periodic-report",
+            "form",
+            "unknown form id 'ledgers.takeout_application'",
+        ),
+        (
             lambda d: d["articles"][1]["obligations"][0].update(deadline={"rule": "business_days_after"}),
             "article 2 obligation 2.1-roster",
             "deadline.days",
@@ -221,6 +242,40 @@ def test_broken_yaml_reports_the_line(tmp_path):
 
 def test_not_a_mapping_is_refused():
     assert check_template(["a", "list"], "x.yaml")[0].field == "(file)"
+
+
+def test_the_validator_reads_the_apps_declarations(tmp_path, monkeypatch):
+    # One source: a kind or form becomes acceptable the moment an app declares or registers it.
+    from core import audit, pdf
+
+    # Scratch registrations, undone after the test.
+    monkeypatch.setattr(audit, "_event_kinds", dict(audit._event_kinds))
+    monkeypatch.setattr(pdf, "_registry", dict(pdf._registry))
+
+    def mutate(d):
+        d["articles"][1]["obligations"][0].update(fulfilled_by=["scratchpad.approved"])
+        d["articles"][2]["obligations"][0].update(form="tests.scratchpad")
+
+    path = _bad(tmp_path, mutate)
+    fields = {p.field for p in read_file(path)[1]}
+    assert {"fulfilled_by", "form"} <= fields
+    audit.register_event_kinds("tests_scratchpad", {"scratchpad.approved": "Scratchpad approved"})
+    pdf.register_form("tests.scratchpad", template_name="pdf/core/sample_form.html", title="x")
+    assert read_file(path)[1] == []
+
+
+def test_the_shipped_templates_name_only_kinds_the_apps_declare():
+    # The future apps (ledgers, incidents, audits) already own the kinds the seeds name.
+    from core.audit import event_kind_owner
+
+    assert event_kind_owner("disposal.recorded") == "ledgers"
+    assert event_kind_owner("takeout.returned") == "ledgers"
+    assert event_kind_owner("incident.final_reported") == "incidents"
+    assert event_kind_owner("audit.completed") == "audits"
+    assert event_kind_owner("report.submitted") == "audits"
+    assert event_kind_owner("document.submitted") == "compliance"
+    for path in library_files():
+        assert read_file(path)[1] == [], path.name
 
 
 def test_every_form_a_template_names_is_registered_with_a_prefill():

@@ -158,3 +158,26 @@ def test_a_failing_engine_rolls_back_the_service(side, make_contract, monkeypatc
         _activate(side, contract)
     contract.refresh_from_db()
     assert contract.status == contract.Status.DRAFT
+
+
+def test_the_engine_acts_on_whatever_kind_a_loaded_template_names(side, make_contract, tmp_path):
+    # No separate vocabulary: a kind becomes evidence when a template names it. The cache of the
+    # named kinds is filled before the new version exists, so this also proves the load refreshes it.
+    import yaml
+
+    from clauses.services import clause_template_load
+    from compliance import engine
+    from tests.clauses.conftest import DATA
+
+    assert "subcontract.drafted" not in engine.named_kinds()  # mini v1 is loaded, the cache filled
+    data = yaml.safe_load((DATA / "mini.yaml").read_text(encoding="utf-8"))
+    data["version"] = "2"
+    data["articles"][1]["obligations"][0]["fulfilled_by"] = ["subcontract.drafted"]
+    path = tmp_path / "mini-2.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    new = clause_template_load(path=path)[0]
+    assert "subcontract.drafted" in engine.named_kinds()
+    contract = _activate(side, make_contract(clause_template=new))
+    assert _duties(contract)[("2.1-roster", "", 1)].state == Duty.State.OPEN
+    record_event(kind="subcontract.drafted", object_type="x", object_id=1, contract_id=contract.pk)
+    assert _duties(contract)[("2.1-roster", "", 1)].state == Duty.State.FULFILLED

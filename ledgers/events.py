@@ -1,0 +1,48 @@
+"""The event kinds the ledgers will record, with their labels (design.md: each app declares its own).
+
+Declared before the ledger services exist because the shipped clause templates already name
+them in `opens_on` / `fulfilled_by`, and the clause validator accepts only declared kinds.
+Registered with core.audit from LedgersConfig.ready(). An approvable of this app registering
+approval_event_kinds("takeout", …) later re-declares `takeout.approved` under the same owner,
+which core.audit accepts.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import register_event_kinds
+
+DEVICE_REGISTERED = "device.registered"
+INFORMATION_RECEIVED = "information.received"
+INFORMATION_HANDED_OVER = "information.handed_over"
+COPY_APPROVED = "copy.approved"
+TAKEOUT_APPROVED = "takeout.approved"
+TAKEOUT_RETURNED = "takeout.returned"
+SHIPPING_RECORDED = "shipping.recorded"
+BRINGIN_APPROVED = "bringin.approved"
+BACKUP_INSPECTED = "backup.inspected"
+INFORMATION_LEDGER_SUBMITTED = "information_ledger.submitted"
+DISPOSAL_APPLIED = "disposal.applied"
+DISPOSAL_APPROVED = "disposal.approved"
+DISPOSAL_RECORDED = "disposal.recorded"
+DISPOSAL_CERTIFICATE_ISSUED = "disposal.certificate_issued"
+
+RECORDED_KINDS = {
+    DEVICE_REGISTERED: _("Device or medium entered in the device ledger"),
+    INFORMATION_RECEIVED: _("Information received (receipt issued)"),
+    INFORMATION_HANDED_OVER: _("Information handed over (handover slip)"),
+    COPY_APPROVED: _("Copy approved"),
+    TAKEOUT_APPROVED: _("Take-out approved"),
+    TAKEOUT_RETURNED: _("Taken-out information returned"),
+    SHIPPING_RECORDED: _("Shipment recorded"),
+    BRINGIN_APPROVED: _("Bringing in devices or media approved"),
+    BACKUP_INSPECTED: _("Backups and storage inspected"),
+    INFORMATION_LEDGER_SUBMITTED: _("Information ledger submitted"),
+    DISPOSAL_APPLIED: _("Disposal applied for"),
+    DISPOSAL_APPROVED: _("Disposal approved"),
+    DISPOSAL_RECORDED: _("Return or disposal carried out"),
+    DISPOSAL_CERTIFICATE_ISSUED: _("Certificate of return or disposal issued"),
+}
+
+
+def register() -> None:
+    register_event_kinds("ledgers", RECORDED_KINDS)
