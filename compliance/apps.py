@@ -15,15 +15,6 @@ class ComplianceConfig(AppConfig):
         from core.navigation import register_nav_item
 
         events.register()
-        # The contract pages live here for now; their entry goes with them when they move.
-        register_nav_item(
-            "contracts",
-            _("Contracts"),
-            "contract_list",
-            order=20,
-            current={"contract_detail"},
-            visible=lambda ctx: ctx.is_member,
-        )
         register_nav_item("calendar", _("Calendar feed"), "calendar_settings", order=10, menu="profile")
 
         from compliance import panels
@@ -31,6 +22,13 @@ class ComplianceConfig(AppConfig):
         from core.demo import register_seeder
 
         panels.register()
+        # The contract's pages (in contracts) show its compliance status, clauses and duties.
+        from compliance.views import contracts as contract_panels
+        from core.panels import register_slot
+
+        register_slot("contract_list.columns", contract_panels.contract_list_columns)
+        register_slot("contract_detail.status", contract_panels.contract_status_panel)
+        register_slot("contract_detail.main", contract_panels.contract_duties_panel)
         from compliance import forms_pdf
 
         forms_pdf.register()

@@ -3,8 +3,6 @@ from django.urls import path
 from compliance.views import calendar, contracts
 
 urlpatterns = [
-    path("contracts/", contracts.contract_list, name="contract_list"),
-    path("contracts/<int:pk>/", contracts.contract_detail, name="contract_detail"),
     path("contracts/<int:pk>/request/", contracts.duty_request, name="duty_request"),
     path("duties/<int:pk>/waive/", contracts.duty_waive, name="duty_waive"),
     path("duties/<int:pk>/attest/", contracts.duty_attest, name="duty_attest"),

@@ -17,6 +17,14 @@ class ContractsConfig(AppConfig):
 
         events.register()
         register_nav_item(
+            "contracts",
+            _("Contracts"),
+            "contract_list",
+            order=20,
+            current={"contract_detail"},
+            visible=lambda ctx: ctx.is_member,
+        )
+        register_nav_item(
             "subcontracts",
             _("Subcontracts"),
             "subcontract_list",

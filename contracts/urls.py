@@ -6,7 +6,9 @@ from django.urls import path
 from contracts.views import contracts, pledges, roster, subcontracts, training, worksites
 
 urlpatterns = [
+    path("contracts/", contracts.contract_list, name="contract_list"),
     path("contracts/new/", contracts.contract_create, name="contract_create"),
+    path("contracts/<int:pk>/", contracts.contract_detail, name="contract_detail"),
     path("contracts/<int:pk>/activate/", contracts.contract_activate, name="contract_activate"),
     path("contracts/<int:pk>/work-start/", contracts.contract_work_start, name="contract_work_start"),
     path("contracts/<int:pk>/end/", contracts.contract_end, name="contract_end"),

@@ -3,7 +3,6 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,35 +14,12 @@ from compliance import permissions, selectors
 from compliance.forms import AttestForm, RequestForm, WaiveForm
 from compliance.models import Duty
 from compliance.services import duties as duty_services
-from contracts import permissions as contract_permissions
 from contracts.access import get_contract_or_404
 from contracts.selectors.contracts import contracts_visible_to
 from core import pdf
+from core.panels import ColumnSet
 from core.views.pdf import form_pdf_response
 from core.views.utils import apply_validation_error
-
-PAGE_SIZE = 50
-
-
-@login_required
-def contract_list(request):
-    contracts = contracts_visible_to(request.user, request.membership)
-    status = request.GET.get("status", "")
-    if status in ("draft", "active", "ended"):
-        contracts = contracts.filter(status=status)
-    page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = selectors.status_by_contract([c.pk for c in page.object_list])
-    rows = [(c, counts.get(c.pk, selectors.Status())) for c in page.object_list]
-    return render(
-        request,
-        "compliance/contract_list.html",
-        {
-            "page": page,
-            "rows": rows,
-            "status": status,
-            "can_create": contract_permissions.can_create_contract(request.user, request.membership),
-        },
-    )
 
 
 def _duty_for(request, pk: int) -> Duty:
@@ -56,9 +32,26 @@ def _duty_for(request, pk: int) -> Duty:
     return duty
 
 
-@login_required
-def contract_detail(request, pk: int):
-    contract = get_contract_or_404(request, pk)
+# --- what compliance shows on the contract's pages (core.panels slots, filled from apps.py) ---------
+
+
+def contract_list_columns(request, contracts: list) -> ColumnSet:
+    """Overdue, due soon and fulfilled per contract of the list's page (one query)."""
+    return ColumnSet(
+        head="compliance/contract/list_head.html",
+        cell="compliance/contract/list_cell.html",
+        cells={pk: {"st": st} for pk, st in selectors.status_by_contract([c.pk for c in contracts]).items()},
+        empty={"st": selectors.Status()},
+    )
+
+
+def contract_status_panel(request, contract) -> tuple[str, dict]:
+    status = selectors.status_by_contract([contract.pk]).get(contract.pk, selectors.Status())
+    return "compliance/contract/status.html", {"status": status}
+
+
+def contract_duties_panel(request, contract) -> tuple[str, dict]:
+    """The contract's clauses article by article, each obligation with its duties and actions."""
     today = selectors.today()
     duties = list(selectors.duties_of_contract(contract))
     by_obligation: dict[int, list] = {}
@@ -78,24 +71,16 @@ def contract_detail(request, pk: int):
     for article, obs in groupby(obligations, key=lambda ob: ob.article):
         items = [(ob, KINDS[ob.kind], by_obligation.get(ob.pk, [])) for ob in obs]
         articles.append((article, items))
-    informational = contract.clause_template.articles.filter(informational=True)
-    can_manage = contract_permissions.can_manage_contract(request.user, request.membership, contract)
-    return render(
-        request,
-        "compliance/contract_detail.html",
-        {
-            "contract": contract,
-            "articles": articles,
-            "informational": informational,
-            "status": selectors.status_by_contract([contract.pk]).get(contract.pk, selectors.Status()),
-            "can_manage": can_manage,
-            "is_contractor": permissions.can_act_as_contractor(request.user, request.membership, contract),
-            "request_form": RequestForm(contract=contract)
-            if can_manage and contract.status == "active"
-            else None,
-            "today": today,
-        },
-    )
+    can_manage = permissions.can_waive(request.user, request.membership, contract)
+    return "compliance/contract/duties.html", {
+        "articles": articles,
+        "can_waive": can_manage,
+        "is_contractor": permissions.can_act_as_contractor(request.user, request.membership, contract),
+        "request_form": RequestForm(contract=contract)
+        if can_manage and contract.status == "active"
+        else None,
+        "today": today,
+    }
 
 
 @login_required

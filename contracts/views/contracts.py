@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,8 +11,56 @@ from django.views.decorators.http import require_POST
 from contracts import permissions, services
 from contracts.access import get_contract_or_404
 from contracts.forms.contracts import ActivateForm, ContractForm, ContractProposalForm, DateForm
+from contracts.selectors.contracts import contracts_visible_to
+from core.panels import fill_slot
 from core.selectors import contractors_of_public_body
 from core.views.utils import apply_validation_error
+
+PAGE_SIZE = 50
+
+
+@login_required
+def contract_list(request):
+    contracts = contracts_visible_to(request.user, request.membership)
+    status = request.GET.get("status", "")
+    if status in ("draft", "active", "ended"):
+        contracts = contracts.filter(status=status)
+    page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Columns other apps add (compliance: overdue, due soon, fulfilled), one query each per page.
+    columns = fill_slot("contract_list.columns", request, list(page.object_list))
+    rows = [
+        (c, [(column.cell, column.cells.get(c.pk, column.empty)) for column in columns])
+        for c in page.object_list
+    ]
+    return render(
+        request,
+        "contracts/contract/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "columns": columns,
+            "status": status,
+            "can_create": permissions.can_create_contract(request.user, request.membership),
+        },
+    )
+
+
+@login_required
+def contract_detail(request, pk: int):
+    contract = get_contract_or_404(request, pk)
+    can_manage = permissions.can_manage_contract(request.user, request.membership, contract)
+    return render(
+        request,
+        "contracts/contract/detail.html",
+        {
+            "contract": contract,
+            # What other apps show of the contract (compliance: its status, clauses and duties).
+            "status_panels": fill_slot("contract_detail.status", request, contract),
+            "main_panels": fill_slot("contract_detail.main", request, contract),
+            "informational": contract.clause_template.articles.filter(informational=True),
+            "can_manage": can_manage,
+        },
+    )
 
 
 @login_required
@@ -42,7 +91,7 @@ def contract_create(request):
                 else _("The contract was registered as a draft. Activate it once signed."),
             )
             return redirect("contract_detail", pk=contract.pk)
-    return render(request, "contracts/contract_form.html", {"form": form})
+    return render(request, "contracts/contract/form.html", {"form": form})
 
 
 def _managed(request, pk: int):
@@ -69,7 +118,7 @@ def contract_activate(request, pk: int):
         else:
             messages.success(request, _("The contract is active and its duties were generated."))
             return redirect("contract_detail", pk=contract.pk)
-    return render(request, "contracts/contract_activate.html", {"contract": contract, "form": form})
+    return render(request, "contracts/contract/activate.html", {"contract": contract, "form": form})
 
 
 def _dated_step(request, pk: int, service, date_argument: str, done: str):

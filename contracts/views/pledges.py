@@ -61,7 +61,7 @@ def person_pledge(request, pk: int):
     )
     return render(
         request,
-        "contracts/person_pledge.html",
+        "contracts/pledges/person.html",
         {
             "person": person,
             "contract": contract,

@@ -48,7 +48,7 @@ def roster(request, pk: int):
     )
     return render(
         request,
-        "contracts/roster.html",
+        "contracts/roster/list.html",
         {
             "contract": contract,
             "page": page,
@@ -87,7 +87,7 @@ def roster_pdf(request, pk: int):
     people = roster_in_force(contract, on).count()
     if pdf_in_background(people):
         return render(
-            request, "contracts/roster_pdf_large.html", {"contract": contract, "on": on, "people": people}
+            request, "contracts/roster/pdf_large.html", {"contract": contract, "on": on, "people": people}
         )
     response = roster_pdf_response(contract, on=on)
     personal_data_read(
@@ -166,7 +166,7 @@ def roster_change(request, pk: int):
     )
     return render(
         request,
-        "contracts/roster_change.html",
+        "contracts/roster/change.html",
         {
             "change": change,
             "contract": contract,
@@ -196,7 +196,7 @@ def roster_person_add(request, pk: int):
     )
     if added:
         return redirect("roster_change", pk=change.pk)
-    return render(request, "contracts/roster_person_form.html", {"change": change, "form": form})
+    return render(request, "contracts/roster/person_form.html", {"change": change, "form": form})
 
 
 @login_required
@@ -224,7 +224,7 @@ def roster_entry_change(request, pk: int, person_pk: int):
     personal_data_read(kind="person.viewed", actor=request.user, obj=person, contract_id=change.contract_id)
     return render(
         request,
-        "contracts/roster_entry_form.html",
+        "contracts/roster/entry_form.html",
         {"change": change, "form": form, "person": person, "current": current},
     )
 
@@ -313,7 +313,7 @@ def roster_xlsx_import(request, pk: int):
             messages.success(request, _("%(n)s people were added from the sheet.") % {"n": len(created)})
             return redirect("roster_change", pk=change.pk)
     return render(
-        request, "contracts/roster_import.html", {"change": change, "form": form, "cell_errors": cell_errors}
+        request, "contracts/roster/import.html", {"change": change, "form": form, "cell_errors": cell_errors}
     )
 
 
