@@ -1,44 +1,28 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 
 from clauses import selectors
+from clauses.access import get_template_or_404, require_library_access
 from clauses.forms import CompareForm
 from clauses.kinds import KINDS
 from clauses.models import ClauseTemplate
-from core.models import Role
 from core.templatetags.portal import clause_ja
-
-
-def _require_client_side(request) -> None:
-    # The library is the public bodies' tool; contractors see the clauses of their own contracts.
-    if request.user.is_superuser:
-        return
-    if request.membership is None or request.membership.role not in (
-        Role.CLIENT_ADMIN,
-        Role.CLIENT_STAFF,
-        Role.AUDITOR,
-    ):
-        raise Http404
 
 
 @login_required
 def template_list(request):
-    _require_client_side(request)
-    return render(request, "clauses/template_list.html", {"templates": selectors.templates_for_browsing()})
+    require_library_access(request)
+    return render(request, "clauses/library/list.html", {"templates": selectors.templates_for_browsing()})
 
 
 @login_required
 def template_detail(request, pk: int):
-    _require_client_side(request)
-    template = ClauseTemplate.objects.filter(pk=pk).first()
-    if template is None:
-        raise Http404
-    articles = template.articles.prefetch_related("obligations").order_by("position")
-    versions = ClauseTemplate.objects.filter(template_id=template.template_id).order_by("loaded_at")
+    template = get_template_or_404(request, pk)
+    articles = selectors.articles_of(template)
+    versions = selectors.versions_of(template)
     return render(
         request,
-        "clauses/template_detail.html",
+        "clauses/library/detail.html",
         {
             "template": template,
             "articles": articles,
@@ -66,7 +50,7 @@ def _flatten(template: ClauseTemplate) -> dict[str, dict]:
 
 @login_required
 def template_compare(request):
-    _require_client_side(request)
+    require_library_access(request)
     form = CompareForm(request.GET or None)
     diff = None
     if form.is_valid():
@@ -76,4 +60,4 @@ def template_compare(request):
             "removed": [old[k] for k in old if k not in new],
             "changed": [(old[k], new[k]) for k in new if k in old and old[k] != new[k]],
         }
-    return render(request, "clauses/template_compare.html", {"form": form, "diff": diff})
+    return render(request, "clauses/library/compare.html", {"form": form, "diff": diff})

@@ -25,3 +25,13 @@ def test_template_browser_and_compare(client, side, mini_template, tmp_path):
     assert [c[1]["text"][:4] for c in diff.context["diff"]["changed"]] == ["毎月取扱"]
     client.force_login(side.contractor_admin.user)
     assert client.get(reverse("template_list")).status_code == 404
+
+
+def test_library_pages_are_404_for_contractors_and_missing_templates(client, side, mini_template):
+    # clauses.access: forbidden and missing look the same.
+    client.force_login(side.contractor_admin.user)
+    assert client.get(reverse("template_detail", args=[mini_template.pk])).status_code == 404
+    assert client.get(reverse("template_compare")).status_code == 404
+    client.force_login(side.client_staff.user)
+    assert client.get(reverse("template_detail", args=[mini_template.pk + 999])).status_code == 404
+    assert client.get(reverse("template_detail", args=[mini_template.pk])).status_code == 200
