@@ -21,17 +21,11 @@ class ComplianceConfig(AppConfig):
         from compliance.demo import seed_attestations, seed_contracts
         from core.demo import register_seeder
 
+        # The home pages' panels, and the contract's pages (in contracts): status, duties, columns.
         panels.register()
-        # The contract's pages (in contracts) show its compliance status, clauses and duties.
-        from compliance.views import contracts as contract_panels
-        from core.panels import register_slot
+        from compliance import pdf
 
-        register_slot("contract_list.columns", contract_panels.contract_list_columns)
-        register_slot("contract_detail.status", contract_panels.contract_status_panel)
-        register_slot("contract_detail.main", contract_panels.contract_duties_panel)
-        from compliance import forms_pdf
-
-        forms_pdf.register()
+        pdf.register()
         from compliance.services.delivery import ATTACHMENT_BUILDER, duty_form_attachment
         from core.services.outbox import register_attachment_builder
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from clauses.models import Obligation
 from compliance.models import Duty
 
 DUE_SOON_DAYS = 7
@@ -101,3 +102,14 @@ def open_duties_for(contracts: QuerySet, *, actor: str | None = None) -> QuerySe
     if actor:
         qs = qs.filter(obligation__actor=actor)
     return qs.select_related("contract", "obligation", "obligation__article").order_by("due_date", "pk")
+
+
+def obligations_of_contract(contract) -> QuerySet[Obligation]:
+    """The obligations a contract's page lists: of its adopted templates once active, else of its
+    chosen template; statutory ones last, in document order."""
+    qs = (
+        Obligation.objects.filter(template__adoptions__contract=contract)
+        if contract.status != contract.Status.DRAFT
+        else Obligation.objects.filter(template=contract.clause_template)
+    )
+    return qs.select_related("article", "article__template").order_by("template__statutory", "position")

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from compliance.views import calendar, contracts
+from compliance.views import calendar, duties
 
 urlpatterns = [
-    path("contracts/<int:pk>/request/", contracts.duty_request, name="duty_request"),
-    path("duties/<int:pk>/waive/", contracts.duty_waive, name="duty_waive"),
-    path("duties/<int:pk>/attest/", contracts.duty_attest, name="duty_attest"),
-    path("duties/<int:pk>/form.pdf", contracts.duty_form_pdf, name="duty_form_pdf"),
+    path("contracts/<int:pk>/request/", duties.duty_request, name="duty_request"),
+    path("duties/<int:pk>/waive/", duties.duty_waive, name="duty_waive"),
+    path("duties/<int:pk>/attest/", duties.duty_attest, name="duty_attest"),
+    path("duties/<int:pk>/form.pdf", duties.duty_form_pdf, name="duty_form_pdf"),
     path("calendar/", calendar.calendar_settings, name="calendar_settings"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]

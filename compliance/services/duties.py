@@ -19,7 +19,7 @@ def _locked(duty: Duty) -> Duty:
 @transaction.atomic
 def duty_waive(*, actor, actor_membership, duty: Duty, reason: str) -> Duty:
     duty = _locked(duty)
-    if not permissions.can_waive(actor, actor_membership, duty.contract):
+    if not permissions.can_waive_duty(actor, actor_membership, duty.contract):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for waiving this duty.")})
@@ -45,7 +45,7 @@ def duty_waive(*, actor, actor_membership, duty: Duty, reason: str) -> Duty:
 def duty_attest(*, actor, actor_membership, duty: Duty, statement: str = "") -> Duty:
     """The contractor confirms a standing measure; the duty engine fulfils the duty from the event."""
     duty = _locked(duty)
-    if not permissions.can_act_as_contractor(actor, actor_membership, duty.contract):
+    if not permissions.can_attest_duty(actor, actor_membership, duty.contract):
         raise PermissionDenied
     if duty.state != Duty.State.OPEN or events.ATTESTATION_CONFIRMED not in duty.obligation.fulfilled_by:
         raise ValidationError(_("This duty is not met by an attestation."))
@@ -65,7 +65,7 @@ def duty_attest(*, actor, actor_membership, duty: Duty, statement: str = "") -> 
 @transaction.atomic
 def duty_request(*, actor, actor_membership, contract, obligation_key: str, note: str = "") -> None:
     """The public body asks for something the clauses let it ask for (a report, the ledger, pledges)."""
-    if not permissions.can_waive(actor, actor_membership, contract):
+    if not permissions.can_request_duty(actor, actor_membership, contract):
         raise PermissionDenied
     check_input(texts={"note": (note.strip(), NOTE)})
     ob = Obligation.objects.filter(

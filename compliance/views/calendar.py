@@ -28,7 +28,7 @@ def calendar_settings(request):
             new_url = settings.SITE_URL.rstrip("/") + reverse("calendar_feed", args=[token])
     return render(
         request,
-        "compliance/calendar_settings.html",
+        "compliance/calendar/settings.html",
         {
             "new_url": new_url,
             "active": bool(request.user.calendar_token_hash),

@@ -24,7 +24,7 @@ def duty_notice_context(duty) -> dict:
     }
 
 
-def register() -> None:
+def register() -> None:  # from compliance.pdf.register()
     register_form(
         "compliance.duty_notice",
         template_name="pdf/compliance/duty_notice.html",

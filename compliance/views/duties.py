@@ -1,4 +1,4 @@
-from itertools import groupby
+"""The duty actions on a contract's page: waive, attest, request, and the duty's pre-filled form."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,85 +8,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clauses.kinds import KINDS
-from clauses.models import Obligation
-from compliance import permissions, selectors
+from compliance import permissions
+from compliance.access import get_duty_or_404
 from compliance.forms import AttestForm, RequestForm, WaiveForm
-from compliance.models import Duty
 from compliance.services import duties as duty_services
 from contracts.access import get_contract_or_404
-from contracts.selectors.contracts import contracts_visible_to
 from core import pdf
-from core.panels import ColumnSet
 from core.views.pdf import form_pdf_response
 from core.views.utils import apply_validation_error
 
 
-def _duty_for(request, pk: int) -> Duty:
-    duty = Duty.objects.select_related("contract", "obligation").filter(pk=pk).first()
-    if (
-        duty is None
-        or not contracts_visible_to(request.user, request.membership).filter(pk=duty.contract_id).exists()
-    ):
-        raise Http404
-    return duty
-
-
-# --- what compliance shows on the contract's pages (core.panels slots, filled from apps.py) ---------
-
-
-def contract_list_columns(request, contracts: list) -> ColumnSet:
-    """Overdue, due soon and fulfilled per contract of the list's page (one query)."""
-    return ColumnSet(
-        head="compliance/contract/list_head.html",
-        cell="compliance/contract/list_cell.html",
-        cells={pk: {"st": st} for pk, st in selectors.status_by_contract([c.pk for c in contracts]).items()},
-        empty={"st": selectors.Status()},
-    )
-
-
-def contract_status_panel(request, contract) -> tuple[str, dict]:
-    status = selectors.status_by_contract([contract.pk]).get(contract.pk, selectors.Status())
-    return "compliance/contract/status.html", {"status": status}
-
-
-def contract_duties_panel(request, contract) -> tuple[str, dict]:
-    """The contract's clauses article by article, each obligation with its duties and actions."""
-    today = selectors.today()
-    duties = list(selectors.duties_of_contract(contract))
-    by_obligation: dict[int, list] = {}
-    for duty in duties:
-        duty.status = selectors.duty_status(duty, today)
-        by_obligation.setdefault(duty.obligation_id, []).append(duty)
-    obligations = (
-        (
-            Obligation.objects.filter(template__adoptions__contract=contract)
-            if contract.status != contract.Status.DRAFT
-            else Obligation.objects.filter(template=contract.clause_template)
-        )
-        .select_related("article", "article__template")
-        .order_by("template__statutory", "position")
-    )
-    articles = []
-    for article, obs in groupby(obligations, key=lambda ob: ob.article):
-        items = [(ob, KINDS[ob.kind], by_obligation.get(ob.pk, [])) for ob in obs]
-        articles.append((article, items))
-    can_manage = permissions.can_waive(request.user, request.membership, contract)
-    return "compliance/contract/duties.html", {
-        "articles": articles,
-        "can_waive": can_manage,
-        "is_contractor": permissions.can_act_as_contractor(request.user, request.membership, contract),
-        "request_form": RequestForm(contract=contract)
-        if can_manage and contract.status == "active"
-        else None,
-        "today": today,
-    }
-
-
 @login_required
 def duty_waive(request, pk: int):
-    duty = _duty_for(request, pk)
-    if not permissions.can_waive(request.user, request.membership, duty.contract):
+    duty = get_duty_or_404(request, pk)
+    if not permissions.can_waive_duty(request.user, request.membership, duty.contract):
         raise Http404
     form = WaiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -102,14 +37,14 @@ def duty_waive(request, pk: int):
         else:
             messages.success(request, _("The duty was waived."))
             return redirect("contract_detail", pk=duty.contract_id)
-    return render(request, "compliance/duty_waive.html", {"duty": duty, "form": form})
+    return render(request, "compliance/duties/waive.html", {"duty": duty, "form": form})
 
 
 @login_required
 @require_POST
 def duty_attest(request, pk: int):
-    duty = _duty_for(request, pk)
-    if not permissions.can_act_as_contractor(request.user, request.membership, duty.contract):
+    duty = get_duty_or_404(request, pk)
+    if not permissions.can_attest_duty(request.user, request.membership, duty.contract):
         raise Http404
     form = AttestForm(request.POST)
     if not form.is_valid():
@@ -133,7 +68,7 @@ def duty_attest(request, pk: int):
 @require_POST
 def duty_request(request, pk: int):
     contract = get_contract_or_404(request, pk)
-    if not permissions.can_waive(request.user, request.membership, contract):
+    if not permissions.can_request_duty(request.user, request.membership, contract):
         raise Http404
     form = RequestForm(request.POST, contract=contract)
     if form.is_valid():
@@ -158,7 +93,7 @@ def duty_request(request, pk: int):
 
 @login_required
 def duty_form_pdf(request, pk: int):
-    duty = _duty_for(request, pk)
+    duty = get_duty_or_404(request, pk)
     if not duty.obligation.form_id:
         raise Http404
     try:

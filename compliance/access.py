@@ -1,0 +1,19 @@
+"""Compliance's "the object or 404" helpers (missing and forbidden look the same)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from compliance.models import Duty
+from contracts.selectors.contracts import contracts_visible_to
+
+
+def get_duty_or_404(request, pk: int) -> Duty:
+    """The duty, if its contract is visible to the person asking (what they may do is permissions')."""
+    duty = Duty.objects.select_related("contract", "obligation").filter(pk=pk).first()
+    if (
+        duty is None
+        or not contracts_visible_to(request.user, request.membership).filter(pk=duty.contract_id).exists()
+    ):
+        raise Http404
+    return duty
