@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.http import Http404
 
 from compliance.models import Duty
 from contracts.selectors.contracts import contracts_visible_to
+from core.models import User
 
 
 def get_duty_or_404(request, pk: int) -> Duty:
@@ -17,3 +20,12 @@ def get_duty_or_404(request, pk: int) -> Duty:
     ):
         raise Http404
     return duty
+
+
+def get_calendar_owner_or_404(token: str) -> User:
+    """The active person whose calendar-feed token this is (the feed has no login: the token is it)."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    user = User.objects.filter(calendar_token_hash=digest, is_active=True).first() if token else None
+    if user is None:
+        raise Http404
+    return user

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from clauses.models import Obligation
 from compliance.models import Duty
+from core.models import Membership
 
 DUE_SOON_DAYS = 7
 
@@ -113,3 +114,14 @@ def obligations_of_contract(contract) -> QuerySet[Obligation]:
         else Obligation.objects.filter(template=contract.clause_template)
     )
     return qs.select_related("article", "article__template").order_by("template__statutory", "position")
+
+
+def calendar_membership(user) -> Membership | None:
+    """The membership a calendar feed speaks for: the person's first active one (a feed has no
+    session to choose another)."""
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("organisation")
+        .order_by("pk")
+        .first()
+    )

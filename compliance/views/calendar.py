@@ -1,9 +1,8 @@
-import hashlib
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,8 +10,8 @@ from icalendar import Calendar, Event
 
 from clauses.kinds import KINDS
 from compliance import selectors
+from compliance.access import get_calendar_owner_or_404
 from contracts.selectors.contracts import contracts_visible_to
-from core.models import Membership, User
 from core.services.users import calendar_token_issue, calendar_token_revoke
 from core.templatetags.portal import clause_ja
 
@@ -37,16 +36,8 @@ def calendar_settings(request):
 
 
 def calendar_feed(request, token: str):
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    user = User.objects.filter(calendar_token_hash=digest, is_active=True).first() if token else None
-    if user is None:
-        raise Http404
-    membership = (
-        Membership.objects.filter(user=user, is_active=True)
-        .select_related("organisation")
-        .order_by("pk")
-        .first()
-    )
+    user = get_calendar_owner_or_404(token)
+    membership = selectors.calendar_membership(user)
     contracts = contracts_visible_to(user, membership)
     actor = "contractor" if membership and membership.is_contractor_side else None
     duties = selectors.open_duties_for(contracts, actor=actor).filter(due_date__isnull=False)[:1000]
