@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clauses.kinds import KINDS
-from clauses.models import Obligation
+from compliance.selectors import requestable_obligations
 from core.templatetags.portal import clause_ja
 from core.validators import NOTE, STATEMENT
 
@@ -30,9 +30,7 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args, contract, **kwargs):
         super().__init__(*args, **kwargs)
-        obligations = Obligation.objects.filter(
-            template__adoptions__contract=contract, trigger="on_request"
-        ).order_by("position")
+        obligations = requestable_obligations(contract)
         self.fields["obligation"].choices = [
             (ob.key, f"{clause_ja(ob.clause)} {KINDS[ob.kind].label}") for ob in obligations
         ]

@@ -125,3 +125,10 @@ def calendar_membership(user) -> Membership | None:
         .order_by("pk")
         .first()
     )
+
+
+def requestable_obligations(contract) -> QuerySet[Obligation]:
+    """What the contract's clauses let the public body ask for (trigger on_request)."""
+    return Obligation.objects.filter(template__adoptions__contract=contract, trigger="on_request").order_by(
+        "position"
+    )

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clauses.models import Obligation
 from compliance import events, permissions
 from compliance.models import Duty
+from compliance.selectors import requestable_obligations
 from core.audit import record_event
 from core.validators import NOTE, STATEMENT, check_input
 
@@ -68,9 +68,7 @@ def duty_request(*, actor, actor_membership, contract, obligation_key: str, note
     if not permissions.can_request_duty(actor, actor_membership, contract):
         raise PermissionDenied
     check_input(texts={"note": (note.strip(), NOTE)})
-    ob = Obligation.objects.filter(
-        template__adoptions__contract=contract, key=obligation_key, trigger="on_request"
-    ).first()
+    ob = requestable_obligations(contract).filter(key=obligation_key).first()
     if ob is None:
         raise ValidationError({"obligation": _("The clauses of this contract have no such request.")})
     record_event(
