@@ -24,6 +24,7 @@ from contracts.models import (
     TrainingPlan,
     TrainingSession,
     WorksiteChange,
+    WorksiteKind,
 )
 from contracts.selectors.roster import pledges_required, roster_in_force
 from contracts.services.pledges import pledge_upload
@@ -167,7 +168,7 @@ def seed_worksites() -> None:
         change = worksite_change_open(contract=contract, **_as(manager))
         worksite_add(
             change=change,
-            kind="contractor_office",
+            kind=WorksiteKind.CONTRACTOR_OFFICE,
             name="本社 開発センター",
             address="東京都千代田区丸の内一丁目1番1号 デモビル5階",
             rooms="第2開発室（入退室管理あり）",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from contracts import events
 from contracts.models import RosterChange, Subcontract, TrainingPlan, TrainingReport, WorksiteChange
 from contracts.selectors.contracts import contracts_visible_to
 from contracts.selectors.subcontracts import subcontracts_held
@@ -46,7 +47,7 @@ def register_approvables() -> None:
 
     register_approvable(
         model=RosterChange,
-        event_prefix="roster",
+        event_prefix=events.ROSTER_PREFIX,
         policy=roster.policy,
         # A change notified under notice-only clauses is in force: nobody decides it.
         decidable=lambda user, membership, qs: _on_visible_contracts(user, membership, qs).filter(
@@ -60,7 +61,7 @@ def register_approvables() -> None:
     )
     register_approvable(
         model=WorksiteChange,
-        event_prefix="worksite",
+        event_prefix=events.WORKSITE_PREFIX,
         policy=worksites.policy,
         decidable=_on_visible_contracts,
         returned=_contractors_own,
@@ -71,7 +72,7 @@ def register_approvables() -> None:
     )
     register_approvable(
         model=TrainingPlan,
-        event_prefix="training_plan",
+        event_prefix=events.TRAINING_PLAN_PREFIX,
         policy=training.plan_policy,
         decidable=_on_visible_contracts,
         returned=_contractors_own,
@@ -82,7 +83,7 @@ def register_approvables() -> None:
     )
     register_approvable(
         model=TrainingReport,
-        event_prefix="training_report",
+        event_prefix=events.TRAINING_REPORT_PREFIX,
         policy=training.report_policy,
         decidable=_on_visible_contracts,
         returned=_contractors_own,
@@ -93,7 +94,7 @@ def register_approvables() -> None:
     )
     register_approvable(
         model=Subcontract,
-        event_prefix="subcontract",
+        event_prefix=events.SUBCONTRACT_PREFIX,
         policy=subcontracts.policy,
         decidable=_on_visible_contracts,
         returned=_entrusting_partys_own,

@@ -35,6 +35,29 @@ def can_decide_roster(user, membership: Membership | None, contract) -> bool:
     return can_manage_contract(user, membership, contract) and not user.is_superuser
 
 
+# --- work sites (作業場所) and training (教育): the same people as the roster's -----------------------
+
+
+def can_edit_worksites(user, membership: Membership | None, contract) -> bool:
+    """The contractor's manager declares the work sites and storage places and their changes."""
+    return can_edit_roster(user, membership, contract)
+
+
+def can_decide_worksites(user, membership: Membership | None, contract) -> bool:
+    """The public body's managers of the contract approve the work sites in advance."""
+    return can_decide_roster(user, membership, contract)
+
+
+def can_record_training(user, membership: Membership | None, contract) -> bool:
+    """The contractor's manager records sessions and attendance, drafts and submits plan and report."""
+    return can_edit_roster(user, membership, contract)
+
+
+def can_decide_training(user, membership: Membership | None, contract) -> bool:
+    """The public body's managers of the contract approve the plan and accept the report."""
+    return can_decide_roster(user, membership, contract)
+
+
 def can_download_pledge(user, membership: Membership | None, contract) -> bool:
     """Signed pledges: the contractor's manager and the public body's side; not every worker."""
     if user.is_superuser:

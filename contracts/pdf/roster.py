@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 
 from clauses import api as clauses_api
+from contracts import events
 from contracts.models import Contract
 from contracts.selectors.roster import roster_in_force
 from core import pdf
@@ -88,7 +89,7 @@ def register_exports() -> None:
             data_key=lambda params: _export_contract(params).data_key,
             authorise=_roster_export_allowed,
             # The same read as the synchronous print (contracts.views.roster.roster_pdf).
-            read_kind="roster.printed",
+            read_kind=events.ROSTER_PRINTED,
             read_object=lambda params: ("contracts.contract", str(params["contract"])),
             read_data=lambda params: {"on": params["on"]},
             estimate=lambda context: ROSTER_SECONDS_FIXED + ROSTER_SECONDS_PER_ROW * len(context["entries"]),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from contracts import permissions
+from contracts import events, permissions
 from contracts.models import Contract
 from contracts.selectors import contracts as selectors
 from core.audit import record_event
@@ -114,7 +114,7 @@ def contract_create(*, actor, actor_membership: Membership, **fields) -> Contrac
     contract.save()
     _grant_access(contract)
     record_event(
-        kind="contract.proposed" if actor_membership.is_contractor_side else "contract.created",
+        kind=events.CONTRACT_PROPOSED if actor_membership.is_contractor_side else events.CONTRACT_CREATED,
         actor=actor,
         obj=contract,
         contract_id=contract.pk,
@@ -176,7 +176,7 @@ def contract_activate(
         stamp="activated_at",
         error=_("Only a draft contract can be activated."),
     )
-    _record_lifecycle(actor=actor, contract=contract, kind="contract.activated", on=signed_on)
+    _record_lifecycle(actor=actor, contract=contract, kind=events.CONTRACT_ACTIVATED, on=signed_on)
     return contract
 
 
@@ -194,7 +194,7 @@ def contract_record_work_start(
         stamp="",
         error=_("Work can start only under an active contract."),
     )
-    _record_lifecycle(actor=actor, contract=contract, kind="contract.work_started", on=started_on)
+    _record_lifecycle(actor=actor, contract=contract, kind=events.CONTRACT_WORK_STARTED, on=started_on)
     return contract
 
 
@@ -212,5 +212,5 @@ def contract_end(
         stamp="ended_at",
         error=_("Only an active contract can be ended."),
     )
-    _record_lifecycle(actor=actor, contract=contract, kind="contract.ended", on=ended_on)
+    _record_lifecycle(actor=actor, contract=contract, kind=events.CONTRACT_ENDED, on=ended_on)
     return contract

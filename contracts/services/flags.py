@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contracts import permissions
+from contracts import events, permissions
 from contracts.models import Person, UnsuitableFlag
 from core.audit import record_event
 from core.models import Membership
@@ -42,7 +42,7 @@ def flag_raise(
     flag.save()
     # The text is about a person: the event says that a flag was raised, never what it says.
     record_event(
-        kind="person.flagged_unsuitable",
+        kind=events.PERSON_FLAGGED_UNSUITABLE,
         actor=actor,
         obj=flag,
         contract_id=person.contract_id,
@@ -66,7 +66,7 @@ def flag_answer(
     flag.answer, flag.answered_by, flag.answered_at = answer.strip(), actor, timezone.now()
     flag.save(update_fields=["answer", "answered_by", "answered_at"])
     record_event(
-        kind="person.unsuitable_answered",
+        kind=events.PERSON_UNSUITABLE_ANSWERED,
         actor=actor,
         obj=flag,
         contract_id=flag.person.contract_id,
@@ -89,7 +89,7 @@ def flag_close(*, actor, actor_membership: Membership | None, flag: UnsuitableFl
         flag.closed_at = timezone.now()
         flag.save(update_fields=["closed_at"])
         record_event(
-            kind="person.unsuitable_closed",
+            kind=events.PERSON_UNSUITABLE_CLOSED,
             actor=actor,
             obj=flag,
             contract_id=flag.person.contract_id,

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contracts import permissions
+from contracts import events, permissions
 from contracts.models import Person, Pledge
 from core.audit import record_event
 from core.files import store_upload
@@ -33,7 +33,7 @@ def pledge_upload(
     pledge.save()
     # The subject ties the evidence to the person's own pledge duty (003 §5.2, 004 §3.3).
     record_event(
-        kind="pledge.uploaded",
+        kind=events.PLEDGE_UPLOADED,
         actor=actor,
         obj=pledge,
         contract_id=contract.pk,

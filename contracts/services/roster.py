@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contracts import permissions
+from contracts import events, permissions
 from contracts.models import Contract, Employment, Person, PersonRole, RosterChange, RosterEntry
 from contracts.pdf.roster import ROSTER_FORM, roster_context
 from contracts.selectors.contracts import approval_recipients
@@ -52,7 +52,7 @@ def _subject(person: Person) -> str:
 
 def policy(membership: Membership | None) -> ApprovalPolicy:
     return ApprovalPolicy(
-        event_prefix="roster",
+        event_prefix=events.ROSTER_PREFIX,
         can_submit=lambda actor, change: permissions.can_edit_roster(actor, membership, change.contract),
         can_decide=lambda actor, change: permissions.can_decide_roster(actor, membership, change.contract),
         notify=approval_recipients,
@@ -113,7 +113,7 @@ def roster_change_open(*, actor, actor_membership: Membership, contract: Contrac
     )
     change.full_clean()
     change.save()
-    record_event(kind="roster.change_opened", actor=actor, obj=change, contract_id=contract.pk)
+    record_event(kind=events.ROSTER_CHANGE_OPENED, actor=actor, obj=change, contract_id=contract.pk)
     return change
 
 
@@ -188,7 +188,7 @@ def roster_person_add(
     row.full_clean()
     row.save()
     record_event(
-        kind="roster.entry_drafted",
+        kind=events.ROSTER_ENTRY_DRAFTED,
         actor=actor,
         obj=row,
         contract_id=contract.pk,
@@ -229,7 +229,7 @@ def roster_entry_change(
     row.full_clean()
     row.save()
     record_event(
-        kind="roster.entry_drafted",
+        kind=events.ROSTER_ENTRY_DRAFTED,
         actor=actor,
         obj=row,
         contract_id=change.contract_id,
@@ -253,7 +253,7 @@ def roster_entry_discard(
     if entry.action == RosterEntry.Action.ADD and not person.entries.exists() and not person.pledges.exists():
         person.delete()
     record_event(
-        kind="roster.entry_discarded",
+        kind=events.ROSTER_ENTRY_DISCARDED,
         actor=actor,
         obj=change,
         contract_id=change.contract_id,
@@ -264,23 +264,25 @@ def roster_entry_discard(
 def _announcements(change: RosterChange, actor) -> list[dict]:
     # At submission: the people it adds or removes open their duties (a pledge per person, the
     # prior approval of a change), which the approval or the documents then fulfil.
-    events = []
+    batch = []
     for entry in change.entries.select_related("person"):
-        kind = {"add": "person.added", "remove": "person.removed", "update": "person.updated"}[entry.action]
+        kind = {"add": events.PERSON_ADDED, "remove": events.PERSON_REMOVED, "update": events.PERSON_UPDATED}[
+            entry.action
+        ]
         base = {"actor": actor, "obj": entry.person, "contract_id": change.contract_id}
         data = {"subject": _subject(entry.person), "change": change.number}
-        events.append({**base, "kind": kind, "data": data})
+        batch.append({**base, "kind": kind, "data": data})
         if entry.action != RosterEntry.Action.REMOVE and entry.role in LEADING_ROLES:
             # Naming a responsible person or security officer is itself a duty of some clauses
             # (000 §9, 004 §3.2 and §6.1).
-            events.append(
+            batch.append(
                 {
                     **base,
-                    "kind": "responsible_person.designated",
+                    "kind": events.RESPONSIBLE_PERSON_DESIGNATED,
                     "data": {"subject": _subject(entry.person), "role": entry.role},
                 }
             )
-    return events
+    return batch
 
 
 def _take_effect(change: RosterChange, on: date | None) -> None:
@@ -325,13 +327,13 @@ def roster_change_act(
         actor=actor, obj=change, action=action, policy=policy(actor_membership), reason=reason
     )
     if action == ApprovalAction.SUBMIT:
-        events = _announcements(change, actor)
+        batch = _announcements(change, actor)
         if not change.needs_approval:
             # Notice is enough under these clauses: the change counts from its submission.
             notified = {"actor": actor, "obj": change, "contract_id": change.contract_id}
-            events.append({"kind": "roster.change_notified", **notified})
+            batch.append({"kind": events.ROSTER_CHANGE_NOTIFIED, **notified})
             _take_effect(change, effective_on)
-        record_events(events)
+        record_events(batch)
     elif action == ApprovalAction.APPROVE and change.effective_at is None:
         _take_effect(change, effective_on)
     return change

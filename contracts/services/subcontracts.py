@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from contracts import permissions
+from contracts import events, permissions
 from contracts.models import Contract, Subcontract
 from contracts.pdf.subcontracts import SUBCONTRACT_FORM, subcontract_context
 from contracts.selectors.contracts import contract_approvers, organisation_people
@@ -52,7 +52,7 @@ def _notify(subcontract: Subcontract, action: str) -> list:
 
 def policy(membership: Membership | None) -> ApprovalPolicy:
     return ApprovalPolicy(
-        event_prefix="subcontract",
+        event_prefix=events.SUBCONTRACT_PREFIX,
         can_submit=lambda actor, s: permissions.can_edit_subcontract(actor, membership, s),
         can_decide=lambda actor, s: permissions.can_decide_subcontract(actor, membership, s),
         notify=_notify,
@@ -207,7 +207,7 @@ def subcontract_create(
     link.path = f"{parent.path if parent else '/'}{link.pk}/"
     link.save(update_fields=["path"])
     record_event(
-        kind="subcontract.drafted",
+        kind=events.SUBCONTRACT_DRAFTED,
         actor=actor,
         obj=link,
         contract_id=contract.pk,
@@ -239,7 +239,7 @@ def subcontract_update(
     link.full_clean()
     link.save(update_fields=changed or None)
     record_event(
-        kind="subcontract.updated",
+        kind=events.SUBCONTRACT_UPDATED,
         actor=actor,
         obj=link,
         contract_id=link.contract_id,
@@ -301,11 +301,11 @@ def subcontract_act(
     if action != ApprovalAction.SUBMIT:
         return link
     first = not Event.objects.filter(
-        kind="subcontract.applied", object_type="contracts.subcontract", object_id=str(link.pk)
+        kind=events.SUBCONTRACT_APPLIED, object_type="contracts.subcontract", object_id=str(link.pk)
     ).exists()
     if first:
         record_event(
-            kind="subcontract.applied",
+            kind=events.SUBCONTRACT_APPLIED,
             actor=actor,
             obj=link,
             contract_id=link.contract_id,
@@ -313,12 +313,12 @@ def subcontract_act(
         )
     if link.precheck_confirmed:
         record_event(
-            kind="subcontract.precheck_submitted", actor=actor, obj=link, contract_id=link.contract_id
+            kind=events.SUBCONTRACT_PRECHECK_SUBMITTED, actor=actor, obj=link, contract_id=link.contract_id
         )
     if link.depth > 1:
         parties = _notify_upstream(link, actor)
         record_event(
-            kind="subcontract.upstream_notified",
+            kind=events.SUBCONTRACT_UPSTREAM_NOTIFIED,
             actor=actor,
             obj=link,
             contract_id=link.contract_id,

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contracts import permissions
+from contracts import events, permissions
 from contracts.models import (
     Attendance,
     Contract,
@@ -48,24 +48,11 @@ REPORT_FIELDS = ("period_start", "period_end", "summary")
 PURPOSE = "training"
 
 
-# --- who may do what ----------------------------------------------------------------------------
-
-
-def can_record_training(user, membership: Membership | None, contract: Contract) -> bool:
-    """The contractor's manager records sessions and attendance, drafts and submits plan and report."""
-    return permissions.can_edit_roster(user, membership, contract)
-
-
-def can_decide_training(user, membership: Membership | None, contract: Contract) -> bool:
-    """The public body's managers of the contract approve the plan and accept the report."""
-    return permissions.can_decide_roster(user, membership, contract)
-
-
 def plan_policy(membership: Membership | None) -> ApprovalPolicy:
     return ApprovalPolicy(
-        event_prefix="training_plan",
-        can_submit=lambda actor, plan: can_record_training(actor, membership, plan.contract),
-        can_decide=lambda actor, plan: can_decide_training(actor, membership, plan.contract),
+        event_prefix=events.TRAINING_PLAN_PREFIX,
+        can_submit=lambda actor, plan: permissions.can_record_training(actor, membership, plan.contract),
+        can_decide=lambda actor, plan: permissions.can_decide_training(actor, membership, plan.contract),
         notify=approval_recipients,
         title=lambda plan: (
             _("Training plan of %(number)s (#%(n)s)") % {"number": plan.contract.number, "n": plan.number}
@@ -81,9 +68,9 @@ def plan_policy(membership: Membership | None) -> ApprovalPolicy:
 
 def report_policy(membership: Membership | None) -> ApprovalPolicy:
     return ApprovalPolicy(
-        event_prefix="training_report",
-        can_submit=lambda actor, report: can_record_training(actor, membership, report.contract),
-        can_decide=lambda actor, report: can_decide_training(actor, membership, report.contract),
+        event_prefix=events.TRAINING_REPORT_PREFIX,
+        can_submit=lambda actor, report: permissions.can_record_training(actor, membership, report.contract),
+        can_decide=lambda actor, report: permissions.can_decide_training(actor, membership, report.contract),
         notify=approval_recipients,
         title=lambda report: (
             _("Training report of %(number)s (#%(n)s)")
@@ -170,7 +157,7 @@ def training_plan_create(
     content: str,
     planned_sessions: str = "",
 ) -> TrainingPlan:
-    if not can_record_training(actor, actor_membership, contract):
+    if not permissions.can_record_training(actor, actor_membership, contract):
         raise PermissionDenied
     Contract.objects.select_for_update().filter(pk=contract.pk).first()  # one open plan at a time
     if TrainingPlan.objects.filter(contract=contract, approval_state__in=OPEN_STATES).exists():
@@ -190,14 +177,18 @@ def training_plan_create(
     plan.full_clean()
     plan.save()
     record_event(
-        kind="training_plan.created", actor=actor, obj=plan, contract_id=contract.pk, data={"n": plan.number}
+        kind=events.TRAINING_PLAN_CREATED,
+        actor=actor,
+        obj=plan,
+        contract_id=contract.pk,
+        data={"n": plan.number},
     )
     return plan
 
 
 def _editable(model, obj, actor, membership):
     locked = model.objects.select_for_update().select_related("contract").get(pk=obj.pk)
-    if not can_record_training(actor, membership, locked.contract):
+    if not permissions.can_record_training(actor, membership, locked.contract):
         raise PermissionDenied
     if locked.approval_state not in EDITABLE:
         raise ValidationError(_("This was submitted: withdraw it first to change it."))
@@ -219,7 +210,7 @@ def training_plan_update(
         setattr(plan, name, value)
     plan.full_clean()
     plan.save(update_fields=list(PLAN_FIELDS))
-    record_event(kind="training_plan.updated", actor=actor, obj=plan, contract_id=plan.contract_id)
+    record_event(kind=events.TRAINING_PLAN_UPDATED, actor=actor, obj=plan, contract_id=plan.contract_id)
     return plan
 
 
@@ -239,7 +230,7 @@ def training_plan_act(
     if action == ApprovalAction.APPROVE:
         # The kind the clause templates name (004 §3.4): the approval is the evidence.
         record_event(
-            kind="training.plan_approved",
+            kind=events.TRAINING_PLAN_APPROVED,
             actor=actor,
             obj=plan,
             contract_id=plan.contract_id,
@@ -266,7 +257,7 @@ def _people(contract: Contract, attendees: Iterable) -> list[Person]:
 def _client_session_attended(session: TrainingSession, actor, count: int) -> None:
     # The evidence for "attend the public body's training" (001 §10), dated the day it was held.
     record_event(
-        kind="training.attended_client_session",
+        kind=events.TRAINING_ATTENDED_CLIENT_SESSION,
         actor=actor,
         obj=session,
         contract_id=session.contract_id,
@@ -289,7 +280,7 @@ def training_session_record(
     materials=None,
 ) -> TrainingSession:
     """Record a session that was held, who attended it and (optionally) its materials."""
-    if not can_record_training(actor, actor_membership, contract):
+    if not permissions.can_record_training(actor, actor_membership, contract):
         raise PermissionDenied
     errors = _day_errors(contract, held_on)
     if not topic.strip():
@@ -326,7 +317,7 @@ def training_session_record(
     session.save()
     Attendance.objects.bulk_create([Attendance(session=session, person=p) for p in people])
     record_event(
-        kind="training.session_recorded",
+        kind=events.TRAINING_SESSION_RECORDED,
         actor=actor,
         obj=session,
         contract_id=contract.pk,
@@ -349,7 +340,7 @@ def training_attendance_set(
     """Correct who attended a session, until a report covering its day is submitted."""
     session = TrainingSession.objects.select_for_update().select_related("contract").get(pk=session.pk)
     contract = session.contract
-    if not can_record_training(actor, actor_membership, contract):
+    if not permissions.can_record_training(actor, actor_membership, contract):
         raise PermissionDenied
     if report_covering(contract, session.held_on) is not None:
         raise ValidationError(
@@ -371,7 +362,7 @@ def training_attendance_set(
         [Attendance(session=session, person_id=pk) for pk in sorted(after - before)]
     )
     record_event(
-        kind="training.attendance_changed",
+        kind=events.TRAINING_ATTENDANCE_CHANGED,
         actor=actor,
         obj=session,
         contract_id=contract.pk,
@@ -398,7 +389,7 @@ def training_report_create(
     period_end: date,
     summary: str = "",
 ) -> TrainingReport:
-    if not can_record_training(actor, actor_membership, contract):
+    if not permissions.can_record_training(actor, actor_membership, contract):
         raise PermissionDenied
     Contract.objects.select_for_update().filter(pk=contract.pk).first()  # numbers are per contract
     errors = _period_errors(contract, period_start, period_end)
@@ -415,7 +406,7 @@ def training_report_create(
     report.full_clean()
     report.save()
     record_event(
-        kind="training_report.created",
+        kind=events.TRAINING_REPORT_CREATED,
         actor=actor,
         obj=report,
         contract_id=contract.pk,
@@ -440,7 +431,7 @@ def training_report_update(
         setattr(report, name, value)
     report.full_clean()
     report.save(update_fields=list(REPORT_FIELDS))
-    record_event(kind="training_report.updated", actor=actor, obj=report, contract_id=report.contract_id)
+    record_event(kind=events.TRAINING_REPORT_UPDATED, actor=actor, obj=report, contract_id=report.contract_id)
     return report
 
 
@@ -476,7 +467,7 @@ def training_report_act(
         report.reported_at = timezone.now()
         report.save(update_fields=["reported_at"])
         record_event(
-            kind="training.reported",
+            kind=events.TRAINING_REPORTED,
             actor=actor,
             obj=report,
             contract_id=report.contract_id,

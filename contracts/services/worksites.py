@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contracts import permissions
+from contracts import events, permissions
 from contracts.models import (
     Contract,
     Person,
@@ -43,11 +43,6 @@ STORAGE_FIELDS = ("name", "protection", "description")
 # Storage-place errors are keyed like the form's formset fields: "storage_places-0-protection".
 STORAGE_PREFIX = "storage_places"
 
-# The contractor's manager declares the sites; the public body's managers of the contract decide.
-# (The same rule as the roster's: contracts.permissions.can_edit_roster / can_decide_roster.)
-can_edit_worksites = permissions.can_edit_roster
-can_decide_worksites = permissions.can_decide_roster
-
 
 def _subject(worksite: Worksite) -> str:
     return f"contracts.worksite:{worksite.pk}"
@@ -55,9 +50,9 @@ def _subject(worksite: Worksite) -> str:
 
 def policy(membership: Membership | None) -> ApprovalPolicy:
     return ApprovalPolicy(
-        event_prefix="worksite",
-        can_submit=lambda actor, change: can_edit_worksites(actor, membership, change.contract),
-        can_decide=lambda actor, change: can_decide_worksites(actor, membership, change.contract),
+        event_prefix=events.WORKSITE_PREFIX,
+        can_submit=lambda actor, change: permissions.can_edit_worksites(actor, membership, change.contract),
+        can_decide=lambda actor, change: permissions.can_decide_worksites(actor, membership, change.contract),
         notify=approval_recipients,
         title=lambda change: (
             _("Work sites of %(number)s (change #%(n)s)")
@@ -75,7 +70,7 @@ def policy(membership: Membership | None) -> ApprovalPolicy:
 
 def _editable_change(change: WorksiteChange, actor, membership) -> WorksiteChange:
     change = WorksiteChange.objects.select_for_update().select_related("contract").get(pk=change.pk)
-    if not can_edit_worksites(actor, membership, change.contract):
+    if not permissions.can_edit_worksites(actor, membership, change.contract):
         raise PermissionDenied
     if change.approval_state not in EDITABLE:
         raise ValidationError(_("This change was submitted: withdraw it first, or start a new one."))
@@ -85,7 +80,7 @@ def _editable_change(change: WorksiteChange, actor, membership) -> WorksiteChang
 @transaction.atomic
 def worksite_change_open(*, actor, actor_membership: Membership, contract: Contract) -> WorksiteChange:
     """The contractor's open change (draft, returned or waiting for the decision), or a new one."""
-    if not can_edit_worksites(actor, actor_membership, contract):
+    if not permissions.can_edit_worksites(actor, actor_membership, contract):
         raise PermissionDenied
     if contract.status == Contract.Status.ENDED:
         raise ValidationError(_("The contract has ended."))
@@ -96,7 +91,7 @@ def worksite_change_open(*, actor, actor_membership: Membership, contract: Contr
     change = WorksiteChange(contract=contract, number=next_number(WorksiteChange, contract), created_by=actor)
     change.full_clean()
     change.save()
-    record_event(kind="worksite.change_opened", actor=actor, obj=change, contract_id=contract.pk)
+    record_event(kind=events.WORKSITE_CHANGE_OPENED, actor=actor, obj=change, contract_id=contract.pk)
     return change
 
 
@@ -190,7 +185,7 @@ def _write_version(
 
 def _drafted(actor, entry: WorksiteEntry, change: WorksiteChange) -> None:
     record_event(
-        kind="worksite.entry_drafted",
+        kind=events.WORKSITE_ENTRY_DRAFTED,
         actor=actor,
         obj=entry,
         contract_id=change.contract_id,
@@ -296,7 +291,7 @@ def _discard(actor, change: WorksiteChange, worksite: Worksite, entry: WorksiteE
     if not worksite.entries.exists():
         worksite.delete()  # drafted and taken out again before anyone saw it: no trace needed
     record_event(
-        kind="worksite.entry_discarded",
+        kind=events.WORKSITE_ENTRY_DISCARDED,
         actor=actor,
         obj=change,
         contract_id=change.contract_id,
@@ -360,7 +355,7 @@ def secure_area_rules_acknowledge(
 ) -> SecureAreaRulesAcknowledgement:
     """Record that the contractor received and confirmed the public body's entry rules for its
     secure area; `worksite.rules_acknowledged` fulfils the duty of the clauses that ask it."""
-    if not can_edit_worksites(actor, actor_membership, contract):
+    if not permissions.can_edit_worksites(actor, actor_membership, contract):
         raise PermissionDenied
     errors = {}
     if not rules_title.strip():
@@ -381,7 +376,7 @@ def secure_area_rules_acknowledge(
     ack.full_clean()
     ack.save()
     record_event(
-        kind="worksite.rules_acknowledged",
+        kind=events.WORKSITE_RULES_ACKNOWLEDGED,
         actor=actor,
         obj=ack,
         contract_id=contract.pk,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contracts import permissions, services
-from contracts.access import get_contract_or_404
+from contracts.access import get_contract_or_404, get_managed_contract_or_404
 from contracts.forms.contracts import ActivateForm, ContractForm, ContractProposalForm, DateForm
 from contracts.selectors.contracts import contracts_visible_to
 from core.panels import fill_slot
@@ -94,16 +94,9 @@ def contract_create(request):
     return render(request, "contracts/contract/form.html", {"form": form})
 
 
-def _managed(request, pk: int):
-    contract = get_contract_or_404(request, pk)
-    if not permissions.can_manage_contract(request.user, request.membership, contract):
-        raise Http404
-    return contract
-
-
 @login_required
 def contract_activate(request, pk: int):
-    contract = _managed(request, pk)
+    contract = get_managed_contract_or_404(request, pk)
     form = ActivateForm(request.POST or None, initial={"signed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -123,7 +116,7 @@ def contract_activate(request, pk: int):
 
 def _dated_step(request, pk: int, service, date_argument: str, done: str):
     """Record a dated step of the contract (work start, end) from a POST with an optional date."""
-    contract = _managed(request, pk)
+    contract = get_managed_contract_or_404(request, pk)
     form = DateForm(request.POST)
     on = form.cleaned_data["on"] if form.is_valid() else None
     if form.errors.get("on") and request.POST.get("on"):

@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contracts import permissions
-from contracts.access import get_person_or_404
+from contracts import events, permissions
+from contracts.access import get_flag_or_404, get_person_or_404
 from contracts.forms.people import FlagAnswerForm, FlagForm, PledgeUploadForm
-from contracts.models import Pledge, UnsuitableFlag
+from contracts.models import Pledge
 from contracts.pdf.pledges import PLEDGE_FORM, pledge_context
 from contracts.selectors.contracts import contracts_visible_to
 from contracts.selectors.subcontracts import person_visible_to
@@ -54,7 +54,7 @@ def person_pledge(request, pk: int):
             else:
                 messages.success(request, _("The signed pledge was registered."))
                 return redirect("person_pledge", pk=person.pk)
-    personal_data_read(kind="person.viewed", actor=request.user, obj=person, contract_id=contract.pk)
+    personal_data_read(kind=events.PERSON_VIEWED, actor=request.user, obj=person, contract_id=contract.pk)
     can_flag = (
         permissions.can_manage_contract(request.user, request.membership, contract)
         and not request.user.is_superuser
@@ -104,18 +104,6 @@ def pledge_file(request, pk: int):
     )
 
 
-def _flag_or_404(request, pk: int) -> UnsuitableFlag:
-    flag = UnsuitableFlag.objects.select_related("person", "person__contract").filter(pk=pk).first()
-    if (
-        flag is None
-        or not contracts_visible_to(request.user, request.membership)
-        .filter(pk=flag.person.contract_id)
-        .exists()
-    ):
-        raise Http404
-    return flag
-
-
 @login_required
 @require_POST
 def person_flag_raise(request, pk: int):
@@ -139,7 +127,7 @@ def person_flag_raise(request, pk: int):
 @login_required
 @require_POST
 def flag_answer(request, pk: int):
-    flag = _flag_or_404(request, pk)
+    flag = get_flag_or_404(request, pk)
     if not permissions.can_edit_roster(request.user, request.membership, flag.person.contract):
         raise Http404
     form = FlagAnswerForm(request.POST)
@@ -164,7 +152,7 @@ def flag_answer(request, pk: int):
 @login_required
 @require_POST
 def flag_close(request, pk: int):
-    flag = _flag_or_404(request, pk)
+    flag = get_flag_or_404(request, pk)
     if (
         not permissions.can_manage_contract(request.user, request.membership, flag.person.contract)
         or request.user.is_superuser

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contracts import permissions
+from contracts import events, permissions
 from contracts.access import get_contract_or_404, get_roster_change_or_404
 from contracts.forms.people import AsOfForm, EntryChangeForm, PersonForm, RosterImportForm
 from contracts.models import Person, RosterEntry
@@ -40,7 +40,7 @@ def roster(request, pk: int):
     page = Paginator(roster_in_force(contract, on), PAGE_SIZE).get_page(request.GET.get("page"))
     # Names of people are personal data: every view of the roster is on the record.
     personal_data_read(
-        kind="roster.viewed",
+        kind=events.ROSTER_VIEWED,
         actor=request.user,
         obj=contract,
         contract_id=contract.pk,
@@ -91,7 +91,7 @@ def roster_pdf(request, pk: int):
         )
     response = roster_pdf_response(contract, on=on)
     personal_data_read(
-        kind="roster.printed",
+        kind=events.ROSTER_PRINTED,
         actor=request.user,
         obj=contract,
         contract_id=contract.pk,
@@ -158,7 +158,7 @@ def roster_change(request, pk: int):
         else []
     )
     personal_data_read(
-        kind="roster.viewed",
+        kind=events.ROSTER_VIEWED,
         actor=request.user,
         obj=change,
         contract_id=contract.pk,
@@ -221,7 +221,9 @@ def roster_entry_change(request, pk: int, person_pk: int):
     if save_form(request, form, changed, success=None):
         return redirect("roster_change", pk=change.pk)
     # The page shows the person's name: a view of personal data, on the record like the roster's.
-    personal_data_read(kind="person.viewed", actor=request.user, obj=person, contract_id=change.contract_id)
+    personal_data_read(
+        kind=events.PERSON_VIEWED, actor=request.user, obj=person, contract_id=change.contract_id
+    )
     return render(
         request,
         "contracts/roster/entry_form.html",
@@ -281,7 +283,7 @@ def roster_xlsx_export(request, pk: int):
     on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
     data = roster_export(roster_in_force(contract, on))
     personal_data_read(
-        kind="roster.exported",
+        kind=events.ROSTER_EXPORTED,
         actor=request.user,
         obj=contract,
         contract_id=contract.pk,

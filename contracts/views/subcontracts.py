@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contracts import permissions
-from contracts.access import get_contract_or_404
+from contracts import events, permissions
+from contracts.access import get_contract_or_404, get_subcontract_or_404
 from contracts.forms.subcontracts import SubcontractForm
 from contracts.pdf.subcontracts import SUBCONTRACT_FORM, subcontract_context
 from contracts.selectors.contracts import contracts_visible_to
@@ -34,13 +34,6 @@ from core.views.pdf import frozen_or_live_pdf
 from core.views.utils import save_form
 
 PAGE_SIZE = 50
-
-
-def get_subcontract_or_404(request, pk: int):
-    link = subcontracts_visible_to(request.user, request.membership).filter(pk=pk).first()
-    if link is None:
-        raise Http404
-    return link
 
 
 @login_required
@@ -107,7 +100,7 @@ def subcontract(request, pk: int):
     if people.object_list:
         # Names of people are personal data: the page that shows them is on the record.
         personal_data_read(
-            kind="subcontract.viewed",
+            kind=events.SUBCONTRACT_VIEWED,
             actor=user,
             obj=link,
             contract_id=link.contract_id,

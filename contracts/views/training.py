@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contracts.access import get_contract_or_404
+from contracts import events, permissions
+from contracts.access import get_contract_or_404, get_training_record_or_404
 from contracts.forms.training import (
     AttendanceForm,
     PeriodForm,
@@ -48,19 +49,10 @@ PAGE_SIZE = 50
 SESSION_FIELDS = ("held_on", "topic", "content", "given_by", "is_client_session")
 
 
-def _object_or_404(request, model, pk: int):
-    """The plan, session or report, if the user may read its contract (else 404, like missing)."""
-    obj = model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    obj.contract = get_contract_or_404(request, obj.contract_id)
-    return obj
-
-
 def _viewed(request, obj, contract, page: str, **data) -> None:
     # Names of people are personal data: every page that shows them is on the record.
     personal_data_read(
-        kind="training.viewed",
+        kind=events.TRAINING_VIEWED,
         actor=request.user,
         obj=obj,
         contract_id=contract.pk,
@@ -89,7 +81,7 @@ def training(request, pk: int):
     )
     untrained = list(untrained_entries(contract, start=start, end=end))
     _viewed(request, contract, contract, "overview", start=start.isoformat(), end=end.isoformat())
-    can_record = services.can_record_training(request.user, request.membership, contract)
+    can_record = permissions.can_record_training(request.user, request.membership, contract)
     open_plan = plans[0] if plans and plans[0].approval_state in OPEN_STATES else None
     return render(
         request,
@@ -116,7 +108,7 @@ def training(request, pk: int):
 @login_required
 def training_session_create(request, pk: int):
     contract = get_contract_or_404(request, pk)
-    if not services.can_record_training(request.user, request.membership, contract):
+    if not permissions.can_record_training(request.user, request.membership, contract):
         raise Http404
     # The attendees offered are the roster of the session's day: "Show the roster of this day"
     # posts what was typed so far back to the page, which saves nothing and shows that roster.
@@ -151,7 +143,7 @@ def training_session_create(request, pk: int):
 
 @login_required
 def training_session(request, pk: int):
-    session = _object_or_404(request, TrainingSession, pk)
+    session = get_training_record_or_404(request, TrainingSession, pk)
     contract = session.contract
     attendances = list(session_attendances(session))
     reported = report_covering(contract, session.held_on)
@@ -164,7 +156,7 @@ def training_session(request, pk: int):
             "session": session,
             "attendances": attendances,
             "reported": reported,
-            "can_edit": services.can_record_training(request.user, request.membership, contract)
+            "can_edit": permissions.can_record_training(request.user, request.membership, contract)
             and reported is None,
         },
     )
@@ -172,9 +164,9 @@ def training_session(request, pk: int):
 
 @login_required
 def training_session_attendance(request, pk: int):
-    session = _object_or_404(request, TrainingSession, pk)
+    session = get_training_record_or_404(request, TrainingSession, pk)
     contract = session.contract
-    if not services.can_record_training(request.user, request.membership, contract):
+    if not permissions.can_record_training(request.user, request.membership, contract):
         raise Http404
     current = list(session.attendances.values_list("person_id", flat=True))
     form = AttendanceForm(request.POST or None, contract=contract, initial={"attendees": current})
@@ -200,7 +192,7 @@ def training_session_attendance(request, pk: int):
 
 @login_required
 def training_material(request, pk: int):
-    session = _object_or_404(request, TrainingSession, pk)
+    session = get_training_record_or_404(request, TrainingSession, pk)
     if session.materials_id is None:
         raise Http404
     return file_response(
@@ -231,7 +223,7 @@ def _plan_initial(contract) -> dict:
 @login_required
 def training_plan_create(request, pk: int):
     contract = get_contract_or_404(request, pk)
-    if not services.can_record_training(request.user, request.membership, contract):
+    if not permissions.can_record_training(request.user, request.membership, contract):
         raise Http404
     form = TrainingPlanForm(request.POST or None, initial=_plan_initial(contract))
     create = partial(services.training_plan_create, contract=contract)
@@ -242,7 +234,7 @@ def training_plan_create(request, pk: int):
 
 @login_required
 def training_plan(request, pk: int):
-    plan = _object_or_404(request, TrainingPlan, pk)
+    plan = get_training_record_or_404(request, TrainingPlan, pk)
     _viewed(request, plan, plan.contract, "plan")
     return render(
         request,
@@ -253,7 +245,7 @@ def training_plan(request, pk: int):
 
 def _edit(request, obj, *, name: str, form_class, fields, update, page: str, template: str, saved: str):
     """The edit page of a draft or returned plan or report (submitted ones are withdrawn first)."""
-    if not services.can_record_training(request.user, request.membership, obj.contract):
+    if not permissions.can_record_training(request.user, request.membership, obj.contract):
         raise Http404
     if obj.approval_state not in EDITABLE:
         messages.error(request, _("This was submitted: withdraw it first to change it."))
@@ -266,7 +258,7 @@ def _edit(request, obj, *, name: str, form_class, fields, update, page: str, tem
 
 @login_required
 def training_plan_edit(request, pk: int):
-    plan = _object_or_404(request, TrainingPlan, pk)
+    plan = get_training_record_or_404(request, TrainingPlan, pk)
     return _edit(
         request,
         plan,
@@ -283,7 +275,7 @@ def training_plan_edit(request, pk: int):
 @login_required
 @require_POST
 def training_plan_act(request, pk: int):
-    plan = _object_or_404(request, TrainingPlan, pk)
+    plan = get_training_record_or_404(request, TrainingPlan, pk)
 
     def act(**kwargs):
         return services.training_plan_act(plan=plan, **kwargs)
@@ -293,7 +285,7 @@ def training_plan_act(request, pk: int):
 
 @login_required
 def training_plan_pdf(request, pk: int):
-    plan = _object_or_404(request, TrainingPlan, pk)
+    plan = get_training_record_or_404(request, TrainingPlan, pk)
     return frozen_or_live_pdf(
         request,
         plan,
@@ -309,7 +301,7 @@ def training_plan_pdf(request, pk: int):
 @login_required
 def training_report_create(request, pk: int):
     contract = get_contract_or_404(request, pk)
-    if not services.can_record_training(request.user, request.membership, contract):
+    if not permissions.can_record_training(request.user, request.membership, contract):
         raise Http404
     plans = list(training_plans(contract))
     approved = next((p for p in plans if p.approval_state == ApprovalState.APPROVED), None)
@@ -323,7 +315,7 @@ def training_report_create(request, pk: int):
 
 @login_required
 def training_report(request, pk: int):
-    report = _object_or_404(request, TrainingReport, pk)
+    report = get_training_record_or_404(request, TrainingReport, pk)
     context = report_context(report.contract, report)
     _viewed(request, report, report.contract, "report")
     return render(
@@ -335,7 +327,7 @@ def training_report(request, pk: int):
 
 @login_required
 def training_report_edit(request, pk: int):
-    report = _object_or_404(request, TrainingReport, pk)
+    report = get_training_record_or_404(request, TrainingReport, pk)
     return _edit(
         request,
         report,
@@ -352,7 +344,7 @@ def training_report_edit(request, pk: int):
 @login_required
 @require_POST
 def training_report_act(request, pk: int):
-    report = _object_or_404(request, TrainingReport, pk)
+    report = get_training_record_or_404(request, TrainingReport, pk)
 
     def act(**kwargs):
         return services.training_report_act(report=report, **kwargs)
@@ -362,7 +354,7 @@ def training_report_act(request, pk: int):
 
 @login_required
 def training_report_pdf(request, pk: int):
-    report = _object_or_404(request, TrainingReport, pk)
+    report = get_training_record_or_404(request, TrainingReport, pk)
     return frozen_or_live_pdf(
         request,
         report,

@@ -16,7 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contracts.access import get_contract_or_404
+from contracts import events, permissions
+from contracts.access import (
+    get_contract_or_404,
+    get_editable_worksite_change_or_404,
+    get_worksite_change_or_404,
+)
 from contracts.forms.worksites import (
     STORAGE_PREFIX,
     SecureAreaRulesForm,
@@ -36,7 +41,6 @@ from contracts.selectors.worksites import (
     previously_approved,
     rules_acknowledgements,
     sites_in_force,
-    worksite_change_visible_to,
     worksite_changes,
 )
 from contracts.services import worksites as services
@@ -50,25 +54,11 @@ PAGE_SIZE = 50
 _STORAGE_KEY = re.compile(rf"^{STORAGE_PREFIX}-(\d+)-(\w+)$")
 
 
-def _change_or_404(request, pk: int) -> WorksiteChange:
-    change = worksite_change_visible_to(request.user, request.membership, pk)
-    if change is None:
-        raise Http404
-    return change
-
-
-def _editor_change_or_404(request, pk: int) -> WorksiteChange:
-    change = _change_or_404(request, pk)
-    if not services.can_edit_worksites(request.user, request.membership, change.contract):
-        raise Http404
-    return change
-
-
 def _names_shown(request, obj, contract, entries, **data) -> None:
     """People's names are personal data: a page that shows any is on the record."""
     if any(entry.assignments.all() for entry in entries):
         personal_data_read(
-            kind="worksite.viewed", actor=request.user, obj=obj, contract_id=contract.pk, data=data
+            kind=events.WORKSITE_VIEWED, actor=request.user, obj=obj, contract_id=contract.pk, data=data
         )
 
 
@@ -77,7 +67,7 @@ def _list_page(request, contract, *, rules_form=None):
     on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
     page = Paginator(sites_in_force(contract, on), PAGE_SIZE).get_page(request.GET.get("page"))
     _names_shown(request, contract, contract, page.object_list, on=on.isoformat(), page=page.number)
-    can_edit = services.can_edit_worksites(request.user, request.membership, contract)
+    can_edit = permissions.can_edit_worksites(request.user, request.membership, contract)
     acknowledgements = list(rules_acknowledgements(contract)[:10])
     # The public body's secure-area rules matter where work happens on its premises (003 §15.1).
     secure_area = (
@@ -115,7 +105,7 @@ def worksites(request, pk: int):
 @require_POST
 def worksite_change_open(request, pk: int):
     contract = get_contract_or_404(request, pk)
-    if not services.can_edit_worksites(request.user, request.membership, contract):
+    if not permissions.can_edit_worksites(request.user, request.membership, contract):
         raise Http404
     try:
         change = services.worksite_change_open(
@@ -129,7 +119,7 @@ def worksite_change_open(request, pk: int):
 
 @login_required
 def worksite_change(request, pk: int):
-    change = _change_or_404(request, pk)
+    change = get_worksite_change_or_404(request, pk)
     contract = change.contract
     workflow = approval_context(request, change)
     entries = list(change_entries(change))
@@ -212,7 +202,7 @@ def _site_form_page(request, change: WorksiteChange, *, entry: WorksiteEntry | N
     # The form lists the roster's names: showing it is a view of personal data.
     if people.exists():
         personal_data_read(
-            kind="worksite.viewed",
+            kind=events.WORKSITE_VIEWED,
             actor=request.user,
             obj=change,
             contract_id=change.contract_id,
@@ -227,13 +217,13 @@ def _site_form_page(request, change: WorksiteChange, *, entry: WorksiteEntry | N
 
 @login_required
 def worksite_add(request, pk: int):
-    change = _editor_change_or_404(request, pk)
+    change = get_editable_worksite_change_or_404(request, pk)
     return _site_form_page(request, change, entry=None)
 
 
 @login_required
 def worksite_edit(request, pk: int, site_pk: int):
-    change = _editor_change_or_404(request, pk)
+    change = get_editable_worksite_change_or_404(request, pk)
     entry = draft_or_current_entry(change, site_pk)
     if entry is None:
         raise Http404
@@ -243,7 +233,7 @@ def worksite_edit(request, pk: int, site_pk: int):
 @login_required
 @require_POST
 def worksite_remove(request, pk: int, site_pk: int):
-    change = _editor_change_or_404(request, pk)
+    change = get_editable_worksite_change_or_404(request, pk)
     worksite = get_object_or_404(Worksite, pk=site_pk, contract=change.contract)
     try:
         services.worksite_remove(
@@ -257,7 +247,7 @@ def worksite_remove(request, pk: int, site_pk: int):
 @login_required
 @require_POST
 def worksite_entry_discard(request, pk: int, site_pk: int):
-    change = _editor_change_or_404(request, pk)
+    change = get_editable_worksite_change_or_404(request, pk)
     worksite = get_object_or_404(Worksite, pk=site_pk, contract=change.contract)
     try:
         services.worksite_entry_discard(
@@ -271,7 +261,7 @@ def worksite_entry_discard(request, pk: int, site_pk: int):
 @login_required
 @require_POST
 def worksite_change_act(request, pk: int):
-    change = _change_or_404(request, pk)
+    change = get_worksite_change_or_404(request, pk)
     return approval_action(
         request,
         change,
@@ -283,7 +273,7 @@ def worksite_change_act(request, pk: int):
 @login_required
 def worksite_change_pdf(request, pk: int):
     """The application: exactly as submitted once it was (frozen), a preview while in draft."""
-    change = _change_or_404(request, pk)
+    change = get_worksite_change_or_404(request, pk)
     heading = "作業場所変更承認申請書" if previously_approved(change) else "作業場所承認申請書"
     name = f"{heading}_{change.contract.number}_第{change.number}号"
     return frozen_or_live_pdf(
@@ -295,7 +285,7 @@ def worksite_change_pdf(request, pk: int):
 @require_POST
 def secure_area_rules_acknowledge(request, pk: int):
     contract = get_contract_or_404(request, pk)
-    if not services.can_edit_worksites(request.user, request.membership, contract):
+    if not permissions.can_edit_worksites(request.user, request.membership, contract):
         raise Http404
     form = SecureAreaRulesForm(request.POST)
     acknowledge = partial(services.secure_area_rules_acknowledge, contract=contract)

@@ -8,6 +8,7 @@ kind a service records anywhere in the suite is declared, literals or not.
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 
@@ -28,6 +29,16 @@ _KIND_LITERAL = re.compile(
     r"""(?:kind=|"kind":\s*|record_failed_login\(\s*|:\s*)"([a-z][a-z0-9_]*\.[a-z][a-z0-9_.]*)\"""", re.ASCII
 )
 _PREFIX = re.compile(r"""event_prefix=\s*"([a-z_]+)\"""")
+# The same places naming a constant of the app's own events module (kind=events.ROSTER_VIEWED,
+# event_prefix=events.ROSTER_PREFIX): resolved to the kind it spells, so the scan still sees them.
+_KIND_CONSTANT = re.compile(r"""(?:kind=|"kind":\s*|:\s*)events\.([A-Z][A-Z0-9_]*)\b""", re.ASCII)
+_PREFIX_CONSTANT = re.compile(r"""event_prefix=\s*events\.([A-Z][A-Z0-9_]*)\b""", re.ASCII)
+
+
+def _constants(path: Path, pattern: re.Pattern, text: str) -> list[str]:
+    """The values of the `events.NAME` constants `pattern` finds, from the file's app."""
+    module = importlib.import_module(f"{path.relative_to(settings.BASE_DIR).parts[0]}.events")
+    return [getattr(module, name) for name in pattern.findall(text)]
 
 
 def _sources():
@@ -41,7 +52,9 @@ def _sources():
 def _recorded_literals() -> dict[str, str]:
     found = {}
     for path, text in _sources():
-        for kind in _KIND_LITERAL.findall(text):
+        # Of the constants only the event-shaped ones ("app.thing"): kind= also names outbox kinds.
+        constants = [k for k in _constants(path, _KIND_CONSTANT, text) if "." in k]
+        for kind in [*_KIND_LITERAL.findall(text), *constants]:
             # Only event-shaped strings next to an event call count; a form id ("contracts.roster")
             # is never written after kind= or in an event dict.
             found.setdefault(kind, str(path.relative_to(settings.BASE_DIR)))
@@ -58,7 +71,11 @@ def test_every_kind_literal_in_the_code_is_declared() -> None:
 
 
 def test_every_approvable_prefix_declares_the_workflow_kinds() -> None:
-    prefixes = {prefix for _path, text in _sources() for prefix in _PREFIX.findall(text)}
+    prefixes = {
+        prefix
+        for path, text in _sources()
+        for prefix in [*_PREFIX.findall(text), *_constants(path, _PREFIX_CONSTANT, text)]
+    }
     assert {"roster", "worksite", "subcontract", "training_plan", "training_report"} <= prefixes
     missing = sorted(
         f"{prefix}.{action}"
