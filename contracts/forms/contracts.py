@@ -7,7 +7,7 @@ from contracts.selectors.contracts import (
     CONTRACTOR_RESPONSIBLE_ROLES,
     responsible_candidates,
 )
-from contracts.services import period_errors
+from contracts.services.contracts import CLIENT_ONLY_FIELDS, FIELDS, period_errors
 from core.models import Membership, Organisation, User
 from core.selectors import public_bodies_of_contractor
 from core.validators import PlausibleDateField
@@ -28,22 +28,7 @@ def _grouped_by_company(memberships) -> list:
 class ContractForm(forms.ModelForm):
     class Meta:
         model = Contract
-        fields = [
-            "number",
-            "title",
-            "department",
-            "contractor",
-            "clause_template",
-            "start_date",
-            "end_date",
-            "work_start_date",
-            "handles_personal_info",
-            "handles_my_number",
-            "on_premises",
-            "subcontracting",
-            "client_responsible",
-            "contractor_responsible",
-        ]
+        fields = [f for f in FIELDS if f != "public_body"]
         widgets = {"start_date": DATE, "end_date": DATE, "work_start_date": DATE}
         help_texts = {
             "clause_template": _("The special clauses the contract adopts; the contract keeps this version."),
@@ -93,20 +78,7 @@ class ContractProposalForm(ContractForm):
     public_body = forms.ModelChoiceField(label=_("Public body"), queryset=Organisation.objects.none())
 
     class Meta(ContractForm.Meta):
-        fields = [
-            "public_body",
-            "number",
-            "title",
-            "clause_template",
-            "start_date",
-            "end_date",
-            "work_start_date",
-            "handles_personal_info",
-            "handles_my_number",
-            "on_premises",
-            "subcontracting",
-            "contractor_responsible",
-        ]
+        fields = [f for f in FIELDS if f not in CLIENT_ONLY_FIELDS]
 
     def __init__(self, *args, membership: Membership, **kwargs):
         forms.ModelForm.__init__(self, *args, **kwargs)

@@ -17,16 +17,19 @@ from core.selectors import public_bodies_of_contractor
 from core.services.keys import data_key_create
 from core.validators import check_input
 
+# What a person enters to register a contract, in the order the forms show it: the one list the
+# forms (contracts.forms.contracts) and contract_create share. A contractor's proposal leaves out
+# what only the public body decides.
 FIELDS = (
     "public_body",
-    "department",
-    "contractor",
     "number",
     "title",
+    "department",
+    "contractor",
+    "clause_template",
     "start_date",
     "end_date",
     "work_start_date",
-    "clause_template",
     "handles_personal_info",
     "handles_my_number",
     "on_premises",
@@ -34,6 +37,7 @@ FIELDS = (
     "client_responsible",
     "contractor_responsible",
 )
+CLIENT_ONLY_FIELDS = ("department", "contractor", "client_responsible")
 
 
 def _grant_access(contract: Contract) -> None:
@@ -95,13 +99,10 @@ def contract_create(*, actor, actor_membership: Membership, **fields) -> Contrac
             .exists()
         ):
             raise ValidationError({"public_body": _("Choose a public body you work with.")})
-        fields.pop("department", None)
-        fields.pop("client_responsible", None)
+        for field in CLIENT_ONLY_FIELDS:
+            fields.pop(field, None)
         contract = Contract(
-            public_body=public_body,
-            contractor=actor_membership.organisation,
-            created_by=actor,
-            **{k: v for k, v in fields.items() if k != "contractor"},
+            public_body=public_body, contractor=actor_membership.organisation, created_by=actor, **fields
         )
     else:
         fields.pop("public_body", None)
