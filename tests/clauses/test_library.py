@@ -278,6 +278,14 @@ def test_the_shipped_templates_name_only_kinds_the_apps_declare():
         assert read_file(path)[1] == [], path.name
 
 
+def test_the_default_evidence_kinds_are_declared():
+    # An obligation without fulfilled_by gets these (the loader writes them), unchecked by the file.
+    from clauses.library import DEFAULT_FULFILLED_BY
+    from core.audit import known_event_kinds
+
+    assert {k for kinds in DEFAULT_FULFILLED_BY.values() for k in kinds} <= known_event_kinds()
+
+
 def test_every_form_a_template_names_is_registered_with_a_prefill():
     from core.pdf import get_form
 
