@@ -16,9 +16,9 @@ class ClausesConfig(AppConfig):
         register_nav_item(
             "clause_library",
             _("Clause library"),
-            "template_list",
+            "clauses:template_list",
             order=50,
-            current={"template_detail", "template_compare"},
+            current={"clauses:template_detail", "clauses:template_compare"},
             # The library is the public bodies' tool; contractors see the clauses of their contracts.
             visible=lambda ctx: ctx.is_member and ctx.membership.is_client_side,
         )

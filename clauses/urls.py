@@ -2,6 +2,8 @@ from django.urls import path
 
 from clauses import views
 
+app_name = "clauses"
+
 urlpatterns = [
     path("clause-library/", views.template_list, name="template_list"),
     path("clause-library/<int:pk>/", views.template_detail, name="template_detail"),

@@ -15,7 +15,9 @@ class ComplianceConfig(AppConfig):
         from core.navigation import register_nav_item
 
         events.register()
-        register_nav_item("calendar", _("Calendar feed"), "calendar_settings", order=10, menu="profile")
+        register_nav_item(
+            "calendar", _("Calendar feed"), "compliance:calendar_settings", order=10, menu="profile"
+        )
 
         from compliance import panels
         from compliance.demo import seed_attestations, seed_contracts

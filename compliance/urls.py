@@ -2,6 +2,8 @@ from django.urls import path
 
 from compliance.views import calendar, duties
 
+app_name = "compliance"
+
 urlpatterns = [
     path("contracts/<int:pk>/request/", duties.duty_request, name="duty_request"),
     path("duties/<int:pk>/waive/", duties.duty_waive, name="duty_waive"),

@@ -6,7 +6,6 @@ urlpatterns = [
     path("", include("clauses.urls")),
     path("", include("contracts.urls")),
     path("", include("compliance.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]
 

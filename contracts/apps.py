@@ -19,17 +19,17 @@ class ContractsConfig(AppConfig):
         register_nav_item(
             "contracts",
             _("Contracts"),
-            "contract_list",
+            "contracts:contract_list",
             order=20,
-            current={"contract_detail"},
+            current={"contracts:contract_detail"},
             visible=lambda ctx: ctx.is_member,
         )
         register_nav_item(
             "subcontracts",
             _("Subcontracts"),
-            "subcontract_list",
+            "contracts:subcontract_list",
             order=21,
-            current={"subcontract"},
+            current={"contracts:subcontract"},
             visible=lambda ctx: ctx.is_member,
         )
         # Roster and work-site changes, training plans and reports, subcontracts (core.approvables).

@@ -19,7 +19,9 @@ RELATED = ("contract", "contract__contractor")
 
 def _where(obj) -> Where:
     contract = obj.contract
-    return Where(contract.number, reverse("contract_detail", args=[contract.pk]), contract.contractor.name)
+    return Where(
+        contract.number, reverse("contracts:contract_detail", args=[contract.pk]), contract.contractor.name
+    )
 
 
 def _on_visible_contracts(user, membership, qs):
@@ -55,7 +57,7 @@ def register_approvables() -> None:
         ),
         returned=_contractors_own,
         title=lambda c: _("Roster change #%(n)s") % {"n": c.number},
-        url=lambda c: reverse("roster_change", args=[c.pk]),
+        url=lambda c: reverse("contracts:roster_change", args=[c.pk]),
         where=_where,
         related=RELATED,
     )
@@ -66,7 +68,7 @@ def register_approvables() -> None:
         decidable=_on_visible_contracts,
         returned=_contractors_own,
         title=lambda c: _("Work-site change #%(n)s") % {"n": c.number},
-        url=lambda c: reverse("worksite_change", args=[c.pk]),
+        url=lambda c: reverse("contracts:worksite_change", args=[c.pk]),
         where=_where,
         related=RELATED,
     )
@@ -77,7 +79,7 @@ def register_approvables() -> None:
         decidable=_on_visible_contracts,
         returned=_contractors_own,
         title=lambda p: _("Training plan #%(n)s") % {"n": p.number},
-        url=lambda p: reverse("training_plan", args=[p.pk]),
+        url=lambda p: reverse("contracts:training_plan", args=[p.pk]),
         where=_where,
         related=RELATED,
     )
@@ -88,7 +90,7 @@ def register_approvables() -> None:
         decidable=_on_visible_contracts,
         returned=_contractors_own,
         title=lambda r: _("Training report #%(n)s") % {"n": r.number},
-        url=lambda r: reverse("training_report", args=[r.pk]),
+        url=lambda r: reverse("contracts:training_report", args=[r.pk]),
         where=_where,
         related=RELATED,
     )
@@ -101,7 +103,7 @@ def register_approvables() -> None:
         title=lambda s: (
             _("Subcontract to %(org)s (tier %(n)s)") % {"org": s.subcontractor.name, "n": s.depth}
         ),
-        url=lambda s: reverse("subcontract", args=[s.pk]),
+        url=lambda s: reverse("contracts:subcontract", args=[s.pk]),
         where=_where,
         related=(*RELATED, "subcontractor"),
     )

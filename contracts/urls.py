@@ -1,9 +1,11 @@
 """URLs of the contracts app: the contract, its roster and pledges, work sites, training and
-subcontracts (names unchanged, not yet namespaced)."""
+subcontracts, in the `contracts` namespace ("contracts:roster")."""
 
 from django.urls import path
 
 from contracts.views import contracts, pledges, roster, subcontracts, training, worksites
+
+app_name = "contracts"
 
 urlpatterns = [
     path("contracts/", contracts.contract_list, name="contract_list"),

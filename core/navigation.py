@@ -1,10 +1,11 @@
 """The portal's menus as a registry the apps fill (design.md: core knows no domain app).
 
 Each app registers its entries from AppConfig.ready() with :func:`register_nav_item`: a key, a
-label, the URL name, who sees it (``roles`` and/or a ``visible`` predicate), its place (``order``)
-and the URL names that mark it as the current page. ``templates/components/nav.html`` renders the
-main menu through the ``nav_items`` tag; a page may have a menu of its own (the profile page's
-links, ``menu="profile"``). Core's own entries are registered here, by :func:`register`.
+label, the full URL name ("app:name"), who sees it (``roles`` and/or a ``visible`` predicate), its
+place (``order``) and the full URL names that mark it as the current page.
+``templates/components/nav.html`` renders the main menu through the ``nav_items`` tag; a page may
+have a menu of its own (the profile page's links, ``menu="profile"``). Core's own entries are
+registered here, by :func:`register`.
 """
 
 from __future__ import annotations
@@ -36,9 +37,11 @@ class NavContext:
         return self.membership is not None and self.role != "site_admin"
 
     @property
-    def url_name(self) -> str | None:
+    def view_name(self) -> str | None:
+        """The current page's full URL name, namespace included ("contracts:contract_detail"):
+        URL names are unique only within their app."""
         match = getattr(self.request, "resolver_match", None)
-        return match.url_name if match else None
+        return match.view_name if match else None
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ def nav_links(request, *, membership=None, role: str | None = None, menu: str = 
         if not item.shown_to(ctx):
             continue
         args = list(item.url_args(ctx)) if item.url_args is not None else []
-        current = item.is_current(ctx) if item.is_current is not None else ctx.url_name in item.current
+        current = item.is_current(ctx) if item.is_current is not None else ctx.view_name in item.current
         links.append(
             NavLink(
                 key=item.key, label=str(item.label), href=reverse(item.url_name, args=args), current=current
@@ -131,25 +134,28 @@ def nav_links(request, *, membership=None, role: str | None = None, menu: str = 
 
 def _own_organisation_is_current(ctx: NavContext) -> bool:
     match = ctx.request.resolver_match
-    return ctx.url_name == "organisation_detail" and match.kwargs.get("pk") == ctx.membership.organisation_id
+    return (
+        ctx.view_name == "core:organisation_detail"
+        and match.kwargs.get("pk") == ctx.membership.organisation_id
+    )
 
 
 def register() -> None:
-    register_nav_item("home", _("Home"), "home", order=0)
+    register_nav_item("home", _("Home"), "core:home", order=0)
     register_nav_item(
-        "organisations", _("Organisations"), "organisation_list", order=10, roles={"site_admin"}
+        "organisations", _("Organisations"), "core:organisation_list", order=10, roles={"site_admin"}
     )
     register_nav_item(
         "public_body_create",
         _("Register a public body"),
-        "public_body_create",
+        "core:public_body_create",
         order=11,
         roles={"site_admin"},
     )
     register_nav_item(
         "my_organisation",
         _("My organisation"),
-        "organisation_detail",
+        "core:organisation_detail",
         order=30,
         visible=lambda ctx: ctx.is_member,
         url_args=lambda ctx: [ctx.membership.organisation_id],
@@ -158,7 +164,7 @@ def register() -> None:
     register_nav_item(
         "contractors",
         _("Contractors"),
-        "organisation_list",
+        "core:organisation_list",
         order=40,
         roles={"client_admin", "client_staff", "auditor"},
         visible=lambda ctx: ctx.is_member,
@@ -166,7 +172,7 @@ def register() -> None:
     register_nav_item(
         "contractor_invite",
         _("Invite a contractor"),
-        "contractor_invite",
+        "core:contractor_invite",
         order=41,
         roles={"client_admin"},
         visible=lambda ctx: ctx.is_member,
@@ -174,15 +180,15 @@ def register() -> None:
     register_nav_item(
         "audit_log",
         _("Audit trail"),
-        "audit_log",
+        "core:audit_log",
         order=80,
         visible=lambda ctx: permissions.can_view_audit_log(ctx.user, ctx.membership),
     )
-    register_nav_item("profile", _("Profile"), "profile", order=90)
+    register_nav_item("profile", _("Profile"), "core:profile", order=90)
     register_nav_item(
         "dev_outbox",
         _("Outbox (development)"),
-        "dev_outbox",
+        "core:dev_outbox",
         order=100,
         visible=lambda ctx: settings.DEV_OUTBOX,
     )

@@ -1,5 +1,6 @@
 from django.contrib.auth import views as django_auth_views
 from django.urls import path
+from django.views.i18n import set_language
 
 from core.views import (
     audit,
@@ -13,6 +14,8 @@ from core.views import (
     outbox,
     profile,
 )
+
+app_name = "core"
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -65,6 +68,9 @@ urlpatterns = [
     # Exports prepared in Celery (core.services.exports)
     path("exports/<int:pk>/", exports.export_status, name="export_status"),
     path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
+    # Django's language switch, here so that it is namespaced like every other URL (core:set_language);
+    # same address as django.conf.urls.i18n gave it.
+    path("i18n/setlang/", set_language, name="set_language"),
     # Embedded default only
     path("dev/outbox/", outbox.outbox, name="dev_outbox"),
 ]

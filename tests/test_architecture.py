@@ -9,7 +9,8 @@ through
 (b) a migration dependency (and a cycle between apps in the migration graph),
 (c) a URL name: `{% url 'name' %}` in the app's templates, `reverse`/`reverse_lazy`/`redirect`/
     `resolve_url("name")` in its code; the name is resolved through the URL conf to its view's
-    module, so "name" and "namespace:name" both work (namespaces arrive with `app_name`),
+    module, so "name" and "namespace:name" both work (every app's names are namespaced: see
+    test_every_url_name_is_namespaced),
 (d) a template: `{% include %}`/`{% extends %}` in its templates, or a template path in its code.
 
 Each failure names the file and line. Django's and third-party apps are left out (admin,
@@ -273,19 +274,9 @@ def code_references(path: Path, text: str) -> list[tuple[int, str, str]]:
 
 # Upward references that exist until the work that removes them lands, each with that work.
 # Keyed by (app, higher app, kind, name), not by line, so that editing a file does not break the
-# build; an entry whose reference is gone is harmless and should be deleted with it.
-KNOWN_UPWARD = {
-    # Issue 9 point 2: the contract list and detail pages still live in compliance; once they
-    # move to contracts these names are contracts' own.
-    ("contracts", "compliance", "url", "contract_detail"),
-    ("contracts", "compliance", "url", "contract_list"),
-    # Issue 9 point 2, second half: the contract detail page (moving to contracts) still holds
-    # the duty section; it becomes a compliance panel through core.panels, then these go.
-    ("contracts", "compliance", "url", "duty_request"),
-    ("contracts", "compliance", "url", "duty_attest"),
-    ("contracts", "compliance", "url", "duty_waive"),
-    ("contracts", "compliance", "url", "duty_form_pdf"),
-}
+# build; an entry whose reference is gone is harmless and should be deleted with it. Empty since
+# the contract's pages moved to contracts and its duty section became a compliance panel.
+KNOWN_UPWARD: set[tuple[str, str, str, str]] = set()
 
 
 def upward_references(
@@ -387,3 +378,45 @@ def test_url_names_resolve_to_the_app_of_their_view_with_or_without_a_namespace(
         "contracts:detail": {"contracts"},
         "duty_waive": {"compliance"},
     }
+
+
+# --- URL namespaces -----------------------------------------------------------------------
+
+
+def unnamespaced_url_names(resolver=None, namespace: str = "") -> list[str]:
+    """Named URL patterns outside any namespace, as "route (name)"; Django's admin keeps its own."""
+    resolver = resolver or get_resolver()
+    found = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found += unnamespaced_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name and not namespace:
+            found.append(f"{pattern.pattern} ({pattern.name})")
+    return found
+
+
+def test_every_url_name_is_namespaced():
+    # URL names are unique only within an app: a name outside a namespace (an app's urls.py
+    # without app_name) could clash with another app's, and Django reverses the last one.
+    found = unnamespaced_url_names()
+    assert found == [], "URL names outside an app namespace (give the urls.py an app_name):\n" + "\n".join(
+        found
+    )
+    namespaces = {p.namespace for p in get_resolver().url_patterns if isinstance(p, URLResolver)}
+    assert {"core", "clauses", "contracts", "compliance", "admin"} <= namespaces
+
+
+def test_the_namespace_check_finds_what_it_is_for():
+    def view(request):  # pragma: no cover - never called
+        raise AssertionError
+
+    resolver = URLResolver(
+        RegexPattern(r"^/"),
+        [
+            urls.path("bare/", view, name="bare"),
+            urls.path("", urls.include(([urls.path("x/", view, name="x")], "app"))),
+            urls.path("", urls.include([urls.path("y/", view, name="y")])),
+        ],
+    )
+    assert unnamespaced_url_names(resolver) == ["bare/ (bare)", "y/ (y)"]

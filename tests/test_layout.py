@@ -3,24 +3,14 @@
 An app's top level holds only the layers below (each a module, or a package once it grows — never
 both), Django's own folders, and the few modules an app is *about* (listed per app with the
 reason). No module outside migrations is longer than 800 lines.
-
-Not in the default run yet: contracts and compliance are being restructured into this layout.
-Run it with `LAYOUT_CHECK=1 pytest tests/test_layout.py`; once it passes, delete `not_yet` so
-that `make test` keeps the layout.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-
-not_yet = pytest.mark.skipif(
-    not os.environ.get("LAYOUT_CHECK"),
-    reason="the layout check runs with LAYOUT_CHECK=1 until contracts and compliance are restructured",
-)
 
 ROOT = Path(settings.BASE_DIR)
 APPS = ["core", "clauses", "contracts", "ledgers", "incidents", "compliance", "audits"]
@@ -108,7 +98,6 @@ def layout_table() -> str:
     return "\n".join(rows)
 
 
-@not_yet
 @pytest.mark.parametrize("app", APPS)
 def test_app_has_the_common_layout(app):
     problems = layout_problems(app)

@@ -43,8 +43,10 @@ def _item(reminder: Reminder) -> dict:
         "obligation": duty.obligation,
         "kind_label": kind.label if kind else duty.obligation.kind,
         "overdue": reminder.window_key.startswith("overdue:"),
-        "url": site_url(f"{reverse('contract_detail', args=[contract.pk])}#duty-{duty.pk}"),
-        "form_url": site_url(reverse("duty_form_pdf", args=[duty.pk])) if duty.obligation.form_id else "",
+        "url": site_url(f"{reverse('contracts:contract_detail', args=[contract.pk])}#duty-{duty.pk}"),
+        "form_url": site_url(reverse("compliance:duty_form_pdf", args=[duty.pk]))
+        if duty.obligation.form_id
+        else "",
         "form_error": "",
     }
 
@@ -136,8 +138,8 @@ def reminders_deliver(*, recipient_id: int, reminder_ids: list[int]) -> str:
             "overdue": sum(i["overdue"] for i in items),
             "first": items[0],
             "more": len(items) - len(listed),
-            "home_url": site_url(reverse("home")),
-            "list_url": site_url(reverse("notification_list")),
+            "home_url": site_url(reverse("core:home")),
+            "list_url": site_url(reverse("core:notification_list")),
         }
         subject, body, html = render_email(template="duty_reminder", context=context, language=user.language)
         fresh = [r.pk for r in reminders if r.notified_at is None]
@@ -146,7 +148,7 @@ def reminders_deliver(*, recipient_id: int, reminder_ids: list[int]) -> str:
                 user=user,
                 title=subject,
                 body=body,
-                url=items[0]["url"] if len(items) == 1 else reverse("home"),
+                url=items[0]["url"] if len(items) == 1 else reverse("core:home"),
             )
             Reminder.objects.filter(pk__in=fresh).update(notified_at=now)
         if user.notification_mode == User.NotificationMode.IMMEDIATE:

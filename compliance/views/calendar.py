@@ -24,7 +24,7 @@ def calendar_settings(request):
             calendar_token_revoke(user=request.user)
         else:
             token = calendar_token_issue(user=request.user)
-            new_url = settings.SITE_URL.rstrip("/") + reverse("calendar_feed", args=[token])
+            new_url = settings.SITE_URL.rstrip("/") + reverse("compliance:calendar_feed", args=[token])
     return render(
         request,
         "compliance/calendar/settings.html",
@@ -55,7 +55,10 @@ def calendar_feed(request, token: str):
         event.add("dtend", duty.due_date + timedelta(days=1))
         event.add("summary", f"{duty.contract.number} {KINDS[duty.obligation.kind].label}")
         event.add("description", f"{clause_ja(duty.obligation.clause)}: {duty.obligation.summary}")
-        event.add("url", settings.SITE_URL.rstrip("/") + reverse("contract_detail", args=[duty.contract_id]))
+        event.add(
+            "url",
+            settings.SITE_URL.rstrip("/") + reverse("contracts:contract_detail", args=[duty.contract_id]),
+        )
         cal.add_component(event)
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="duties.ics"'

@@ -36,7 +36,7 @@ def duty_waive(request, pk: int):
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The duty was waived."))
-            return redirect("contract_detail", pk=duty.contract_id)
+            return redirect("contracts:contract_detail", pk=duty.contract_id)
     return render(request, "compliance/duties/waive.html", {"duty": duty, "form": form})
 
 
@@ -49,7 +49,7 @@ def duty_attest(request, pk: int):
     form = AttestForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("statement", [])))
-        return redirect("contract_detail", pk=duty.contract_id)
+        return redirect("contracts:contract_detail", pk=duty.contract_id)
     try:
         duty_services.duty_attest(
             actor=request.user,
@@ -61,7 +61,7 @@ def duty_attest(request, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Your confirmation was recorded."))
-    return redirect("contract_detail", pk=duty.contract_id)
+    return redirect("contracts:contract_detail", pk=duty.contract_id)
 
 
 @login_required
@@ -88,7 +88,7 @@ def duty_request(request, pk: int):
         messages.error(request, " ".join(form.errors["note"]))
     else:
         messages.error(request, _("Choose what to request."))
-    return redirect("contract_detail", pk=contract.pk)
+    return redirect("contracts:contract_detail", pk=contract.pk)
 
 
 @login_required

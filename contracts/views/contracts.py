@@ -90,7 +90,7 @@ def contract_create(request):
                 if membership.is_contractor_side
                 else _("The contract was registered as a draft. Activate it once signed."),
             )
-            return redirect("contract_detail", pk=contract.pk)
+            return redirect("contracts:contract_detail", pk=contract.pk)
     return render(request, "contracts/contract/form.html", {"form": form})
 
 
@@ -110,7 +110,7 @@ def contract_activate(request, pk: int):
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The contract is active and its duties were generated."))
-            return redirect("contract_detail", pk=contract.pk)
+            return redirect("contracts:contract_detail", pk=contract.pk)
     return render(request, "contracts/contract/activate.html", {"contract": contract, "form": form})
 
 
@@ -122,7 +122,7 @@ def _dated_step(request, pk: int, service, date_argument: str, done: str):
     if form.errors.get("on") and request.POST.get("on"):
         # A date was typed but is not a plausible one: say so rather than record today instead.
         messages.error(request, " ".join(form.errors["on"]))
-        return redirect("contract_detail", pk=contract.pk)
+        return redirect("contracts:contract_detail", pk=contract.pk)
     try:
         service(
             actor=request.user, actor_membership=request.membership, contract=contract, **{date_argument: on}
@@ -131,7 +131,7 @@ def _dated_step(request, pk: int, service, date_argument: str, done: str):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, done)
-    return redirect("contract_detail", pk=contract.pk)
+    return redirect("contracts:contract_detail", pk=contract.pk)
 
 
 @login_required

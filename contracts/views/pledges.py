@@ -53,7 +53,7 @@ def person_pledge(request, pk: int):
                     form.add_error("file", exc)
             else:
                 messages.success(request, _("The signed pledge was registered."))
-                return redirect("person_pledge", pk=person.pk)
+                return redirect("contracts:person_pledge", pk=person.pk)
     personal_data_read(kind=events.PERSON_VIEWED, actor=request.user, obj=person, contract_id=contract.pk)
     can_flag = (
         permissions.can_manage_contract(request.user, request.membership, contract)
@@ -121,7 +121,7 @@ def person_flag_raise(request, pk: int):
         messages.success(request, _("The contractor was asked for measures."))
     else:
         messages.error(request, _("Give the reason and the measures you ask for."))
-    return redirect("person_pledge", pk=person.pk)
+    return redirect("contracts:person_pledge", pk=person.pk)
 
 
 @login_required
@@ -134,7 +134,7 @@ def flag_answer(request, pk: int):
     if not form.is_valid():
         # The form's limits (length, no NUL) are the answer's limits: say which one was broken.
         messages.error(request, " ".join(form.errors.get("answer", [_("Describe the measures taken.")])))
-        return redirect("person_pledge", pk=flag.person_id)
+        return redirect("contracts:person_pledge", pk=flag.person_id)
     try:
         flag_services.flag_answer(
             actor=request.user,
@@ -146,7 +146,7 @@ def flag_answer(request, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Your answer was sent."))
-    return redirect("person_pledge", pk=flag.person_id)
+    return redirect("contracts:person_pledge", pk=flag.person_id)
 
 
 @login_required
@@ -162,4 +162,4 @@ def flag_close(request, pk: int):
         flag_services.flag_close(actor=request.user, actor_membership=request.membership, flag=flag)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("person_pledge", pk=flag.person_id)
+    return redirect("contracts:person_pledge", pk=flag.person_id)

@@ -117,8 +117,8 @@ def roster_pdf_request(request, pk: int):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("roster", pk=contract.pk)
-    return redirect("export_status", pk=job.pk)
+        return redirect("contracts:roster", pk=contract.pk)
+    return redirect("core:export_status", pk=job.pk)
 
 
 @login_required
@@ -133,8 +133,8 @@ def roster_change_open(request, pk: int):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("roster", pk=contract.pk)
-    return redirect("roster_change", pk=change.pk)
+        return redirect("contracts:roster", pk=contract.pk)
+    return redirect("contracts:roster_change", pk=change.pk)
 
 
 @login_required
@@ -195,7 +195,7 @@ def roster_person_add(request, pk: int):
         success=lambda row: _("%(name)s was added to the change.") % {"name": row.person.full_name},
     )
     if added:
-        return redirect("roster_change", pk=change.pk)
+        return redirect("contracts:roster_change", pk=change.pk)
     return render(request, "contracts/roster/person_form.html", {"change": change, "form": form})
 
 
@@ -219,7 +219,7 @@ def roster_entry_change(request, pk: int, person_pk: int):
     )
     changed = partial(roster_services.roster_entry_change, change=change, person=person)
     if save_form(request, form, changed, success=None):
-        return redirect("roster_change", pk=change.pk)
+        return redirect("contracts:roster_change", pk=change.pk)
     # The page shows the person's name: a view of personal data, on the record like the roster's.
     personal_data_read(
         kind=events.PERSON_VIEWED, actor=request.user, obj=person, contract_id=change.contract_id
@@ -244,7 +244,7 @@ def roster_entry_discard(request, pk: int, person_pk: int):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("roster_change", pk=change.pk)
+    return redirect("contracts:roster_change", pk=change.pk)
 
 
 @login_required
@@ -255,7 +255,7 @@ def roster_change_act(request, pk: int):
         request,
         change,
         act=lambda **kw: roster_services.roster_change_act(change=change, **kw),
-        redirect_to="roster_change",
+        redirect_to="contracts:roster_change",
     )
 
 
@@ -313,7 +313,7 @@ def roster_xlsx_import(request, pk: int):
             form.add_error("file", exc)
         else:
             messages.success(request, _("%(n)s people were added from the sheet.") % {"n": len(created)})
-            return redirect("roster_change", pk=change.pk)
+            return redirect("contracts:roster_change", pk=change.pk)
     return render(
         request, "contracts/roster/import.html", {"change": change, "form": form, "cell_errors": cell_errors}
     )

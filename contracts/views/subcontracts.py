@@ -75,7 +75,7 @@ def _create(request, contract, parent):
     )
     create = partial(services.subcontract_create, contract=contract, parent=parent)
     if link := save_form(request, form, create, success=_("The application was saved as a draft.")):
-        return redirect("subcontract", pk=link.pk)
+        return redirect("contracts:subcontract", pk=link.pk)
     return render(
         request, "contracts/subcontracts/form.html", {"contract": contract, "parent": parent, "form": form}
     )
@@ -130,13 +130,13 @@ def subcontract_edit(request, pk: int):
         raise Http404
     if link.approval_state not in EDITABLE:
         messages.error(request, _("This was submitted: withdraw it first to change it."))
-        return redirect("subcontract", pk=link.pk)
+        return redirect("contracts:subcontract", pk=link.pk)
     form = SubcontractForm(
         request.POST or None, initial={name: getattr(link, name) for name in services.FIELDS}
     )
     update = partial(services.subcontract_update, subcontract=link)
     if save_form(request, form, update, success=_("The application was saved.")):
-        return redirect("subcontract", pk=link.pk)
+        return redirect("contracts:subcontract", pk=link.pk)
     return render(
         request,
         "contracts/subcontracts/form.html",
@@ -152,7 +152,7 @@ def subcontract_act(request, pk: int):
         request,
         link,
         act=lambda **kwargs: services.subcontract_act(subcontract=link, **kwargs),
-        redirect_to="subcontract",
+        redirect_to="contracts:subcontract",
     )
 
 

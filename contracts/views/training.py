@@ -120,7 +120,7 @@ def training_session_create(request, pk: int):
         form = TrainingSessionForm(request.POST, request.FILES, contract=contract)
         record = partial(services.training_session_record, contract=contract)
         if session := save_form(request, form, record, success=_("The session was recorded.")):
-            return redirect("training_session", pk=session.pk)
+            return redirect("contracts:training_session", pk=session.pk)
         day = form.cleaned_data.get("held_on") or day
     else:
         initial = {name: source[name] for name in SESSION_FIELDS if name in source}
@@ -172,7 +172,7 @@ def training_session_attendance(request, pk: int):
     form = AttendanceForm(request.POST or None, contract=contract, initial={"attendees": current})
     attend = partial(services.training_attendance_set, session=session)
     if save_form(request, form, attend, success=_("The attendance was updated.")):
-        return redirect("training_session", pk=session.pk)
+        return redirect("contracts:training_session", pk=session.pk)
     roster = list(trainable_on(contract, session.held_on))
     _viewed(request, session, contract, "attendance_form")
     selected = form.selected_ids() if form.is_bound else set(current)
@@ -228,7 +228,7 @@ def training_plan_create(request, pk: int):
     form = TrainingPlanForm(request.POST or None, initial=_plan_initial(contract))
     create = partial(services.training_plan_create, contract=contract)
     if plan := save_form(request, form, create, success=_("The plan was saved as a draft.")):
-        return redirect("training_plan", pk=plan.pk)
+        return redirect("contracts:training_plan", pk=plan.pk)
     return render(request, "contracts/training/plan_form.html", {"contract": contract, "form": form})
 
 
@@ -266,7 +266,7 @@ def training_plan_edit(request, pk: int):
         form_class=TrainingPlanForm,
         fields=services.PLAN_FIELDS,
         update=lambda **kw: services.training_plan_update(plan=plan, **kw),
-        page="training_plan",
+        page="contracts:training_plan",
         template="contracts/training/plan_form.html",
         saved=_("The plan was saved."),
     )
@@ -280,7 +280,7 @@ def training_plan_act(request, pk: int):
     def act(**kwargs):
         return services.training_plan_act(plan=plan, **kwargs)
 
-    return _act(request, plan, act, redirect_to="training_plan")
+    return _act(request, plan, act, redirect_to="contracts:training_plan")
 
 
 @login_required
@@ -309,7 +309,7 @@ def training_report_create(request, pk: int):
     form = TrainingReportForm(request.POST or None, initial={"period_start": start, "period_end": end})
     create = partial(services.training_report_create, contract=contract)
     if report := save_form(request, form, create, success=_("The report was saved as a draft.")):
-        return redirect("training_report", pk=report.pk)
+        return redirect("contracts:training_report", pk=report.pk)
     return render(request, "contracts/training/report_form.html", {"contract": contract, "form": form})
 
 
@@ -335,7 +335,7 @@ def training_report_edit(request, pk: int):
         form_class=TrainingReportForm,
         fields=services.REPORT_FIELDS,
         update=lambda **kw: services.training_report_update(report=report, **kw),
-        page="training_report",
+        page="contracts:training_report",
         template="contracts/training/report_form.html",
         saved=_("The report was saved."),
     )
@@ -349,7 +349,7 @@ def training_report_act(request, pk: int):
     def act(**kwargs):
         return services.training_report_act(report=report, **kwargs)
 
-    return _act(request, report, act, redirect_to="training_report")
+    return _act(request, report, act, redirect_to="contracts:training_report")
 
 
 @login_required

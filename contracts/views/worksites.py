@@ -113,8 +113,8 @@ def worksite_change_open(request, pk: int):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("worksites", pk=contract.pk)
-    return redirect("worksite_change", pk=change.pk)
+        return redirect("contracts:worksites", pk=contract.pk)
+    return redirect("contracts:worksite_change", pk=change.pk)
 
 
 @login_required
@@ -198,7 +198,7 @@ def _site_form_page(request, change: WorksiteChange, *, entry: WorksiteEntry | N
             _apply_errors(form, rows, exc)
         else:
             messages.success(request, _("%(name)s was put in the change.") % {"name": data["name"]})
-            return redirect("worksite_change", pk=change.pk)
+            return redirect("contracts:worksite_change", pk=change.pk)
     # The form lists the roster's names: showing it is a view of personal data.
     if people.exists():
         personal_data_read(
@@ -241,7 +241,7 @@ def worksite_remove(request, pk: int, site_pk: int):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("worksite_change", pk=change.pk)
+    return redirect("contracts:worksite_change", pk=change.pk)
 
 
 @login_required
@@ -255,7 +255,7 @@ def worksite_entry_discard(request, pk: int, site_pk: int):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("worksite_change", pk=change.pk)
+    return redirect("contracts:worksite_change", pk=change.pk)
 
 
 @login_required
@@ -266,7 +266,7 @@ def worksite_change_act(request, pk: int):
         request,
         change,
         act=lambda **kw: services.worksite_change_act(change=change, **kw),
-        redirect_to="worksite_change",
+        redirect_to="contracts:worksite_change",
     )
 
 
@@ -290,5 +290,5 @@ def secure_area_rules_acknowledge(request, pk: int):
     form = SecureAreaRulesForm(request.POST)
     acknowledge = partial(services.secure_area_rules_acknowledge, contract=contract)
     if save_form(request, form, acknowledge, success=_("The acknowledgement of the rules was recorded.")):
-        return redirect("worksites", pk=contract.pk)
+        return redirect("contracts:worksites", pk=contract.pk)
     return _list_page(request, contract, rules_form=form)

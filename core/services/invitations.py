@@ -97,7 +97,7 @@ def invitation_create(
             "invitation": invitation,
             "organisation": organisation,
             "inviter_organisation": actor_membership.organisation if actor_membership else None,
-            "url": site_url(reverse("invitation_accept", args=[token])),
+            "url": site_url(reverse("core:invitation_accept", args=[token])),
             "role": invitation.get_role_display(),
         },
     )

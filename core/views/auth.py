@@ -85,7 +85,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    success_url = reverse_lazy("home")
+    success_url = reverse_lazy("core:home")
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -98,9 +98,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
     email_template_name = "emails/password_reset_body.txt"
     subject_template_name = "emails/password_reset_subject.txt"
+    # Django's default reverses the bare "password_reset_done"; our names are namespaced.
+    success_url = reverse_lazy("core:password_reset_done")
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("core:password_reset_complete")
+
     def form_valid(self, form):
         response = super().form_valid(form)
         record_event(

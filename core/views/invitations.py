@@ -45,7 +45,7 @@ def invitation_accept(request, token: str):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome. Your account is ready."))
-            return redirect("home")
+            return redirect("core:home")
     return render(
         request, "core/invitation_accept.html", {"invitation": invitation, "form": form, "existing": existing}
     )

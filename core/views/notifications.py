@@ -27,4 +27,4 @@ def notification_read(request):
         # Only malformed ids: mark nothing rather than everything (no ids means "all").
         return HttpResponseBadRequest(_("The notification was not found."))
     notifications_mark_read(user=request.user, ids=ids or None)
-    return redirect(next_url(request, reverse("notification_list")))
+    return redirect(next_url(request, reverse("core:notification_list")))

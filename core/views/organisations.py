@@ -87,7 +87,7 @@ def organisation_settings(request, pk: int):
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The settings were saved."))
-            return redirect("organisation_detail", pk=org.pk)
+            return redirect("core:organisation_detail", pk=org.pk)
     return render(request, "core/organisation_settings.html", {"organisation": org, "form": form})
 
 
@@ -106,7 +106,7 @@ def department_create(request, pk: int):
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The department was added."))
-            return redirect("organisation_detail", pk=org.pk)
+            return redirect("core:organisation_detail", pk=org.pk)
     return render(request, "core/department_form.html", {"organisation": org, "form": form})
 
 
@@ -131,7 +131,7 @@ def invite(request, pk: int):
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The invitation was sent to %(email)s.") % form.cleaned_data)
-            return redirect("organisation_detail", pk=org.pk)
+            return redirect("core:organisation_detail", pk=org.pk)
     return render(request, "core/invite_form.html", {"organisation": org, "form": form})
 
 
@@ -155,7 +155,7 @@ def contractor_invite(request):
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The invitation was sent to %(email)s.") % form.cleaned_data)
-            return redirect("organisation_detail", pk=invitation.organisation_id)
+            return redirect("core:organisation_detail", pk=invitation.organisation_id)
     return render(request, "core/contractor_invite_form.html", {"form": form})
 
 
@@ -186,7 +186,7 @@ def public_body_create(request):
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The public body was registered and its administrator invited."))
-            return redirect("organisation_detail", pk=org.pk)
+            return redirect("core:organisation_detail", pk=org.pk)
     return render(request, "core/public_body_form.html", {"form": form})
 
 
@@ -202,7 +202,7 @@ def membership_deactivate(request, pk: int):
         messages.error(request, " ".join(getattr(exc, "messages", [])) or _("This is not allowed."))
     else:
         messages.success(request, _("The account was deactivated."))
-    return redirect("organisation_detail", pk=membership.organisation_id)
+    return redirect("core:organisation_detail", pk=membership.organisation_id)
 
 
 @login_required
@@ -213,7 +213,7 @@ def membership_reactivate(request, pk: int):
         actor=request.user, actor_membership=request.membership, membership=membership
     )
     messages.success(request, _("The account was reactivated."))
-    return redirect("organisation_detail", pk=membership.organisation_id)
+    return redirect("core:organisation_detail", pk=membership.organisation_id)
 
 
 @login_required
@@ -224,4 +224,4 @@ def invitation_revoke(request, pk: int):
         actor=request.user, actor_membership=request.membership, invitation=invitation
     )
     messages.success(request, _("The invitation was withdrawn."))
-    return redirect("organisation_detail", pk=invitation.organisation_id)
+    return redirect("core:organisation_detail", pk=invitation.organisation_id)

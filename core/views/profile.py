@@ -36,7 +36,7 @@ def profile(request):
         else:
             translation.activate(user.language)
             messages.success(request, _("Your profile was saved."))
-            response = redirect("profile")
+            response = redirect("core:profile")
             set_language_cookie(response, user.language)
             return response
     else:

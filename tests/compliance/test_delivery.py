@@ -58,14 +58,14 @@ def test_form_download_is_permission_checked_and_audited(client, side, make_cont
     contract = _requested_report(side, make_contract)
     duty = Duty.objects.get(contract=contract, obligation__key="3.2-report-on-request")
     client.force_login(side.contractor_admin.user)
-    response = client.get(reverse("duty_form_pdf", args=[duty.pk]))
+    response = client.get(reverse("compliance:duty_form_pdf", args=[duty.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     event = Event.objects.filter(kind="form.downloaded", contract_id=contract.pk).get()
     assert len(event.data["sha256"]) == 64
     other = duty.contract.contractor
     assert other == side.contractor
     client.force_login(side.auditor.user)
-    assert client.get(reverse("duty_form_pdf", args=[duty.pk])).status_code == 200
+    assert client.get(reverse("compliance:duty_form_pdf", args=[duty.pk])).status_code == 200
 
 
 # Delivery through the outbox (docs/outbox.md): one duty fails alone, a lost publish is caught up.

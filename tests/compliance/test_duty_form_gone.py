@@ -24,7 +24,7 @@ def test_pledge_form_of_a_person_who_is_gone_is_a_404_with_a_message(client, sid
     Obligation.objects.filter(pk=duty.obligation_id).update(form_id=PLEDGE_FORM)
     Duty.objects.filter(pk=duty.pk).update(subject="contracts.person:999999")
     client.force_login(side.contractor_admin.user)
-    response = client.get(reverse("duty_form_pdf", args=[duty.pk]), HTTP_ACCEPT_LANGUAGE="ja")
+    response = client.get(reverse("compliance:duty_form_pdf", args=[duty.pk]), HTTP_ACCEPT_LANGUAGE="ja")
     assert response.status_code == 404
     with translation.override("ja"):
         expected = translation.gettext(

@@ -26,7 +26,7 @@ def test_contract_page_shows_clause_duty_and_evidence_to_all_three_roles(client,
     record_event(kind="roster.approved", actor=side.client_staff.user, contract_id=contract.pk)
     for membership in (side.client_admin, side.contractor_admin, side.auditor):
         client.force_login(membership.user)
-        body = client.get(reverse("contract_detail", args=[contract.pk])).content.decode()
+        body = client.get(reverse("contracts:contract_detail", args=[contract.pk])).content.decode()
         assert "第2条 体制" in body
         assert "roster.approved" in body  # the evidence of the fulfilled duty
         assert "令和7年4月14日" in body  # its due date in 和暦
@@ -37,7 +37,7 @@ def test_contractor_confirms_an_attestation_from_the_page(client, side, make_con
     contract = _activated(side, make_contract)
     duty = Duty.objects.get(contract=contract, obligation__key="3.3-no-ai")
     client.force_login(side.contractor_staff.user)
-    response = client.post(reverse("duty_attest", args=[duty.pk]))
+    response = client.post(reverse("compliance:duty_attest", args=[duty.pk]))
     assert response.status_code == 302
     duty.refresh_from_db()
     assert duty.state == Duty.State.FULFILLED
@@ -49,9 +49,11 @@ def test_public_body_waives_with_a_reason_and_cannot_without(client, side, make_
     contract = _activated(side, make_contract)
     duty = Duty.objects.get(contract=contract, obligation__key="3.1-periodic-report")
     client.force_login(side.client_admin.user)
-    response = client.post(reverse("duty_waive", args=[duty.pk]), {"reason": "  "})
+    response = client.post(reverse("compliance:duty_waive", args=[duty.pk]), {"reason": "  "})
     assert response.status_code == 200 and response.context["form"].errors["reason"]
-    response = client.post(reverse("duty_waive", args=[duty.pk]), {"reason": "仕様書で報告不要と定めた"})
+    response = client.post(
+        reverse("compliance:duty_waive", args=[duty.pk]), {"reason": "仕様書で報告不要と定めた"}
+    )
     assert response.status_code == 302
     duty.refresh_from_db()
     assert duty.state == Duty.State.WAIVED and duty.waived_by == side.client_admin.user
@@ -62,14 +64,15 @@ def test_contractor_cannot_waive(client, side, make_contract):
     contract = _activated(side, make_contract)
     duty = Duty.objects.filter(contract=contract).first()
     client.force_login(side.contractor_admin.user)
-    assert client.get(reverse("duty_waive", args=[duty.pk])).status_code == 404
+    assert client.get(reverse("compliance:duty_waive", args=[duty.pk])).status_code == 404
 
 
 def test_public_body_requests_a_report(client, side, make_contract):
     contract = _activated(side, make_contract, department=side.dept)
     client.force_login(side.client_staff.user)  # staff of the contract's department
     response = client.post(
-        reverse("duty_request", args=[contract.pk]), {"obligation": "3.2-report-on-request", "note": "至急"}
+        reverse("compliance:duty_request", args=[contract.pk]),
+        {"obligation": "3.2-report-on-request", "note": "至急"},
     )
     assert response.status_code == 302
     assert Duty.objects.filter(contract=contract, obligation__key="3.2-report-on-request").exists()
@@ -78,7 +81,7 @@ def test_public_body_requests_a_report(client, side, make_contract):
 def test_create_and_activate_contract_through_the_pages(client, side, mini_template):
     client.force_login(side.client_staff.user)
     response = client.post(
-        reverse("contract_create"),
+        reverse("contracts:contract_create"),
         {
             "number": "R7-100",
             "title": "テスト業務",
@@ -94,7 +97,7 @@ def test_create_and_activate_contract_through_the_pages(client, side, mini_templ
     assert response.context["form"].errors["work_start_date"]  # outside the period: refused, kept
     assert response.context["form"]["title"].value() == "テスト業務"
     response = client.post(
-        reverse("contract_create"),
+        reverse("contracts:contract_create"),
         {
             "number": "R7-100",
             "title": "テスト業務",
@@ -109,12 +112,14 @@ def test_create_and_activate_contract_through_the_pages(client, side, mini_templ
     assert response.status_code == 302
     contract = Contract.objects.get(number="R7-100")
     assert contract.department == side.dept  # department staff register for their department
-    response = client.post(reverse("contract_activate", args=[contract.pk]), {"signed_on": "2025-04-01"})
+    response = client.post(
+        reverse("contracts:contract_activate", args=[contract.pk]), {"signed_on": "2025-04-01"}
+    )
     assert response.status_code == 302
     assert Duty.objects.filter(contract=contract).count() == 3
     # The contractor now sees it; another body's staff does not.
     client.force_login(side.contractor_staff.user)
-    assert client.get(reverse("contract_detail", args=[contract.pk])).status_code == 200
+    assert client.get(reverse("contracts:contract_detail", args=[contract.pk])).status_code == 200
 
 
 @pytest.mark.parametrize("n", [1, 6])
@@ -122,11 +127,11 @@ def test_contract_list_query_count_is_constant(client, side, make_contract, djan
     for _ in range(n):
         _activated(side, make_contract)
     client.force_login(side.contractor_admin.user)
-    client.get(reverse("contract_list"))  # warm the session
+    client.get(reverse("contracts:contract_list"))  # warm the session
     # session, user, membership, count, page (guardian's check is a subquery), statuses, unread
     # notifications, and the session's idle-timeout refresh (savepoint, update, release).
     with django_assert_num_queries(10):
-        response = client.get(reverse("contract_list"))
+        response = client.get(reverse("contracts:contract_list"))
     assert len(response.context["rows"]) == n
 
 
@@ -140,27 +145,27 @@ def test_contract_page_query_count_is_constant(
             kind="person.added", object_type="contracts.person", object_id=person, contract_id=contract.pk
         )
     client.force_login(side.client_admin.user)
-    client.get(reverse("contract_detail", args=[contract.pk]))
+    client.get(reverse("contracts:contract_detail", args=[contract.pk]))
     # session, user, membership, contract, duties, obligations, statuses, request choices, unread
     # notifications, informational articles, session refresh (3): the same for 1 or 20 people.
     with django_assert_num_queries(13):
-        client.get(reverse("contract_detail", args=[contract.pk]))
+        client.get(reverse("contracts:contract_detail", args=[contract.pk]))
 
 
 def test_home_pages_show_contracts_and_due_items(client, side, make_contract):
     _activated(side, make_contract)
     client.force_login(side.contractor_admin.user)
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("core:home")).content.decode()
     assert "R7-" in body and 'id="h-due"' in body
     client.force_login(side.auditor.user)
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("core:home")).content.decode()
     assert 'id="h-overview"' in body
 
 
 def test_calendar_feed_is_private_and_revocable(client, side, make_contract):
     _activated(side, make_contract)
     client.force_login(side.contractor_admin.user)
-    response = client.post(reverse("calendar_settings"), {"action": "issue"})
+    response = client.post(reverse("compliance:calendar_settings"), {"action": "issue"})
     url = response.context["new_url"]
     path = url[url.index("/calendar/") :]
     client.logout()
@@ -170,7 +175,7 @@ def test_calendar_feed_is_private_and_revocable(client, side, make_contract):
     events = list(cal.walk("VEVENT"))
     assert events and all("R7-" in str(e["SUMMARY"]) for e in events)
     client.force_login(side.contractor_admin.user)
-    client.post(reverse("calendar_settings"), {"action": "revoke"})
+    client.post(reverse("compliance:calendar_settings"), {"action": "revoke"})
     client.logout()
     assert client.get(path).status_code == 404
     assert client.get("/calendar/not-a-token.ics").status_code == 404
@@ -180,10 +185,10 @@ def test_notifications_bell_and_mark_read(client, side):
     user = side.contractor_admin.user
     Notification.objects.create(user=user, title="期限のお知らせ", body="本文", url="/")
     client.force_login(user)
-    assert "bell__count" in client.get(reverse("home")).content.decode()
-    page = client.get(reverse("notification_list"))
+    assert "bell__count" in client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("core:notification_list"))
     assert "期限のお知らせ" in page.content.decode()
-    client.post(reverse("notification_read"))
+    client.post(reverse("core:notification_read"))
     assert not Notification.objects.filter(user=user, read_at__isnull=True).exists()
 
 
@@ -192,7 +197,7 @@ def test_contractor_proposes_and_the_public_body_confirms(client, side, mini_tem
 
     other_body = __import__("tests.factories", fromlist=["public_body"]).public_body("無関係市")
     client.force_login(side.contractor_admin.user)
-    form = client.get(reverse("contract_create")).context["form"]
+    form = client.get(reverse("contracts:contract_create")).context["form"]
     assert list(form.fields["public_body"].queryset) == [side.body]  # only bodies it works with
     data = {
         "public_body": side.body.pk,
@@ -204,9 +209,9 @@ def test_contractor_proposes_and_the_public_body_confirms(client, side, mini_tem
         "work_start_date": "2025-04-14",
         "handles_personal_info": "on",
     }
-    response = client.post(reverse("contract_create"), {**data, "public_body": other_body.pk})
+    response = client.post(reverse("contracts:contract_create"), {**data, "public_body": other_body.pk})
     assert response.status_code == 200 and response.context["form"].errors["public_body"]
-    response = client.post(reverse("contract_create"), data)
+    response = client.post(reverse("contracts:contract_create"), data)
     assert response.status_code == 302
     contract = Contract.objects.get(number="R7-PROP")
     assert (contract.public_body, contract.contractor, contract.status) == (
@@ -217,12 +222,16 @@ def test_contractor_proposes_and_the_public_body_confirms(client, side, mini_tem
     assert Event.objects.filter(kind="contract.proposed", contract_id=contract.pk).exists()
     # The contractor cannot confirm its own proposal; the public body's administrator does.
     assert (
-        client.post(reverse("contract_activate", args=[contract.pk]), {"signed_on": "2025-04-01"}).status_code
+        client.post(
+            reverse("contracts:contract_activate", args=[contract.pk]), {"signed_on": "2025-04-01"}
+        ).status_code
         == 404
     )
     client.force_login(side.client_admin.user)
-    assert "R7-PROP" in client.get(reverse("contract_list")).content.decode()
-    response = client.post(reverse("contract_activate", args=[contract.pk]), {"signed_on": "2025-04-01"})
+    assert "R7-PROP" in client.get(reverse("contracts:contract_list")).content.decode()
+    response = client.post(
+        reverse("contracts:contract_activate", args=[contract.pk]), {"signed_on": "2025-04-01"}
+    )
     assert response.status_code == 302
     assert Duty.objects.filter(contract=contract).count() == 3
 
@@ -235,7 +244,7 @@ def test_home_dashboard_query_count_is_constant(
     for _ in range(n):
         _activated(side, make_contract)
     client.force_login(getattr(side, role).user)
-    client.get(reverse("home"))
+    client.get(reverse("core:home"))
     # Constant in the number of contracts and duties: each panel is one or two set-based queries.
     # The approvables' lists (core.approvables) are one UNION query over every registered kind
     # (plus one per kind that has rows; none here): the client's pending list was one query per
@@ -243,4 +252,4 @@ def test_home_dashboard_query_count_is_constant(
     # 1 query (11 -> 12).
     expected = {"auditor": 13, "client_admin": 17, "contractor_admin": 12}[role]
     with django_assert_num_queries(expected):
-        client.get(reverse("home"))
+        client.get(reverse("core:home"))

@@ -23,7 +23,7 @@ def _on_roster(side, contract, name="交代 予定"):
 def test_public_body_flags_a_worker_and_the_contractor_answers(client, side, notice_contract):
     _, person = _on_roster(side, notice_contract)
     client.force_login(side.client_staff.user)
-    url = reverse("person_flag_raise", args=[person.pk])
+    url = reverse("contracts:person_flag_raise", args=[person.pk])
     client.post(url, {"reason": "", "measures_requested": ""})
     assert not UnsuitableFlag.objects.exists()  # nothing without a reason
     client.post(
@@ -39,11 +39,13 @@ def test_public_body_flags_a_worker_and_the_contractor_answers(client, side, not
     event = Event.objects.get(kind="person.flagged_unsuitable")
     assert "私語" not in str(event.data)  # the event says a flag was raised, not what it says
     client.force_login(side.contractor_admin.user)
-    page = client.get(reverse("person_pledge", args=[person.pk])).content.decode()
+    page = client.get(reverse("contracts:person_pledge", args=[person.pk])).content.decode()
     assert "交代を求めます" in page
-    client.post(reverse("flag_answer", args=[flag.pk]), {"answer": "翌日から別の従事者に交代しました"})
+    client.post(
+        reverse("contracts:flag_answer", args=[flag.pk]), {"answer": "翌日から別の従事者に交代しました"}
+    )
     client.force_login(side.client_staff.user)
-    client.post(reverse("flag_close", args=[flag.pk]))
+    client.post(reverse("contracts:flag_close", args=[flag.pk]))
     flag.refresh_from_db()
     assert flag.answer == "翌日から別の従事者に交代しました" and flag.closed_at
     # The contractor cannot flag, and cannot close.
@@ -61,6 +63,6 @@ def test_the_submitted_roster_is_frozen_as_a_pdf_with_its_hash(client, side, not
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
     assert "凍結 太郎" in text and "変更 第1号" in text
     client.force_login(side.auditor.user)
-    response = client.get(reverse("roster_change_pdf", args=[change.pk]))
+    response = client.get(reverse("contracts:roster_change_pdf", args=[change.pk]))
     assert response.status_code == 200 and response.content == path.read_bytes()
     assert Event.objects.filter(kind="file.uploaded", data__sha256=stored.sha256).exists()

@@ -27,7 +27,7 @@ def _draft(side, contract, name="誓約 花子"):
 def test_pre_filled_pledge_names_the_person_and_the_parties(client, side, notice_contract, tmp_path):
     _, person = _draft(side, notice_contract)
     client.force_login(side.contractor_admin.user)
-    response = client.get(reverse("pledge_blank_pdf", args=[person.pk]))
+    response = client.get(reverse("contracts:pledge_blank_pdf", args=[person.pk]))
     assert response["Content-Type"] == "application/pdf"
     path = tmp_path / "p.pdf"
     path.write_bytes(response.content)
@@ -38,13 +38,15 @@ def test_pre_filled_pledge_names_the_person_and_the_parties(client, side, notice
 def test_upload_checks_the_content_and_the_roster_waits_for_every_pledge(client, side, notice_contract):
     change, person = _draft(side, notice_contract)
     client.force_login(side.contractor_admin.user)
-    submit = client.post(reverse("roster_change_act", args=[change.pk]), {"action": "submit"}, follow=True)
+    submit = client.post(
+        reverse("contracts:roster_change_act", args=[change.pk]), {"action": "submit"}, follow=True
+    )
     assert "誓約 花子" in submit.content.decode()  # the error names who has no pledge yet
     change.refresh_from_db()
     assert change.approval_state == "draft"
     fake = SimpleUploadedFile("誓約書.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
     response = client.post(
-        reverse("person_pledge", args=[person.pk]), {"file": fake, "signed_on": TODAY.isoformat()}
+        reverse("contracts:person_pledge", args=[person.pk]), {"file": fake, "signed_on": TODAY.isoformat()}
     )
     assert response.status_code == 200 and "PDF、JPEG、PNG" in " ".join(
         response.context["form"].errors["file"]
@@ -52,7 +54,7 @@ def test_upload_checks_the_content_and_the_roster_waits_for_every_pledge(client,
     assert not Pledge.objects.exists()
     scan = SimpleUploadedFile("誓約書.pdf", MINIMAL_PDF, content_type="application/pdf")
     response = client.post(
-        reverse("person_pledge", args=[person.pk]), {"file": scan, "signed_on": TODAY.isoformat()}
+        reverse("contracts:person_pledge", args=[person.pk]), {"file": scan, "signed_on": TODAY.isoformat()}
     )
     assert response.status_code == 302
     pledge = Pledge.objects.get(person=person)
@@ -71,8 +73,8 @@ def test_upload_checks_the_content_and_the_roster_waits_for_every_pledge(client,
     )
     # The auditor downloads it (recorded); a contractor's worker may not.
     client.force_login(side.auditor.user)
-    download = client.get(reverse("pledge_file", args=[pledge.pk]))
+    download = client.get(reverse("contracts:pledge_file", args=[pledge.pk]))
     assert download.status_code == 200 and download.content == MINIMAL_PDF
     assert Event.objects.filter(kind="file.downloaded", actor=side.auditor.user).exists()
     client.force_login(side.contractor_staff.user)
-    assert client.get(reverse("pledge_file", args=[pledge.pk])).status_code == 404
+    assert client.get(reverse("contracts:pledge_file", args=[pledge.pk])).status_code == 404

@@ -27,52 +27,58 @@ def test_contractor_builds_the_roster_and_the_public_body_returns_then_approves(
     client, side, approval_contract
 ):
     client.force_login(side.contractor_admin.user)
-    response = client.post(reverse("roster_change_open", args=[approval_contract.pk]))
+    response = client.post(reverse("contracts:roster_change_open", args=[approval_contract.pk]))
     change = RosterChange.objects.get(contract=approval_contract)
-    assert response.url == reverse("roster_change", args=[change.pk])
+    assert response.url == reverse("contracts:roster_change", args=[change.pk])
     # A dispatch worker without the confirmation is refused at the field; the name is kept.
     response = client.post(
-        reverse("roster_person_add", args=[change.pk]), _form("派遣 次郎", employment="dispatch")
+        reverse("contracts:roster_person_add", args=[change.pk]), _form("派遣 次郎", employment="dispatch")
     )
     assert response.status_code == 200
     assert response.context["form"].errors["dispatch_terms_confirmed"]
     assert response.context["form"]["full_name"].value() == "派遣 次郎"
     client.post(
-        reverse("roster_person_add", args=[change.pk]),
+        reverse("contracts:roster_person_add", args=[change.pk]),
         _form("派遣 次郎", employment="dispatch", dispatch_terms_confirmed="on"),
     )
-    client.post(reverse("roster_person_add", args=[change.pk]), _form("作業 責任者", role="responsible"))
-    client.post(reverse("roster_change_act", args=[change.pk]), {"action": "submit"})
+    client.post(
+        reverse("contracts:roster_person_add", args=[change.pk]), _form("作業 責任者", role="responsible")
+    )
+    client.post(reverse("contracts:roster_change_act", args=[change.pk]), {"action": "submit"})
     change.refresh_from_db()
     assert change.approval_state == "submitted"
 
     client.force_login(side.client_staff.user)
-    page = client.get(reverse("roster_change", args=[change.pk])).content.decode()
+    page = client.get(reverse("contracts:roster_change", args=[change.pk])).content.decode()
     assert "派遣 次郎" in page and "作業 責任者" in page
-    client.post(reverse("roster_change_act", args=[change.pk]), {"action": "return", "reason": ""})
+    client.post(reverse("contracts:roster_change_act", args=[change.pk]), {"action": "return", "reason": ""})
     change.refresh_from_db()
     assert change.approval_state == "submitted"  # no reason: refused, nothing changed
     client.post(
-        reverse("roster_change_act", args=[change.pk]),
+        reverse("contracts:roster_change_act", args=[change.pk]),
         {"action": "return", "reason": "所属を記入してください"},
     )
     change.refresh_from_db()
     assert change.approval_state == "returned" and change.decision_reason == "所属を記入してください"
 
     client.force_login(side.contractor_admin.user)
-    assert "所属を記入してください" in client.get(reverse("roster_change", args=[change.pk])).content.decode()
-    client.post(reverse("roster_change_act", args=[change.pk]), {"action": "submit"})
+    assert (
+        "所属を記入してください"
+        in client.get(reverse("contracts:roster_change", args=[change.pk])).content.decode()
+    )
+    client.post(reverse("contracts:roster_change_act", args=[change.pk]), {"action": "submit"})
     client.force_login(side.client_staff.user)
-    client.post(reverse("roster_change_act", args=[change.pk]), {"action": "approve"})
+    client.post(reverse("contracts:roster_change_act", args=[change.pk]), {"action": "approve"})
     change.refresh_from_db()
     assert change.approval_state == "approved" and change.effective_at
 
     # The auditor sees the roster in force today, and an empty one before the approval.
     client.force_login(side.auditor.user)
-    today = client.get(reverse("roster", args=[approval_contract.pk])).content.decode()
+    today = client.get(reverse("contracts:roster", args=[approval_contract.pk])).content.decode()
     assert "派遣 次郎" in today and "作業 責任者" in today
     before = client.get(
-        reverse("roster", args=[approval_contract.pk]), {"on": (TODAY - timedelta(days=1)).isoformat()}
+        reverse("contracts:roster", args=[approval_contract.pk]),
+        {"on": (TODAY - timedelta(days=1)).isoformat()},
     )
     assert not before.context["page"].object_list
     assert Event.objects.filter(kind="roster.viewed", actor=side.auditor.user).count() == 2
@@ -91,18 +97,18 @@ def test_a_change_removes_someone_and_the_history_stays(client, side, notice_con
     upload_pledges(side, first)
     roster_change_act(actor=contractor.user, actor_membership=contractor, change=first, action="submit")
     client.force_login(contractor.user)
-    client.post(reverse("roster_change_open", args=[notice_contract.pk]))
+    client.post(reverse("contracts:roster_change_open", args=[notice_contract.pk]))
     second = RosterChange.objects.get(contract=notice_contract, number=2)
     response = client.post(
-        reverse("roster_entry_change", args=[second.pk, person.pk]),
+        reverse("contracts:roster_entry_change", args=[second.pk, person.pk]),
         {"role": "worker", "remove": "on", "planned_end_date": TODAY.isoformat()},
     )
     assert response.status_code == 302
-    client.post(reverse("roster_change_act", args=[second.pk]), {"action": "submit"})
+    client.post(reverse("contracts:roster_change_act", args=[second.pk]), {"action": "submit"})
     assert list(
         RosterEntry.objects.filter(person=person).order_by("change__number").values_list("action", flat=True)
     ) == ["add", "remove"]
-    assert not client.get(reverse("roster", args=[notice_contract.pk])).context["page"].object_list
+    assert not client.get(reverse("contracts:roster", args=[notice_contract.pk])).context["page"].object_list
 
 
 @pytest.mark.parametrize("people", [5, 500])
@@ -141,12 +147,12 @@ def test_roster_page_query_count_at_500_people(
     staff = side.client_staff
     roster_change_act(actor=staff.user, actor_membership=staff, change=change, action="approve")
     client.force_login(side.auditor.user)
-    client.get(reverse("roster", args=[approval_contract.pk]))
+    client.get(reverse("contracts:roster", args=[approval_contract.pk]))
     # session, user, membership, contract, count, page of entries (people, employers, changes
     # joined), changes, open change, the view's audit event (4, 5 with PostgreSQL's chain lock),
     # unread bell, session refresh (3): the same at 5 or 500 people.
     with django_assert_num_queries(17 if connection.vendor == "postgresql" else 16):
-        response = client.get(reverse("roster", args=[approval_contract.pk]))
+        response = client.get(reverse("contracts:roster", args=[approval_contract.pk]))
     assert response.context["page"].paginator.count == people
 
 
@@ -163,10 +169,16 @@ def test_submitted_roster_waits_on_the_approvers_home(client, side, approval_con
         start_date=START + timedelta(days=10),
     )
     client.force_login(side.client_staff.user)
-    assert reverse("roster_change", args=[change.pk]) not in client.get(reverse("home")).content.decode()
+    assert (
+        reverse("contracts:roster_change", args=[change.pk])
+        not in client.get(reverse("core:home")).content.decode()
+    )
     upload_pledges(side, change)
     roster_change_act(actor=contractor.user, actor_membership=contractor, change=change, action="submit")
-    assert reverse("roster_change", args=[change.pk]) in client.get(reverse("home")).content.decode()
+    assert (
+        reverse("contracts:roster_change", args=[change.pk])
+        in client.get(reverse("core:home")).content.decode()
+    )
 
 
 def test_roster_of_a_past_date_prints_as_pdf_in_japanese(client, side, notice_contract, tmp_path):
@@ -185,7 +197,9 @@ def test_roster_of_a_past_date_prints_as_pdf_in_japanese(client, side, notice_co
     upload_pledges(side, change)
     roster_change_act(actor=contractor.user, actor_membership=contractor, change=change, action="submit")
     client.force_login(side.auditor.user)
-    response = client.get(reverse("roster_pdf", args=[notice_contract.pk]), {"on": TODAY.isoformat()})
+    response = client.get(
+        reverse("contracts:roster_pdf", args=[notice_contract.pk]), {"on": TODAY.isoformat()}
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     path = tmp_path / "roster.pdf"
     path.write_bytes(response.content)
@@ -193,7 +207,8 @@ def test_roster_of_a_past_date_prints_as_pdf_in_japanese(client, side, notice_co
     assert "業務従事者名簿" in text and "印刷 花子" in text and "甲" in text and "令和" in text
     assert Event.objects.filter(kind="roster.printed", contract_id=notice_contract.pk).exists()
     empty = client.get(
-        reverse("roster_pdf", args=[notice_contract.pk]), {"on": (TODAY - timedelta(days=1)).isoformat()}
+        reverse("contracts:roster_pdf", args=[notice_contract.pk]),
+        {"on": (TODAY - timedelta(days=1)).isoformat()},
     )
     path.write_bytes(empty.content)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
@@ -224,7 +239,7 @@ def test_roster_round_trips_through_excel_and_a_bad_sheet_changes_nothing(client
     contractor = side.contractor_admin
     change = roster_change_open(actor=contractor.user, actor_membership=contractor, contract=notice_contract)
     client.force_login(contractor.user)
-    template = client.get(reverse("roster_xlsx_template", args=[notice_contract.pk])).content
+    template = client.get(reverse("contracts:roster_xlsx_template", args=[notice_contract.pk])).content
     assert template == build_template(ROSTER_SPEC)
     start = START + timedelta(days=10)
     lead = [
@@ -242,7 +257,7 @@ def test_roster_round_trips_through_excel_and_a_bad_sheet_changes_nothing(client
     ]
     dispatch = ["取込 二郎", "", "従事者", "派遣労働者", "", "", "", start, None, "いいえ", ""]
     nameless = ["", "", "従事者", "社員", "", "", "", start, None, None, ""]
-    url = reverse("roster_xlsx_import", args=[change.pk])
+    url = reverse("contracts:roster_xlsx_import", args=[change.pk])
     # Row 2 is the template's example; our rows are 3, 4, 5. A cell error: reported, nothing applied.
     response = client.post(url, {"file": _upload("bad.xlsx", _sheet(template, [lead, dispatch, nameless]))})
     assert [(e.row, e.column) for e in response.context["cell_errors"]] == [(5, "A")]
@@ -256,7 +271,7 @@ def test_roster_round_trips_through_excel_and_a_bad_sheet_changes_nothing(client
     assert list(RosterEntry.objects.filter(change=change).values_list("role", flat=True)) == ["responsible"]
     upload_pledges(side, change)
     roster_change_act(actor=contractor.user, actor_membership=contractor, change=change, action="submit")
-    export = client.get(reverse("roster_xlsx_export", args=[notice_contract.pk]))
+    export = client.get(reverse("contracts:roster_xlsx_export", args=[notice_contract.pk]))
     exported = load_workbook(io.BytesIO(export.content)).worksheets[0]
     assert [c.value for c in exported[2]][:4] == ["取込 一郎", "とりこみ いちろう", "責任者", "社員"]
 

@@ -430,28 +430,29 @@ def test_a_subcontractor_sees_its_own_chain_and_nothing_above_or_beside(side, su
 def test_a_subcontractors_pages_show_only_its_people(client, side, subs, contract, chain):
     x = subs.admins["x"]
     client.force_login(x.user)
-    page = client.get(reverse("subcontract", args=[chain["first"].pk])).content.decode()
+    page = client.get(reverse("contracts:subcontract", args=[chain["first"].pk])).content.decode()
     assert "再委託 次郎" in page and "再々委託 三郎" in page
     assert "元請 一郎" not in page and "兄弟 四郎" not in page
     people = chain["people"]
-    assert client.get(reverse("person_pledge", args=[people["x"].pk])).status_code == 200
-    assert client.get(reverse("person_pledge", args=[people["y"].pk])).status_code == 200
+    assert client.get(reverse("contracts:person_pledge", args=[people["x"].pk])).status_code == 200
+    assert client.get(reverse("contracts:person_pledge", args=[people["y"].pk])).status_code == 200
     for other in ("own", "w"):
-        assert client.get(reverse("person_pledge", args=[people[other].pk])).status_code == 404
-    for name in ("contract_detail", "roster", "worksites", "training", "subcontracts", "roster_xlsx_export"):
+        assert client.get(reverse("contracts:person_pledge", args=[people[other].pk])).status_code == 404
+    for page in ("contract_detail", "roster", "worksites", "training", "subcontracts", "roster_xlsx_export"):
+        name = f"contracts:{page}"
         assert client.get(reverse(name, args=[contract.pk])).status_code == 404, name
-    assert client.get(reverse("subcontract", args=[chain["sibling"].pk])).status_code == 404
-    listed = client.get(reverse("subcontract_list")).content.decode()
+    assert client.get(reverse("contracts:subcontract", args=[chain["sibling"].pk])).status_code == 404
+    listed = client.get(reverse("contracts:subcontract_list")).content.decode()
     assert subs.orgs["y"].name in listed and chain["w"].name not in listed
 
 
 def test_the_tier_below_does_not_see_the_tier_above(client, side, subs, contract, chain):
     y = subs.admins["y"]
     client.force_login(y.user)
-    assert client.get(reverse("subcontract", args=[chain["first"].pk])).status_code == 404
-    page = client.get(reverse("subcontract", args=[chain["second"].pk])).content.decode()
+    assert client.get(reverse("contracts:subcontract", args=[chain["first"].pk])).status_code == 404
+    page = client.get(reverse("contracts:subcontract", args=[chain["second"].pk])).content.decode()
     assert "再々委託 三郎" in page and "再委託 次郎" not in page
-    assert client.get(reverse("person_pledge", args=[chain["people"]["x"].pk])).status_code == 404
+    assert client.get(reverse("contracts:person_pledge", args=[chain["people"]["x"].pk])).status_code == 404
 
 
 def test_a_subcontractors_manager_registers_its_own_workers_pledges_only(side, subs, contract, chain):
@@ -485,11 +486,11 @@ def test_a_subcontractors_worker_does_not_download_pledges(client, side, subs, c
         signed_on=TODAY,
     )
     client.force_login(subs.staff["x"].user)
-    assert client.get(reverse("pledge_file", args=[pledge.pk])).status_code == 404
+    assert client.get(reverse("contracts:pledge_file", args=[pledge.pk])).status_code == 404
     client.force_login(x.user)
-    assert client.get(reverse("pledge_file", args=[pledge.pk])).status_code == 200
+    assert client.get(reverse("contracts:pledge_file", args=[pledge.pk])).status_code == 200
     client.force_login(subs.admins["y"].user)  # below x: not its business
-    assert client.get(reverse("pledge_file", args=[pledge.pk])).status_code == 404
+    assert client.get(reverse("contracts:pledge_file", args=[pledge.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("people", [5, 500])
@@ -530,7 +531,7 @@ def test_subcontract_page_query_count_at_500_people(
         )
     x = subs.admins["x"]
     client.force_login(x.user)
-    url = reverse("subcontract", args=[link.pk])
+    url = reverse("contracts:subcontract", args=[link.pk])
     client.get(url)
     # session, user, membership, own paths, the link (contract and template joined), count and page
     # of people (employers joined), the view's audit event (2, 3 with PostgreSQL's chain lock),

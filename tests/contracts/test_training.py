@@ -93,7 +93,7 @@ def test_plan_is_returned_resubmitted_and_approved_and_fulfils_the_plan_duty(cli
     assert duty.state == Duty.State.OPEN
 
     client.force_login(side.contractor_admin.user)
-    create = reverse("training_plan_create", args=[contract.pk])
+    create = reverse("contracts:training_plan_create", args=[contract.pk])
     response = client.post(create, _plan_post(period_start=(START - timedelta(days=1)).isoformat()))
     assert response.status_code == 200
     assert response.context["form"].errors["period_start"] == [
@@ -104,7 +104,7 @@ def test_plan_is_returned_resubmitted_and_approved_and_fulfils_the_plan_duty(cli
     assert not TrainingPlan.objects.exists()
     response = client.post(create, _plan_post())
     plan = TrainingPlan.objects.get(contract=contract)
-    assert response.url == reverse("training_plan", args=[plan.pk])
+    assert response.url == reverse("contracts:training_plan", args=[plan.pk])
     assert plan.number == 1 and plan.approval_state == "draft"
     # Only one plan in progress at a time.
     again = client.post(create, _plan_post())
@@ -112,17 +112,17 @@ def test_plan_is_returned_resubmitted_and_approved_and_fulfils_the_plan_duty(cli
         _ja("A training plan is already in progress: finish or withdraw it first.") in again.content.decode()
     )
 
-    act = reverse("training_plan_act", args=[plan.pk])
+    act = reverse("contracts:training_plan_act", args=[plan.pk])
     client.post(act, {"action": "submit"})
     plan.refresh_from_db()
     assert plan.approval_state == "submitted" and plan.submitted_pdf is not None
     first_pdf = plan.submitted_pdf
     # The submitter cannot decide (404), and a submitted plan is not edited.
     assert client.post(act, {"action": "approve"}).status_code == 404
-    assert client.get(reverse("training_plan_edit", args=[plan.pk])).status_code == 302
+    assert client.get(reverse("contracts:training_plan_edit", args=[plan.pk])).status_code == 302
 
     client.force_login(side.client_staff.user)
-    page = client.get(reverse("training_plan", args=[plan.pk])).content.decode()
+    page = client.get(reverse("contracts:training_plan", args=[plan.pk])).content.decode()
     assert "特記事項・社内規程・罰則規定の周知" in page
     client.post(act, {"action": "return", "reason": ""})
     plan.refresh_from_db()
@@ -134,10 +134,11 @@ def test_plan_is_returned_resubmitted_and_approved_and_fulfils_the_plan_duty(cli
     client.force_login(side.contractor_admin.user)
     assert (
         "実施時期を具体的に書いてください"
-        in client.get(reverse("training_plan", args=[plan.pk])).content.decode()
+        in client.get(reverse("contracts:training_plan", args=[plan.pk])).content.decode()
     )
     response = client.post(
-        reverse("training_plan_edit", args=[plan.pk]), _plan_post(planned_sessions="着手前（第1週）に1回")
+        reverse("contracts:training_plan_edit", args=[plan.pk]),
+        _plan_post(planned_sessions="着手前（第1週）に1回"),
     )
     assert response.status_code == 302
     client.post(act, {"action": "submit"})
@@ -154,7 +155,7 @@ def test_plan_is_returned_resubmitted_and_approved_and_fulfils_the_plan_duty(cli
     assert duty.state == Duty.State.FULFILLED and duty.evidence_event == bridge
 
     # The approved plan is the one submitted, frozen; every download is on the record.
-    response = client.get(reverse("training_plan_pdf", args=[plan.pk]))
+    response = client.get(reverse("contracts:training_plan_pdf", args=[plan.pk]))
     text = _pdf_text(b"".join(response), tmp_path)
     assert "教育実施計画書" in text and "着手前（第1週）に1回" in text and contract.number in text
     assert side.body.name in text and "委託者" in text and "受託者" in text and "令和" in text
@@ -192,7 +193,7 @@ def test_plan_form_is_prefilled_for_the_duty_blank_or_from_the_latest_plan(side,
 def test_session_with_attendance_and_the_untrained_flag(client, side, approval_contract):
     trained, also, missed = _roster(side, approval_contract, ["研修 一郎", "研修 二郎", "未受講 三郎"])
     client.force_login(side.contractor_admin.user)
-    url = reverse("training_session_create", args=[approval_contract.pk])
+    url = reverse("contracts:training_session_create", args=[approval_contract.pk])
     form_page = client.get(url)
     assert [e.person_id for e in form_page.context["roster"]] == [trained.pk, also.pk, missed.pk]
     response = client.post(
@@ -207,7 +208,7 @@ def test_session_with_attendance_and_the_untrained_flag(client, side, approval_c
         },
     )
     session = TrainingSession.objects.get(contract=approval_contract)
-    assert response.url == reverse("training_session", args=[session.pk])
+    assert response.url == reverse("contracts:training_session", args=[session.pk])
     assert set(session.attendances.values_list("person_id", flat=True)) == {trained.pk, also.pk}
     assert session.materials.purpose == "training"
     assert session.materials.data_key_id == approval_contract.data_key_id
@@ -219,14 +220,14 @@ def test_session_with_attendance_and_the_untrained_flag(client, side, approval_c
     assert raw.startswith("enc1:") and "管理" not in raw
 
     client.force_login(side.auditor.user)
-    page = client.get(reverse("training", args=[approval_contract.pk]))
+    page = client.get(reverse("contracts:training", args=[approval_contract.pk]))
     assert [e.person_id for e in page.context["untrained"]] == [missed.pk]
     text = page.content.decode()
     assert "未受講 三郎" in text and "秘密情報の取扱い" in text
-    detail = client.get(reverse("training_session", args=[session.pk])).content.decode()
+    detail = client.get(reverse("contracts:training_session", args=[session.pk])).content.decode()
     assert "研修 一郎" in detail and "研修 二郎" in detail and "未受講 三郎" not in detail
     assert Event.objects.filter(kind="training.viewed", actor=side.auditor.user).count() == 2
-    material = client.get(reverse("training_material", args=[session.pk]))
+    material = client.get(reverse("contracts:training_material", args=[session.pk]))
     assert b"".join(material) == MINIMAL_PDF
     assert Event.objects.filter(kind="file.downloaded", actor=side.auditor.user).exists()
 
@@ -236,7 +237,8 @@ def test_session_with_attendance_and_the_untrained_flag(client, side, approval_c
     assert not list(untrained_entries(approval_contract, start=START, end=END))
     # Attendance is corrected on its own page.
     response = client.post(
-        reverse("training_session_attendance", args=[second.pk]), {"attendees": [missed.pk, trained.pk]}
+        reverse("contracts:training_session_attendance", args=[second.pk]),
+        {"attendees": [missed.pk, trained.pk]},
     )
     assert response.status_code == 302
     assert set(second.attendances.values_list("person_id", flat=True)) == {missed.pk, trained.pk}
@@ -246,7 +248,7 @@ def test_session_with_attendance_and_the_untrained_flag(client, side, approval_c
 def test_session_validation_speaks_at_the_field(client, side, approval_contract):
     (person,) = _roster(side, approval_contract, ["名簿 花子"])
     client.force_login(side.contractor_admin.user)
-    url = reverse("training_session_create", args=[approval_contract.pk])
+    url = reverse("contracts:training_session_create", args=[approval_contract.pk])
 
     def post(**kw):
         data = {"held_on": TODAY.isoformat(), "topic": "研修", "attendees": [person.pk]}
@@ -306,8 +308,11 @@ def test_only_the_contractors_manager_records_and_only_the_public_body_decides(
                 topic="x",
             )
         client.force_login(member.user)
-        assert client.get(reverse("training_session_create", args=[approval_contract.pk])).status_code == 404
-        assert client.get(reverse("training", args=[approval_contract.pk])).status_code == 200
+        assert (
+            client.get(reverse("contracts:training_session_create", args=[approval_contract.pk])).status_code
+            == 404
+        )
+        assert client.get(reverse("contracts:training", args=[approval_contract.pk])).status_code == 200
     plan = services.training_plan_create(
         actor=manager.user,
         actor_membership=manager,
@@ -359,12 +364,12 @@ def test_report_fulfils_the_periodic_training_duty_once_and_prints(client, side,
     trained, missed = _roster(side, approval_contract, ["報告 一郎", "未受講 二郎"])
     client.force_login(side.contractor_admin.user)
     response = client.post(
-        reverse("training_report_create", args=[approval_contract.pk]),
+        reverse("contracts:training_report_create", args=[approval_contract.pk]),
         {"period_start": START.isoformat(), "period_end": TODAY.isoformat(), "summary": "全員に実施予定"},
     )
     report = approval_contract.training_reports.get()
-    assert response.url == reverse("training_report", args=[report.pk])
-    act = reverse("training_report_act", args=[report.pk])
+    assert response.url == reverse("contracts:training_report", args=[report.pk])
+    act = reverse("contracts:training_report_act", args=[report.pk])
     refused = client.post(act, {"action": "submit"}, follow=True)
     assert _ja("No session was held in this period: record the sessions first.") in refused.content.decode()
     report.refresh_from_db()
@@ -383,7 +388,9 @@ def test_report_fulfils_the_periodic_training_duty_once_and_prints(client, side,
     assert not Duty.objects.filter(contract=approval_contract, obligation__key="6-training", cycle=2).exists()
 
     # The frozen report: names, dates in 和暦, the template's party words, the body and number.
-    text = _pdf_text(b"".join(client.get(reverse("training_report_pdf", args=[report.pk]))), tmp_path)
+    text = _pdf_text(
+        b"".join(client.get(reverse("contracts:training_report_pdf", args=[report.pk]))), tmp_path
+    )
     assert "教育実施報告書" in text and "年次研修" in text and "報告 一郎" in text
     assert "未受講 二郎" in text  # listed among those without training
     assert format_wareki(TODAY) in text and "発注者" in text and "受注者" in text
@@ -407,7 +414,7 @@ def test_report_fulfils_the_periodic_training_duty_once_and_prints(client, side,
     client.post(act, {"action": "return", "reason": "未受講者への対応を記載してください"})
     client.force_login(manager.user)
     client.post(
-        reverse("training_report_edit", args=[report.pk]),
+        reverse("contracts:training_report_edit", args=[report.pk]),
         {
             "period_start": START.isoformat(),
             "period_end": TODAY.isoformat(),
@@ -423,7 +430,7 @@ def test_report_fulfils_the_periodic_training_duty_once_and_prints(client, side,
     client.post(act, {"action": "approve"})
     report.refresh_from_db()
     assert report.approval_state == "approved"
-    page = client.get(reverse("training_report", args=[report.pk])).content.decode()
+    page = client.get(reverse("contracts:training_report", args=[report.pk])).content.decode()
     assert "未受講 二郎" in page and "未受講者は来週の補講で受講させる" in page
 
 
@@ -491,12 +498,12 @@ def test_untrained_flag_is_one_query_at_5_and_200_people(
     assert untrained[0].person.full_name == "職員 001"  # names come with the same query
 
     client.force_login(side.auditor.user)
-    client.get(reverse("training", args=[approval_contract.pk]))
+    client.get(reverse("contracts:training", args=[approval_contract.pk]))
     # session, user, membership, contract, plans, sessions (count, page), untrained, reports,
     # the view's audit event (4, 5 with PostgreSQL's chain lock), unread bell, session refresh (3):
     # the same at 5 or 200 people.
     with django_assert_num_queries(18 if connection.vendor == "postgresql" else 17):
-        response = client.get(reverse("training", args=[approval_contract.pk]))
+        response = client.get(reverse("contracts:training", args=[approval_contract.pk]))
     assert len(response.context["untrained"]) == people // 2
 
 
@@ -516,10 +523,10 @@ def test_report_page_query_count_at_5_and_200_people(
         period_end=END,
     )
     client.force_login(side.client_staff.user)
-    client.get(reverse("training_report", args=[report.pk]))
+    client.get(reverse("contracts:training_report", args=[report.pk]))
     # session, user, membership, report, contract, sessions, their attendances with people,
     # untrained, the audit event (4, 5 with PostgreSQL), unread bell, session refresh (3).
     with django_assert_num_queries(17 if connection.vendor == "postgresql" else 16):
-        response = client.get(reverse("training_report", args=[report.pk]))
+        response = client.get(reverse("contracts:training_report", args=[report.pk]))
     assert len(response.context["sessions"][0].attendances.all()) == people
     assert response.context["untrained"] == []

@@ -226,7 +226,7 @@ def test_an_update_that_changes_nothing_is_refused(side, approval_contract):
 def test_the_list_page_shows_a_past_date(client, side, approval_contract):
     _approved(side, approval_contract)
     client.force_login(side.auditor.user)
-    url = reverse("worksites", args=[approval_contract.pk])
+    url = reverse("contracts:worksites", args=[approval_contract.pk])
     today = client.get(url)
     assert "本社 開発部" in today.content.decode() and "書庫A" in today.content.decode()
     before = client.get(url, {"on": (TODAY - timedelta(days=1)).isoformat()})
@@ -261,17 +261,24 @@ def test_views_refuse_the_wrong_side(client, side, approval_contract):
     change = _open(side, approval_contract)
     entry = _add(side, change)
     client.force_login(side.contractor_staff.user)
-    assert client.get(reverse("worksite_change", args=[change.pk])).status_code == 200
-    assert client.get(reverse("worksite_add", args=[change.pk])).status_code == 404
+    assert client.get(reverse("contracts:worksite_change", args=[change.pk])).status_code == 200
+    assert client.get(reverse("contracts:worksite_add", args=[change.pk])).status_code == 404
     assert (
-        client.post(reverse("worksite_change_act", args=[change.pk]), {"action": "submit"}).status_code == 404
+        client.post(
+            reverse("contracts:worksite_change_act", args=[change.pk]), {"action": "submit"}
+        ).status_code
+        == 404
     )
     client.force_login(side.client_staff.user)
-    assert client.get(reverse("worksite_edit", args=[change.pk, entry.worksite_id])).status_code == 404
-    client.force_login(side.contractor_admin.user)
-    client.post(reverse("worksite_change_act", args=[change.pk]), {"action": "submit"})
     assert (
-        client.post(reverse("worksite_change_act", args=[change.pk]), {"action": "approve"}).status_code
+        client.get(reverse("contracts:worksite_edit", args=[change.pk, entry.worksite_id])).status_code == 404
+    )
+    client.force_login(side.contractor_admin.user)
+    client.post(reverse("contracts:worksite_change_act", args=[change.pk]), {"action": "submit"})
+    assert (
+        client.post(
+            reverse("contracts:worksite_change_act", args=[change.pk]), {"action": "approve"}
+        ).status_code
         == 404
     )
     change.refresh_from_db()
@@ -335,7 +342,7 @@ def _form(name="本社 開発部", **kw):
 def test_form_errors_are_shown_at_their_fields_and_input_is_kept(client, side, approval_contract):
     change = _open(side, approval_contract)
     client.force_login(side.contractor_admin.user)
-    url = reverse("worksite_add", args=[change.pk])
+    url = reverse("contracts:worksite_add", args=[change.pk])
     response = client.post(url, _form(name="", address=""))
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -359,33 +366,39 @@ def test_form_errors_are_shown_at_their_fields_and_input_is_kept(client, side, a
 def test_manager_declares_approver_returns_then_approves_auditor_reads(client, side, approval_contract):
     person = _rostered(side, approval_contract)
     client.force_login(side.contractor_admin.user)
-    response = client.post(reverse("worksite_change_open", args=[approval_contract.pk]))
+    response = client.post(reverse("contracts:worksite_change_open", args=[approval_contract.pk]))
     change = WorksiteChange.objects.get(contract=approval_contract)
-    assert response.url == reverse("worksite_change", args=[change.pk])
-    page = client.get(reverse("worksite_add", args=[change.pk]))
+    assert response.url == reverse("contracts:worksite_change", args=[change.pk])
+    page = client.get(reverse("contracts:worksite_add", args=[change.pk]))
     assert "作業 太郎" in page.content.decode()  # the roster's names are offered …
     assert Event.objects.filter(kind="worksite.viewed", actor=side.contractor_admin.user).count() == 1
-    response = client.post(reverse("worksite_add", args=[change.pk]), _form(people=[person.pk]))
+    response = client.post(reverse("contracts:worksite_add", args=[change.pk]), _form(people=[person.pk]))
     assert response.status_code == 302
     entry = WorksiteEntry.objects.get(change=change)
     assert [a.person for a in entry.assignments.all()] == [person]
-    client.post(reverse("worksite_change_act", args=[change.pk]), {"action": "submit"})
+    client.post(reverse("contracts:worksite_change_act", args=[change.pk]), {"action": "submit"})
 
     client.force_login(side.client_staff.user)
-    page = client.get(reverse("worksite_change", args=[change.pk])).content.decode()
+    page = client.get(reverse("contracts:worksite_change", args=[change.pk])).content.decode()
     assert "本社 開発部" in page and "作業 太郎" in page and "書庫A" in page
-    client.post(reverse("worksite_change_act", args=[change.pk]), {"action": "return", "reason": ""})
+    client.post(
+        reverse("contracts:worksite_change_act", args=[change.pk]), {"action": "return", "reason": ""}
+    )
     change.refresh_from_db()
     assert change.approval_state == "submitted"  # no reason: refused, nothing changed
     client.post(
-        reverse("worksite_change_act", args=[change.pk]), {"action": "return", "reason": "部屋番号を記入"}
+        reverse("contracts:worksite_change_act", args=[change.pk]),
+        {"action": "return", "reason": "部屋番号を記入"},
     )
     change.refresh_from_db()
     assert change.approval_state == "returned"
 
     client.force_login(side.contractor_admin.user)
-    assert "部屋番号を記入" in client.get(reverse("worksite_change", args=[change.pk])).content.decode()
-    edit = reverse("worksite_edit", args=[change.pk, entry.worksite_id])
+    assert (
+        "部屋番号を記入"
+        in client.get(reverse("contracts:worksite_change", args=[change.pk])).content.decode()
+    )
+    edit = reverse("contracts:worksite_edit", args=[change.pk, entry.worksite_id])
     form = client.get(edit).context["form"]
     assert form.initial["people"] == [person.pk]
     storage_initial = _form(
@@ -396,21 +409,24 @@ def test_manager_declares_approver_returns_then_approves_auditor_reads(client, s
     storage_initial.update({f"storage_places-2-{f}": "" for f in ("name", "protection", "description")})
     assert client.post(edit, storage_initial).status_code == 302
     assert WorksiteEntry.objects.get(change=change).rooms == "3階 301号室"
-    client.post(reverse("worksite_change_act", args=[change.pk]), {"action": "submit"})
+    client.post(reverse("contracts:worksite_change_act", args=[change.pk]), {"action": "submit"})
     client.force_login(side.client_staff.user)
-    client.post(reverse("worksite_change_act", args=[change.pk]), {"action": "approve"})
+    client.post(reverse("contracts:worksite_change_act", args=[change.pk]), {"action": "approve"})
     change.refresh_from_db()
     assert change.approval_state == "approved" and change.effective_at
 
     client.force_login(side.auditor.user)
-    page = client.get(reverse("worksites", args=[approval_contract.pk])).content.decode()
+    page = client.get(reverse("contracts:worksites", args=[approval_contract.pk])).content.decode()
     assert "3階 301号室" in page and "作業 太郎" in page and "書庫A" in page
     viewed = Event.objects.get(kind="worksite.viewed", actor=side.auditor.user)
     assert viewed.contract_id == approval_contract.pk
     # The auditor reads, but neither declares nor decides.
-    assert client.get(reverse("worksite_add", args=[change.pk])).status_code == 404
+    assert client.get(reverse("contracts:worksite_add", args=[change.pk])).status_code == 404
     assert (
-        client.post(reverse("worksite_change_act", args=[change.pk]), {"action": "reject"}).status_code == 404
+        client.post(
+            reverse("contracts:worksite_change_act", args=[change.pk]), {"action": "reject"}
+        ).status_code
+        == 404
     )
 
 
@@ -418,7 +434,7 @@ def test_a_page_without_names_records_no_view(client, side, approval_contract):
     change = _open(side, approval_contract)
     _add(side, change)
     client.force_login(side.client_staff.user)
-    assert client.get(reverse("worksite_change", args=[change.pk])).status_code == 200
+    assert client.get(reverse("contracts:worksite_change", args=[change.pk])).status_code == 200
     assert not Event.objects.filter(kind="worksite.viewed").exists()
 
 
@@ -427,13 +443,13 @@ def test_removing_a_site_drafted_in_the_same_change_takes_it_out(client, side, a
     change = _open(side, approval_contract)
     new = _add(side, change, name="仮設 事務所").worksite
     client.force_login(side.contractor_admin.user)
-    client.post(reverse("worksite_remove", args=[change.pk, new.pk]))
+    client.post(reverse("contracts:worksite_remove", args=[change.pk, new.pk]))
     assert not Worksite.objects.filter(pk=new.pk).exists()
-    client.post(reverse("worksite_remove", args=[change.pk, site.pk]))
+    client.post(reverse("contracts:worksite_remove", args=[change.pk, site.pk]))
     assert list(change.entries.values_list("worksite_id", "action")) == [(site.pk, "remove")]
-    page = client.get(reverse("worksite_change", args=[change.pk])).content.decode()
+    page = client.get(reverse("contracts:worksite_change", args=[change.pk])).content.decode()
     assert "本社 開発部" in page
-    client.post(reverse("worksite_entry_discard", args=[change.pk, site.pk]))
+    client.post(reverse("contracts:worksite_entry_discard", args=[change.pk, site.pk]))
     assert not change.entries.exists()
     assert Worksite.objects.filter(pk=site.pk).exists()  # approved before: kept
     assert StoragePlace.objects.filter(entry__worksite=site).count() == 1
@@ -449,7 +465,7 @@ def test_application_pdf_lists_the_sites_in_japanese_and_is_frozen_at_submission
     change = _open(side, approval_contract)
     _add(side, change, rooms="3階 301号室")
     client.force_login(side.contractor_admin.user)
-    preview = client.get(reverse("worksite_change_pdf", args=[change.pk]))
+    preview = client.get(reverse("contracts:worksite_change_pdf", args=[change.pk]))
     assert preview.status_code == 200 and preview["Content-Type"] == "application/pdf"
     text = _pdf_text(preview.content, tmp_path)
     assert "作業場所承認申請書" in text
@@ -460,7 +476,7 @@ def test_application_pdf_lists_the_sites_in_japanese_and_is_frozen_at_submission
 
     change = _act(side, change, A.SUBMIT)
     client.force_login(side.client_staff.user)
-    frozen = client.get(reverse("worksite_change_pdf", args=[change.pk]))
+    frozen = client.get(reverse("contracts:worksite_change_pdf", args=[change.pk]))
     assert frozen.status_code == 200
     assert pdf.pdf_sha256(frozen.content) == change.submitted_pdf.sha256
     assert Event.objects.filter(kind="file.downloaded", object_id=str(change.submitted_pdf_id)).exists()
@@ -513,7 +529,7 @@ def test_secure_area_rules_acknowledgement_fulfils_the_kawasaki_duty(client, sid
             contract=contract, rules_title="規程", received_on=TODAY, **_m(side, "contractor_staff")
         )
     client.force_login(side.contractor_admin.user)
-    url = reverse("secure_area_rules_acknowledge", args=[contract.pk])
+    url = reverse("contracts:secure_area_rules_acknowledge", args=[contract.pk])
     response = client.post(url, {"rules_title": "", "received_on": TODAY.isoformat()})
     assert response.status_code == 200
     assert response.context["rules_form"].errors["rules_title"]
@@ -524,7 +540,7 @@ def test_secure_area_rules_acknowledgement_fulfils_the_kawasaki_duty(client, sid
     assert SecureAreaRulesAcknowledgement.objects.get(contract=contract).rules_title.endswith("入退室要領")
     duty.refresh_from_db()
     assert duty.state == Duty.State.FULFILLED and duty.evidence_event.kind == "worksite.rules_acknowledged"
-    assert "入退室要領" in client.get(reverse("worksites", args=[contract.pk])).content.decode()
+    assert "入退室要領" in client.get(reverse("contracts:worksites", args=[contract.pk])).content.decode()
 
 
 # --- performance --------------------------------------------------------------------------------
@@ -547,11 +563,11 @@ def test_site_list_query_count_does_not_grow_with_sites(
     _act(side, change, A.SUBMIT)
     _act(side, change, A.APPROVE, who="client_staff")
     client.force_login(side.auditor.user)
-    client.get(reverse("worksites", args=[approval_contract.pk]))
+    client.get(reverse("contracts:worksites", args=[approval_contract.pk]))
     # session, user, membership, contract, count, page of sites (changes joined), storage places,
     # assignments (people joined), the view's audit event (4, 5 with PostgreSQL's chain lock),
     # changes, open change, acknowledgements, unread bell, session refresh (3).
     with django_assert_num_queries(20 if connection.vendor == "postgresql" else 19):
-        response = client.get(reverse("worksites", args=[approval_contract.pk]))
+        response = client.get(reverse("contracts:worksites", args=[approval_contract.pk]))
     assert response.context["page"].paginator.count == sites
     assert Event.objects.filter(kind="worksite.viewed", actor=side.auditor.user).count() == 2

@@ -61,13 +61,13 @@ def _jobs_of(mw, label: str) -> int:
 def rows(m) -> dict:
     return {
         # Asking records a job (R), for whoever may print the roster; others change nothing.
-        "roster_pdf_request": m.Row(
+        "contracts:roster_pdf_request": m.Row(
             m.CONTRACT_READERS.format(a="contract_a", b="contract_b").replace("200", "R"),
             method=m.POST,
             targets=m.CONTRACTS,
             data=lambda mw, user, label: {"on": "2025-04-14"},
             state=_jobs_of,
         ),
-        "export_status": m.Row(ASKER_ONLY, targets=JOBS),
-        "export_download": m.Row(ASKER_ONLY, targets=JOBS),
+        "core:export_status": m.Row(ASKER_ONLY, targets=JOBS),
+        "core:export_download": m.Row(ASKER_ONLY, targets=JOBS),
     }

@@ -84,9 +84,9 @@ def _fake_pdf(form_id, context) -> bytes:
 
 # (URL name, target) → {sweep actor: code}: where a subcontractor of contract_a is a party.
 SUBCONTRACTOR_OWN = {
-    ("subcontract", "link_a"): {"sub_admin": "200", "sub_staff": "200"},
-    ("subcontract_pdf", "link_a"): {"sub_admin": "200", "sub_staff": "200"},
-    ("subcontract_child_create", "link_a"): {"sub_admin": "200", "sub_staff": "404"},
+    ("contracts:subcontract", "link_a"): {"sub_admin": "200", "sub_staff": "200"},
+    ("contracts:subcontract_pdf", "link_a"): {"sub_admin": "200", "sub_staff": "200"},
+    ("contracts:subcontract_child_create", "link_a"): {"sub_admin": "200", "sub_staff": "404"},
 }
 
 
@@ -106,17 +106,17 @@ def rows(m) -> dict:
     readers = m.CONTRACT_READERS
     editor = m.ROSTER_EDITOR
     return {
-        "subcontract_list": m.Row(m.ALL_200),
-        "subcontracts": m.Row(readers.format(a="contract_a", b="contract_b"), targets=m.CONTRACTS),
-        "subcontract_create": m.Row(
+        "contracts:subcontract_list": m.Row(m.ALL_200),
+        "contracts:subcontracts": m.Row(readers.format(a="contract_a", b="contract_b"), targets=m.CONTRACTS),
+        "contracts:subcontract_create": m.Row(
             editor.format(a="contract_a", b="contract_b", ok=200), targets=m.CONTRACTS
         ),
-        "subcontract": m.Row(readers.format(a="link_a", b="link_b"), targets=LINKS),
-        "subcontract_pdf": m.Row(
+        "contracts:subcontract": m.Row(readers.format(a="link_a", b="link_b"), targets=LINKS),
+        "contracts:subcontract_pdf": m.Row(
             readers.format(a="link_a", b="link_b"), targets=LINKS, patches={"core.pdf.render_form": _fake_pdf}
         ),
-        "subcontract_edit": m.Row(editor.format(a="draft_a", b="draft_b", ok=200), targets=DRAFTS),
-        "subcontract_act": m.Row(
+        "contracts:subcontract_edit": m.Row(editor.format(a="draft_a", b="draft_b", ok=200), targets=DRAFTS),
+        "contracts:subcontract_act": m.Row(
             editor.format(a="draft_a", b="draft_b", ok="R"),
             method=m.POST,
             targets=DRAFTS,
@@ -125,5 +125,5 @@ def rows(m) -> dict:
             patches={"core.pdf.render_form": _fake_pdf},
         ),
         # Only the subcontractor applies below its own link (the sweep checks that it may).
-        "subcontract_child_create": m.Row(NOBODY, targets=LINKS),
+        "contracts:subcontract_child_create": m.Row(NOBODY, targets=LINKS),
     }

@@ -97,32 +97,40 @@ def rows(m) -> dict:
     readers = m.CONTRACT_READERS.format
     editor = m.ROSTER_EDITOR.format
     return {
-        "training": m.Row(readers(a="contract_a", b="contract_b"), targets=m.CONTRACTS),
-        "training_session_create": m.Row(editor(a="contract_a", b="contract_b", ok=200), targets=m.CONTRACTS),
-        "training_session": m.Row(readers(a="session_a", b="session_b"), targets=SESSIONS),
-        "training_session_attendance": m.Row(editor(a="session_a", b="session_b", ok=200), targets=SESSIONS),
-        "training_material": m.Row(readers(a="session_a", b="session_b"), targets=SESSIONS),
-        "training_plan_create": m.Row(editor(a="contract_a", b="contract_b", ok=200), targets=m.CONTRACTS),
-        "training_plan": m.Row(readers(a="plan_a", b="plan_b"), targets=PLANS),
+        "contracts:training": m.Row(readers(a="contract_a", b="contract_b"), targets=m.CONTRACTS),
+        "contracts:training_session_create": m.Row(
+            editor(a="contract_a", b="contract_b", ok=200), targets=m.CONTRACTS
+        ),
+        "contracts:training_session": m.Row(readers(a="session_a", b="session_b"), targets=SESSIONS),
+        "contracts:training_session_attendance": m.Row(
+            editor(a="session_a", b="session_b", ok=200), targets=SESSIONS
+        ),
+        "contracts:training_material": m.Row(readers(a="session_a", b="session_b"), targets=SESSIONS),
+        "contracts:training_plan_create": m.Row(
+            editor(a="contract_a", b="contract_b", ok=200), targets=m.CONTRACTS
+        ),
+        "contracts:training_plan": m.Row(readers(a="plan_a", b="plan_b"), targets=PLANS),
         # A submitted plan is not edited: its manager is sent back to it (withdraw first).
-        "training_plan_edit": m.Row(editor(a="plan_a", b="plan_b", ok="R"), targets=PLANS),
-        "training_plan_act": m.Row(
+        "contracts:training_plan_edit": m.Row(editor(a="plan_a", b="plan_b", ok="R"), targets=PLANS),
+        "contracts:training_plan_act": m.Row(
             ACT.format(a="plan_a", b="plan_b"),
             method=m.POST,
             targets=PLANS,
             data=_act_data,
             state=_state(TrainingPlan),
         ),
-        "training_plan_pdf": m.Row(readers(a="plan_a", b="plan_b"), targets=PLANS),
-        "training_report_create": m.Row(editor(a="contract_a", b="contract_b", ok=200), targets=m.CONTRACTS),
-        "training_report": m.Row(readers(a="report_a", b="report_b"), targets=REPORTS),
-        "training_report_edit": m.Row(editor(a="report_a", b="report_b", ok="R"), targets=REPORTS),
-        "training_report_act": m.Row(
+        "contracts:training_plan_pdf": m.Row(readers(a="plan_a", b="plan_b"), targets=PLANS),
+        "contracts:training_report_create": m.Row(
+            editor(a="contract_a", b="contract_b", ok=200), targets=m.CONTRACTS
+        ),
+        "contracts:training_report": m.Row(readers(a="report_a", b="report_b"), targets=REPORTS),
+        "contracts:training_report_edit": m.Row(editor(a="report_a", b="report_b", ok="R"), targets=REPORTS),
+        "contracts:training_report_act": m.Row(
             ACT.format(a="report_a", b="report_b"),
             method=m.POST,
             targets=REPORTS,
             data=_act_data,
             state=_state(TrainingReport),
         ),
-        "training_report_pdf": m.Row(readers(a="report_a", b="report_b"), targets=REPORTS),
+        "contracts:training_report_pdf": m.Row(readers(a="report_a", b="report_b"), targets=REPORTS),
     }

@@ -89,38 +89,40 @@ def rows(m) -> dict:
     readers = m.CONTRACT_READERS
     editor = m.ROSTER_EDITOR
     return {
-        "worksites": m.Row(readers.format(a="contract_a", b="contract_b"), targets=m.CONTRACTS),
-        "worksite_change": m.Row(readers.format(a="wchange_a", b="wchange_b"), targets=WS_CHANGES),
+        "contracts:worksites": m.Row(readers.format(a="contract_a", b="contract_b"), targets=m.CONTRACTS),
+        "contracts:worksite_change": m.Row(readers.format(a="wchange_a", b="wchange_b"), targets=WS_CHANGES),
         # The matrix checks who gets the application, not WeasyPrint (test_worksites.py does).
-        "worksite_change_pdf": m.Row(
+        "contracts:worksite_change_pdf": m.Row(
             readers.format(a="wchange_a", b="wchange_b"),
             targets=WS_CHANGES,
             patches={"core.pdf.render_form": _fake_pdf},
         ),
         # Opening answers with the change already open (one at a time), so an R changes nothing
         # here: no state snapshot (as roster_change_open). test_worksites.py checks the opening.
-        "worksite_change_open": m.Row(
+        "contracts:worksite_change_open": m.Row(
             editor.format(a="contract_a", b="contract_b", ok="R"), method=m.POST, targets=m.CONTRACTS
         ),
-        "worksite_add": m.Row(editor.format(a="wchange_a", b="wchange_b", ok=200), targets=WS_CHANGES),
-        "worksite_edit": m.Row(editor.format(a="site_a", b="site_b", ok=200), targets=WS_SITES),
-        "worksite_remove": m.Row(
+        "contracts:worksite_add": m.Row(
+            editor.format(a="wchange_a", b="wchange_b", ok=200), targets=WS_CHANGES
+        ),
+        "contracts:worksite_edit": m.Row(editor.format(a="site_a", b="site_b", ok=200), targets=WS_SITES),
+        "contracts:worksite_remove": m.Row(
             editor.format(a="site_a", b="site_b", ok="R"), method=m.POST, targets=WS_SITES, state=_entries
         ),
-        "worksite_entry_discard": m.Row(
+        "contracts:worksite_entry_discard": m.Row(
             editor.format(a="wdrafted_a", b="wdrafted_b", ok="R"),
             method=m.POST,
             targets=WS_DRAFTED,
             state=_entries,
         ),
-        "worksite_change_act": m.Row(
+        "contracts:worksite_change_act": m.Row(
             editor.format(a="wchange_a", b="wchange_b", ok="R"),
             method=m.POST,
             targets=WS_CHANGES,
             data=lambda mw, user, label: {"action": "submit"},
             state=_change_state,
         ),
-        "secure_area_rules_acknowledge": m.Row(
+        "contracts:secure_area_rules_acknowledge": m.Row(
             editor.format(a="contract_a", b="contract_b", ok="R"),
             method=m.POST,
             targets=m.CONTRACTS,

@@ -34,11 +34,11 @@ def _japanese(msgid: str) -> str:
 
 
 def _login(client, email: str, password: str = factories.PASSWORD, **extra):
-    return client.post(reverse("login"), {"username": email, "password": password}, **extra)
+    return client.post(reverse("core:login"), {"username": email, "password": password}, **extra)
 
 
 def _logged_in(client) -> bool:
-    return client.get(reverse("profile")).status_code == 200
+    return client.get(reverse("core:profile")).status_code == 200
 
 
 # --- log-in -------------------------------------------------------------------------------------
@@ -48,7 +48,7 @@ def test_login_by_email(client, world):
     user = world.a.client_staff.user
     response = _login(client, user.email)
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("home")
+    assert response.headers["Location"] == reverse("core:home")
     assert _logged_in(client)
     event = Event.objects.filter(kind="auth.login").latest("id")
     assert (event.actor, event.object_id) == (user, str(user.pk))
@@ -57,9 +57,9 @@ def test_login_by_email(client, world):
 
 def test_login_never_redirects_off_site(client, world):
     data = {"username": world.a.auditor.user.email, "password": factories.PASSWORD}
-    response = client.post(reverse("login"), {**data, "next": "https://evil.example/"})
+    response = client.post(reverse("core:login"), {**data, "next": "https://evil.example/"})
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("home")
+    assert response.headers["Location"] == reverse("core:home")
 
 
 def test_login_email_is_case_insensitive(client, world):
@@ -140,7 +140,7 @@ def test_success_resets_the_failure_count(client, world):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         _login(client, email, "wrong-password-123456")
     assert _login(client, email).status_code == 302
-    client.post(reverse("logout"))
+    client.post(reverse("core:logout"))
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert _login(client, email, "wrong-password-123456").status_code == 200
     assert _login(client, email).status_code == 302
@@ -153,10 +153,10 @@ def test_deactivated_member_is_logged_out_and_cannot_log_in(world):
     staff = world.a.client_staff
     person, admin = Client(), Client()
     assert _login(person, staff.user.email).status_code == 302
-    assert person.get(reverse("home")).status_code == 200
+    assert person.get(reverse("core:home")).status_code == 200
 
     admin.force_login(world.a.client_admin.user)
-    response = admin.post(reverse("membership_deactivate", args=[staff.pk]))
+    response = admin.post(reverse("core:membership_deactivate", args=[staff.pk]))
     assert response.status_code == 302
     staff.refresh_from_db()
     staff.user.refresh_from_db()
@@ -164,15 +164,15 @@ def test_deactivated_member_is_logged_out_and_cannot_log_in(world):
     assert not staff.user.is_active  # it was the only membership
 
     # The open session ends on its next request (ModelBackend.get_user refuses inactive users).
-    response = person.get(reverse("home"))
+    response = person.get(reverse("core:home"))
     assert response.status_code == 302
-    assert response.headers["Location"].startswith(reverse("login"))
+    assert response.headers["Location"].startswith(reverse("core:login"))
     # A fresh log-in is refused with the ordinary message (no hint that the account exists).
     response = _login(Client(), staff.user.email)
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
 
-    admin.post(reverse("membership_reactivate", args=[staff.pk]))
+    admin.post(reverse("core:membership_reactivate", args=[staff.pk]))
     assert _login(Client(), staff.user.email).status_code == 302
 
 
@@ -182,13 +182,13 @@ def test_deactivating_one_of_two_memberships_keeps_the_other(world):
     second = Membership.objects.create(user=person, organisation=world.a.body, role=Role.AUDITOR)
     admin = Client()
     admin.force_login(world.a.client_admin.user)
-    admin.post(reverse("membership_deactivate", args=[second.pk]))
+    admin.post(reverse("core:membership_deactivate", args=[second.pk]))
     person.refresh_from_db()
     assert person.is_active
     c = Client()
     assert _login(c, person.email).status_code == 302
-    assert c.get(reverse("home")).context["membership"].organisation == world.b.body
-    assert c.get(reverse("organisation_detail", args=[world.a.body.pk])).status_code == 404
+    assert c.get(reverse("core:home")).context["membership"].organisation == world.b.body
+    assert c.get(reverse("core:organisation_detail", args=[world.a.body.pk])).status_code == 404
 
 
 # --- log-out ------------------------------------------------------------------------------------
@@ -197,11 +197,11 @@ def test_deactivating_one_of_two_memberships_keeps_the_other(world):
 def test_logout_requires_post(client, world):
     user = world.a.auditor.user
     client.force_login(user)
-    assert client.get(reverse("logout")).status_code == 405
+    assert client.get(reverse("core:logout")).status_code == 405
     assert _logged_in(client)
-    response = client.post(reverse("logout"))
+    response = client.post(reverse("core:logout"))
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("login")
+    assert response.headers["Location"] == reverse("core:login")
     assert not _logged_in(client)
     assert Event.objects.filter(kind="auth.logout", actor=user).exists()
 
@@ -212,20 +212,20 @@ def test_logout_requires_post(client, world):
 def test_password_change(client, world):
     user = world.a.contractor_staff.user
     client.force_login(user)
-    assert client.get(reverse("password_change")).status_code == 200
+    assert client.get(reverse("core:password_change")).status_code == 200
     wrong = client.post(
-        reverse("password_change"),
+        reverse("core:password_change"),
         {"old_password": "not-it-at-all-123", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     assert wrong.status_code == 200
     assert "old_password" in wrong.context["form"].errors
 
     response = client.post(
-        reverse("password_change"),
+        reverse("core:password_change"),
         {"old_password": factories.PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("home")
+    assert response.headers["Location"] == reverse("core:home")
     assert _logged_in(client)  # the session survives its own password change
     assert Event.objects.filter(kind="auth.password_changed", actor=user, object_id=str(user.pk)).exists()
     assert _login(Client(), user.email).status_code == 200  # the old one no longer works
@@ -235,7 +235,7 @@ def test_password_change(client, world):
 def test_password_change_refuses_weak_passwords(client, world):
     client.force_login(world.a.contractor_staff.user)
     response = client.post(
-        reverse("password_change"),
+        reverse("core:password_change"),
         {"old_password": factories.PASSWORD, "new_password1": "password", "new_password2": "password"},
     )
     assert response.status_code == 200
@@ -253,9 +253,9 @@ def test_password_reset(client, world, django_capture_on_commit_callbacks):
     user = world.a.client_admin.user
     # The mail is recorded in the outbox and sent after commit (docs/outbox.md).
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("password_reset"), {"email": user.email})
+        response = client.post(reverse("core:password_reset"), {"email": user.email})
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("password_reset_done")
+    assert response.headers["Location"] == reverse("core:password_reset_done")
     (message,) = mail.outbox
     assert message.to == [user.email]
     path = _reset_path(message)
@@ -268,7 +268,7 @@ def test_password_reset(client, world, django_capture_on_commit_callbacks):
     assert response.context["validlink"] is True
     response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("password_reset_complete")
+    assert response.headers["Location"] == reverse("core:password_reset_complete")
     assert Event.objects.filter(kind="auth.password_reset", actor=user).exists()
 
     assert _login(Client(), user.email).status_code == 200
@@ -281,9 +281,9 @@ def test_password_reset(client, world, django_capture_on_commit_callbacks):
 
 def test_password_reset_for_an_unknown_address_looks_the_same(client, db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("password_reset"), {"email": "nobody@example.jp"})
+        response = client.post(reverse("core:password_reset"), {"email": "nobody@example.jp"})
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("password_reset_done")
+    assert response.headers["Location"] == reverse("core:password_reset_done")
     # Nothing queued, nothing sent: the outbox row is written with its cause, so none exists.
     assert not OutboundMessage.objects.exists()
     assert mail.outbox == []
@@ -291,7 +291,7 @@ def test_password_reset_for_an_unknown_address_looks_the_same(client, db, django
 
 def test_password_reset_accepts_any_letter_case(client, world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("password_reset"), {"email": "A-ADMIN@EXAMPLE.JP"})
+        client.post(reverse("core:password_reset"), {"email": "A-ADMIN@EXAMPLE.JP"})
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [world.a.client_admin.user.email]
 
@@ -302,10 +302,10 @@ def test_password_reset_sends_nothing_to_a_deactivated_account(
     staff = world.a.client_staff
     admin = Client()
     admin.force_login(world.a.client_admin.user)
-    admin.post(reverse("membership_deactivate", args=[staff.pk]))
+    admin.post(reverse("core:membership_deactivate", args=[staff.pk]))
     OutboundMessage.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("password_reset"), {"email": staff.user.email})
+        client.post(reverse("core:password_reset"), {"email": staff.user.email})
     assert not OutboundMessage.objects.exists()
     assert mail.outbox == []
 
@@ -362,27 +362,27 @@ def test_session_ends_after_idle_time(client, world):
     assert _session(client).expire_date > timezone.now() + idle - timedelta(minutes=1)
     # ... and a session idle for longer than the limit is over.
     Session.objects.filter(pk=_session(client).pk).update(expire_date=timezone.now() - timedelta(seconds=1))
-    response = client.get(reverse("home"))
+    response = client.get(reverse("core:home"))
     assert response.status_code == 302
-    assert response.headers["Location"].startswith(reverse("login"))
+    assert response.headers["Location"].startswith(reverse("core:login"))
 
 
 # --- language -----------------------------------------------------------------------------------
 
 
 def test_login_page_switches_to_english(client, db):
-    assert 'lang="ja"' in client.get(reverse("login")).content.decode()
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert 'lang="ja"' in client.get(reverse("core:login")).content.decode()
+    response = client.post(reverse("core:set_language"), {"language": "en", "next": reverse("core:login")})
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("login")
-    page = client.get(reverse("login")).content.decode()
+    assert response.headers["Location"] == reverse("core:login")
+    page = client.get(reverse("core:login")).content.decode()
     assert '<html lang="en">' in page
     assert "Log in" in page
     assert "Forgot your password?" in page
 
 
 def test_login_page_is_japanese_by_default(client, db):
-    page = client.get(reverse("login")).content.decode()
+    page = client.get(reverse("core:login")).content.decode()
     assert '<html lang="ja">' in page
     assert _japanese("Forgot your password?") in page
 
@@ -393,7 +393,7 @@ def test_password_reset_lifts_the_lockout(client, world, django_capture_on_commi
         _login(client, email, "wrong-password-123456")
     assert _login(client, email).status_code == 429
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("password_reset"), {"email": email})
+        client.post(reverse("core:password_reset"), {"email": email})
     form_url = client.get(_reset_path(mail.outbox[-1])).headers["Location"]
     response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response.status_code == 302

@@ -133,7 +133,7 @@ def test_a_registered_approvable_waits_on_the_deciding_sides_home(client, world)
     _submitted(world, world.a, title="甲の申請")
     _submitted(world, world.b, title="乙の申請")
     client.force_login(world.a.client_staff.user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("core:home"))
     body = response.content.decode()
     # Found through the registry: no app lists the test approvable by hand.
     assert "申請「甲の申請」" in body and "/approvals-test/" in body
@@ -148,7 +148,7 @@ def _panel(response, name):
 
 def test_what_was_returned_is_listed_on_the_submitting_sides_home(client, world):
     client.force_login(world.a.contractor_admin.user)
-    assert "h-returned" not in client.get(reverse("home")).content.decode()  # hidden while empty
+    assert "h-returned" not in client.get(reverse("core:home")).content.decode()  # hidden while empty
     Application.objects.create(
         title="甲の差戻し",
         contract_id=world.a.contractor.pk,
@@ -159,7 +159,7 @@ def test_what_was_returned_is_listed_on_the_submitting_sides_home(client, world)
     Application.objects.create(
         title="乙の差戻し", contract_id=world.b.contractor.pk, approval_state=S.RETURNED
     )
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("core:home")).content.decode()
     assert "申請「甲の差戻し」" in body and "ふりがなが抜けています" in body
     assert "乙の差戻し" not in body
 

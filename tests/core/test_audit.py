@@ -292,7 +292,7 @@ def test_verify_audit_chain_command_ok_then_command_error_on_tamper(capsys):
 def test_audit_verify_page_as_auditor_intact_then_broken(world, client):
     auditor = world.a.auditor.user
     client.force_login(auditor)
-    url = reverse("audit_verify")
+    url = reverse("core:audit_verify")
 
     assert client.get(url).status_code == 405  # verification is an action: POST only
 
@@ -326,7 +326,7 @@ def test_audit_verify_page_as_auditor_intact_then_broken(world, client):
 
 def test_audit_verify_page_is_not_found_for_roles_without_the_audit_log(world, client):
     client.force_login(world.a.contractor_staff.user)
-    assert client.post(reverse("audit_verify")).status_code == 404
+    assert client.post(reverse("core:audit_verify")).status_code == 404
 
 
 # --- request context ---------------------------------------------------------------------
@@ -335,7 +335,7 @@ def test_audit_verify_page_is_not_found_for_roles_without_the_audit_log(world, c
 def test_event_takes_ip_and_organisation_from_the_request(world, client):
     auditor = world.a.auditor.user
     client.force_login(auditor)
-    response = client.get(reverse("audit_log"), REMOTE_ADDR="203.0.113.7")
+    response = client.get(reverse("core:audit_log"), REMOTE_ADDR="203.0.113.7")
     assert response.status_code == 200
     event = Event.objects.order_by("-id").first()
     assert event.kind == "audit_log.viewed"
@@ -351,7 +351,7 @@ def test_event_takes_ip_and_organisation_from_the_request(world, client):
 def test_forwarded_for_is_ignored_without_a_trusted_proxy(world, client, settings):
     settings.TRUSTED_PROXY_COUNT = 0
     client.force_login(world.a.auditor.user)
-    client.get(reverse("audit_log"), REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="10.9.9.9")
+    client.get(reverse("core:audit_log"), REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="10.9.9.9")
     assert Event.objects.order_by("-id").first().ip == "203.0.113.7"
 
 
@@ -360,7 +360,7 @@ def test_behind_a_trusted_proxy_the_ip_is_the_hop_the_proxy_appended(world, clie
     client.force_login(world.a.auditor.user)
     # The client sent "198.51.100.66" itself; the proxy appended the address it saw.
     client.get(
-        reverse("audit_log"), REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.9"
+        reverse("core:audit_log"), REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.9"
     )
     assert Event.objects.order_by("-id").first().ip == "203.0.113.9"
     assert verify_chain().ok
@@ -382,7 +382,7 @@ def test_ipv6_addresses_do_not_break_the_chain(world, client):
     # Regression: the hash covered the address as given while the column stores it normalised,
     # so verification reported the entry as altered.
     client.force_login(world.a.auditor.user)
-    client.get(reverse("audit_log"), REMOTE_ADDR="2001:DB8:0:0::7")
+    client.get(reverse("core:audit_log"), REMOTE_ADDR="2001:DB8:0:0::7")
     assert Event.objects.order_by("-id").first().ip == "2001:db8::7"
     assert verify_chain().ok
 
@@ -401,7 +401,9 @@ def test_forwarded_for_garbage_is_not_recorded_as_the_ip(world, client, settings
     # unchecked (stored as the IP on SQLite, a failing INSERT into inet on PostgreSQL).
     settings.TRUSTED_PROXY_COUNT = 1
     client.force_login(world.a.auditor.user)
-    response = client.get(reverse("audit_log"), REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="not-an-ip")
+    response = client.get(
+        reverse("core:audit_log"), REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="not-an-ip"
+    )
     assert response.status_code == 200
     event = Event.objects.order_by("-id").first()
     assert event.ip == "203.0.113.7"

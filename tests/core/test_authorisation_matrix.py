@@ -489,11 +489,11 @@ contractor_staff  404
 """
 
 MATRIX: dict[str, Row] = {
-    "home": Row(ALL_200),
-    "organisation_list": Row(ALL_200),
-    "profile": Row(ALL_200),
-    "password_change": Row(ALL_200),
-    "login": Row(
+    "core:home": Row(ALL_200),
+    "core:organisation_list": Row(ALL_200),
+    "core:profile": Row(ALL_200),
+    "core:password_change": Row(ALL_200),
+    "core:login": Row(
         """
                   -
 anonymous         200
@@ -505,17 +505,17 @@ contractor_admin  R
 contractor_staff  R
 """
     ),
-    "logout": Row(everyone("L"), method=POST),
-    "password_reset": Row(PUBLIC_200),
-    "password_reset_done": Row(PUBLIC_200),
-    "password_reset_complete": Row(PUBLIC_200),
-    "password_reset_confirm": Row(everyone("200", column="bogus"), targets=BOGUS_RESET),
-    "healthz": Row(everyone("200|503")),
-    "dev_outbox": Row(PUBLIC_200),
-    "invitation_accept": Row(everyone("410", column="unknown"), targets=UNKNOWN_INVITATION),
+    "core:logout": Row(everyone("L"), method=POST),
+    "core:password_reset": Row(PUBLIC_200),
+    "core:password_reset_done": Row(PUBLIC_200),
+    "core:password_reset_complete": Row(PUBLIC_200),
+    "core:password_reset_confirm": Row(everyone("200", column="bogus"), targets=BOGUS_RESET),
+    "core:healthz": Row(everyone("200|503")),
+    "core:dev_outbox": Row(PUBLIC_200),
+    "core:invitation_accept": Row(everyone("410", column="unknown"), targets=UNKNOWN_INVITATION),
     # Any logged-in person may ask to switch; only their own memberships are honoured
     # (test_membership_switch_ignores_foreign_memberships).
-    "membership_switch": Row(
+    "core:membership_switch": Row(
         """
                   body_a contractor_a body_b contractor_b
 anonymous         L      L            L      L
@@ -530,7 +530,7 @@ contractor_staff  R      R            R      R
         targets=IN_BODY,
         data=lambda mw, user, label: {"membership": mw.members[label].pk, "next": "/"},
     ),
-    "organisation_detail": Row(
+    "core:organisation_detail": Row(
         """
                   body_a contractor_a body_b contractor_b
 anonymous         L      L            L      L
@@ -543,9 +543,9 @@ contractor_staff  404    200          404    404
 """,
         targets=ORGS,
     ),
-    "organisation_settings": Row(MANAGE_ORG.format(ok=200), targets=ORGS),
-    "invite": Row(MANAGE_ORG.format(ok=200), targets=ORGS),
-    "department_create": Row(
+    "core:organisation_settings": Row(MANAGE_ORG.format(ok=200), targets=ORGS),
+    "core:invite": Row(MANAGE_ORG.format(ok=200), targets=ORGS),
+    "core:department_create": Row(
         """
                   body_a contractor_a body_b contractor_b
 anonymous         L      L            L      L
@@ -558,7 +558,7 @@ contractor_staff  404    404          404    404
 """,
         targets=ORGS,
     ),
-    "contractor_invite": Row(
+    "core:contractor_invite": Row(
         """
                   -
 anonymous         L
@@ -570,7 +570,7 @@ contractor_admin  404
 contractor_staff  404
 """
     ),
-    "public_body_create": Row(
+    "core:public_body_create": Row(
         """
                   -
 anonymous         L
@@ -582,19 +582,19 @@ contractor_admin  404
 contractor_staff  404
 """
     ),
-    "membership_deactivate": Row(
+    "core:membership_deactivate": Row(
         MANAGE_ORG.format(ok="R"),
         method=POST,
         targets=MEMBERS,
         state=lambda mw, label: _membership_state(mw, "members", label),
     ),
-    "membership_reactivate": Row(
+    "core:membership_reactivate": Row(
         MANAGE_ORG.format(ok="R"),
         method=POST,
         targets=FORMER,
         state=lambda mw, label: _membership_state(mw, "former", label),
     ),
-    "invitation_revoke": Row(
+    "core:invitation_revoke": Row(
         """
                   body_a ctr_by_client_a contractor_a body_b ctr_by_client_b contractor_b
 anonymous         L      L               L            L      L               L
@@ -609,10 +609,10 @@ contractor_staff  404    404             404          404    404             404
         targets=INVITATIONS,
         state=_invitation_state,
     ),
-    "notification_list": Row(ALL_200),
+    "core:notification_list": Row(ALL_200),
     # Anyone may mark notifications read; only their own are touched
     # (test_notifications_are_personal).
-    "notification_read": Row(
+    "core:notification_read": Row(
         """
                   own foreign
 anonymous         L   L
@@ -627,14 +627,14 @@ contractor_staff  R   R
         targets=OWN_OR_FOREIGN,
         data=lambda mw, user, label: {
             "id": mw.notifications[user.pk if label == "own" and user else "foreign"].pk,
-            "next": reverse("notification_list"),
+            "next": reverse("core:notification_list"),
         },
     ),
-    "audit_log": Row(AUDIT),
-    "audit_verify": Row(AUDIT, method=POST),
+    "core:audit_log": Row(AUDIT),
+    "core:audit_verify": Row(AUDIT, method=POST),
     # --- contracts and their duties (contracts, compliance) ---
-    "contract_list": Row(ALL_200),
-    "contract_create": Row(
+    "contracts:contract_list": Row(ALL_200),
+    "contracts:contract_create": Row(
         """
                   -
 anonymous         L
@@ -646,7 +646,7 @@ contractor_admin  200
 contractor_staff  404
 """
     ),
-    "contract_detail": Row(
+    "contracts:contract_detail": Row(
         """
                   contract_a contract_b
 anonymous         L          L
@@ -659,92 +659,102 @@ contractor_staff  200        404
 """,
         targets=CONTRACTS,
     ),
-    "contract_activate": Row(MANAGE_CONTRACT.format(ok=200), targets=CONTRACTS),
+    "contracts:contract_activate": Row(MANAGE_CONTRACT.format(ok=200), targets=CONTRACTS),
     # --- the roster (名簿): everyone who reads the contract reads it; only the contractor's
     # manager drafts changes; submitting is theirs, deciding the public body's ---
-    "roster": Row(CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS),
-    "roster_change": Row(CONTRACT_READERS.format(a="change_a", b="change_b"), targets=CHANGES),
-    "roster_pdf": Row(CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS),
-    "person_pledge": Row(CONTRACT_READERS.format(a="person_a", b="person_b"), targets=PEOPLE),
-    "roster_change_pdf": Row(CONTRACT_READERS.format(a="first_a", b="first_b"), targets=FIRST_CHANGES),
+    "contracts:roster": Row(CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS),
+    "contracts:roster_change": Row(CONTRACT_READERS.format(a="change_a", b="change_b"), targets=CHANGES),
+    "contracts:roster_pdf": Row(CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS),
+    "contracts:person_pledge": Row(CONTRACT_READERS.format(a="person_a", b="person_b"), targets=PEOPLE),
+    "contracts:roster_change_pdf": Row(
+        CONTRACT_READERS.format(a="first_a", b="first_b"), targets=FIRST_CHANGES
+    ),
     # The public body's contract managers flag a worker; the contractor's manager answers.
-    "person_flag_raise": Row(
+    "contracts:person_flag_raise": Row(
         CONTRACT_DECIDERS.format(a="person_a", b="person_b"),
         method=POST,
         targets=PEOPLE,
         data=lambda mw, user, label: {"reason": "理由", "measures_requested": "措置"},
         state=_flag_count,
     ),
-    "flag_answer": Row(
+    "contracts:flag_answer": Row(
         ROSTER_EDITOR.format(a="flag_a", b="flag_b", ok="R"),
         method=POST,
         targets=FLAGS,
         data=lambda mw, user, label: {"answer": "交代させました"},
         state=_flag_state,
     ),
-    "flag_close": Row(
+    "contracts:flag_close": Row(
         CONTRACT_DECIDERS.format(a="answered_a", b="answered_b"),
         method=POST,
         targets=ANSWERED,
         state=_flag_state,
     ),
-    "pledge_blank_pdf": Row(CONTRACT_READERS.format(a="person_a", b="person_b"), targets=PEOPLE),
+    "contracts:pledge_blank_pdf": Row(CONTRACT_READERS.format(a="person_a", b="person_b"), targets=PEOPLE),
     # Signed pledges: the responsible people of both sides and auditors, not every worker.
-    "pledge_file": Row(
+    "contracts:pledge_file": Row(
         CONTRACT_READERS.format(a="pledge_a", b="pledge_b").replace(
             "contractor_staff  200        404", "contractor_staff  404        404"
         ),
         targets=PLEDGES,
     ),
-    "roster_xlsx_export": Row(CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS),
-    "roster_xlsx_template": Row(
+    "contracts:roster_xlsx_export": Row(
+        CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS
+    ),
+    "contracts:roster_xlsx_template": Row(
         ROSTER_EDITOR.format(a="contract_a", b="contract_b", ok=200), targets=CONTRACTS
     ),
-    "roster_xlsx_import": Row(ROSTER_EDITOR.format(a="change_a", b="change_b", ok=200), targets=CHANGES),
-    "roster_change_open": Row(
+    "contracts:roster_xlsx_import": Row(
+        ROSTER_EDITOR.format(a="change_a", b="change_b", ok=200), targets=CHANGES
+    ),
+    "contracts:roster_change_open": Row(
         ROSTER_EDITOR.format(a="contract_a", b="contract_b", ok="R"), method=POST, targets=CONTRACTS
     ),
-    "roster_person_add": Row(ROSTER_EDITOR.format(a="change_a", b="change_b", ok=200), targets=CHANGES),
-    "roster_entry_change": Row(ROSTER_EDITOR.format(a="person_a", b="person_b", ok=200), targets=ON_ROSTER),
-    "roster_entry_discard": Row(
+    "contracts:roster_person_add": Row(
+        ROSTER_EDITOR.format(a="change_a", b="change_b", ok=200), targets=CHANGES
+    ),
+    "contracts:roster_entry_change": Row(
+        ROSTER_EDITOR.format(a="person_a", b="person_b", ok=200), targets=ON_ROSTER
+    ),
+    "contracts:roster_entry_discard": Row(
         ROSTER_EDITOR.format(a="drafted_a", b="drafted_b", ok="R"),
         method=POST,
         targets=DRAFTED,
         state=_roster_entries,
     ),
-    "roster_change_act": Row(
+    "contracts:roster_change_act": Row(
         ROSTER_EDITOR.format(a="change_a", b="change_b", ok="R"),
         method=POST,
         targets=CHANGES,
         data=lambda mw, user, label: {"action": "submit"},
         state=_change_state,
     ),
-    "contract_work_start": Row(
+    "contracts:contract_work_start": Row(
         MANAGE_CONTRACT.format(ok="R"),
         method=POST,
         targets=CONTRACTS,
         data=lambda mw, user, label: {"on": "2025-04-14"},
         state=_contract_events("contract.work_started"),
     ),
-    "contract_end": Row(
+    "contracts:contract_end": Row(
         MANAGE_CONTRACT.format(ok="R"),
         method=POST,
         targets=CONTRACTS,
         data=lambda mw, user, label: {"on": "2026-03-31"},
         state=_contract_status,
     ),
-    "duty_request": Row(
+    "compliance:duty_request": Row(
         MANAGE_CONTRACT.format(ok="R"),
         method=POST,
         targets=CONTRACTS,
         data=lambda mw, user, label: {"obligation": ON_REQUEST, "note": "マトリクス"},
         state=_contract_events("duty.requested"),
     ),
-    "duty_waive": Row(
+    "compliance:duty_waive": Row(
         MANAGE_CONTRACT.format(ok=200).replace("contract_a contract_b", "duty_a     duty_b"),
         targets=DUTIES,
     ),
-    "duty_attest": Row(
+    "compliance:duty_attest": Row(
         """
                   duty_a duty_b
 anonymous         L      L
@@ -760,7 +770,7 @@ contractor_staff  R      404
         data=lambda mw, user, label: {"statement": "生成AIに入力していません。"},
         state=_duty_state,
     ),
-    "duty_form_pdf": Row(
+    "compliance:duty_form_pdf": Row(
         """
                   duty_a duty_b
 anonymous         L      L
@@ -775,11 +785,11 @@ contractor_staff  200    404
         # The matrix checks who gets the form, not WeasyPrint (tests/core/test_pdf.py does).
         patches={"core.pdf.render_form_for": lambda form_id, subject: b"%PDF-1.7 matrix"},
     ),
-    "template_list": Row(CLIENT_SIDE.format(col="-")),
-    "template_detail": Row(CLIENT_SIDE.format(col="shared"), targets=SHARED_TEMPLATE),
-    "template_compare": Row(CLIENT_SIDE.format(col="-")),
-    "calendar_settings": Row(ALL_200),
-    "calendar_feed": Row(everyone("404", column="unknown"), targets=UNKNOWN_FEED),
+    "clauses:template_list": Row(CLIENT_SIDE.format(col="-")),
+    "clauses:template_detail": Row(CLIENT_SIDE.format(col="shared"), targets=SHARED_TEMPLATE),
+    "clauses:template_compare": Row(CLIENT_SIDE.format(col="-")),
+    "compliance:calendar_settings": Row(ALL_200),
+    "compliance:calendar_feed": Row(everyone("404", column="unknown"), targets=UNKNOWN_FEED),
 }
 
 for _extension in _extensions():
@@ -796,7 +806,7 @@ def _cases():
 
 
 def _login_url() -> str:
-    return reverse("login")
+    return reverse("core:login")
 
 
 def _assert_code(response, code: str, what: str) -> None:
@@ -867,7 +877,7 @@ def test_matrix_tables_are_complete():
 def test_skipped_urls_exist(client, db, mw):
     routes = [route for route, _ in _walk(get_resolver().url_patterns)]
     assert any(r.startswith("django-admin/") for r in routes)
-    assert reverse("set_language") == "/i18n/setlang/"
+    assert reverse("core:set_language") == "/i18n/setlang/"
     response = client.get("/django-admin/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/django-admin/login/")
@@ -949,11 +959,11 @@ def test_dev_outbox_is_gone_when_disabled(client, db, mw):
         if mw.users[actor]:
             client.force_login(mw.users[actor])
         with override_settings(DEV_OUTBOX=False):
-            assert client.get(reverse("dev_outbox")).status_code == 404
+            assert client.get(reverse("core:dev_outbox")).status_code == 404
 
 
 def test_healthz_tells_no_secrets(client, db):
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("core:healthz"))
     assert response.status_code in (200, 503)
     assert response["Content-Type"] == "application/json"
     payload = response.json()
@@ -977,7 +987,7 @@ def test_healthz_tells_no_secrets(client, db):
 
 
 def test_password_reset_confirm_with_bogus_token_says_invalid(client, db):
-    response = client.get(reverse("password_reset_confirm", kwargs=BOGUS_RESET["bogus"](None)))
+    response = client.get(reverse("core:password_reset_confirm", kwargs=BOGUS_RESET["bogus"](None)))
     assert response.status_code == 200
     assert response.context["validlink"] is False
     with override("ja"):
@@ -986,8 +996,8 @@ def test_password_reset_confirm_with_bogus_token_says_invalid(client, db):
 
 def test_login_page_redirects_logged_in_people_home(client, db, mw):
     client.force_login(mw.users["auditor"])
-    response = client.get(reverse("login"))
-    assert response.headers["Location"] == reverse("home")
+    response = client.get(reverse("core:login"))
+    assert response.headers["Location"] == reverse("core:home")
 
 
 # --- content scoping ----------------------------------------------------------------------------
@@ -1000,7 +1010,7 @@ def _listed_names(response) -> set[str]:
 @pytest.mark.parametrize("actor", ["contractor_admin", "contractor_staff"])
 def test_organisation_list_of_a_contractor_shows_only_itself(client, db, mw, actor):
     client.force_login(mw.users[actor])
-    response = client.get(reverse("organisation_list"))
+    response = client.get(reverse("core:organisation_list"))
     assert _listed_names(response) == {mw.orgs["contractor_a"].name}
     text = response.content.decode()
     for other in ("body_a", "body_b", "contractor_b"):
@@ -1010,7 +1020,7 @@ def test_organisation_list_of_a_contractor_shows_only_itself(client, db, mw, act
 @pytest.mark.parametrize("actor", ["client_admin", "client_staff", "auditor"])
 def test_organisation_list_of_a_body_shows_itself_and_its_contractors(client, db, mw, actor):
     client.force_login(mw.users[actor])
-    response = client.get(reverse("organisation_list"))
+    response = client.get(reverse("core:organisation_list"))
     # Its contractors include the subcontractors it brought in (matrix_subcontracts) and the
     # contractor and subcontractor it shares with body b (matrix_tenancy).
     subcontractors = {org.name for org in mw.extra["subcontracts"]["orgs_a"]}
@@ -1023,7 +1033,7 @@ def test_organisation_list_of_a_body_shows_itself_and_its_contractors(client, db
 
 def test_organisation_list_of_the_site_admin_shows_everything(client, db, mw):
     client.force_login(mw.users[SITE_ADMIN])
-    names = _listed_names(client.get(reverse("organisation_list")))
+    names = _listed_names(client.get(reverse("core:organisation_list")))
     assert names >= {o.name for o in mw.orgs.values()}
 
 
@@ -1050,7 +1060,7 @@ def test_audit_log_shows_only_events_in_scope(client, db, mw, actor, visible):
     markers = _mark_events(mw)
     client.force_login(mw.users[actor])
     # The markers are the newest events, so the first (unfiltered) page would show them.
-    response = client.get(reverse("audit_log"))
+    response = client.get(reverse("core:audit_log"))
     assert response.status_code == 200
     text = response.content.decode()
     shown = {label for label in markers if f"matrix.marker_{label}" in text}
@@ -1062,14 +1072,14 @@ def test_audit_log_shows_only_events_in_scope(client, db, mw, actor, visible):
             mine.add(mw.contracts["shared_a"].pk)
         for event in response.context["page"].object_list:
             assert event.contract_id in mine or (event.contract_id is None and event.organisation_id == own)
-    filtered = client.get(reverse("audit_log"), {"kind": "matrix."})
+    filtered = client.get(reverse("core:audit_log"), {"kind": "matrix."})
     assert {e.kind for e in filtered.context["page"].object_list} == {f"matrix.marker_{v}" for v in visible}
 
 
 def test_auditor_home_shows_no_foreign_events(client, db, mw):
     _mark_events(mw)
     client.force_login(mw.users["auditor"])
-    text = client.get(reverse("home")).content.decode()
+    text = client.get(reverse("core:home")).content.decode()
     assert "matrix.marker_body_a" in text
     assert "matrix.marker_body_b" not in text
     assert "matrix.marker_contractor_b" not in text
@@ -1082,15 +1092,15 @@ def test_membership_switch_ignores_foreign_memberships(client, db, mw):
         user=auditor, organisation=mw.orgs["contractor_a"], role=Role.CONTRACTOR_STAFF
     )
     client.force_login(auditor)
-    client.post(reverse("membership_switch"), {"membership": mw.members["body_b"].pk, "next": "/"})
+    client.post(reverse("core:membership_switch"), {"membership": mw.members["body_b"].pk, "next": "/"})
     assert SESSION_MEMBERSHIP_KEY not in client.session
-    response = client.post(reverse("membership_switch"), {"membership": second.pk, "next": "/"})
+    response = client.post(reverse("core:membership_switch"), {"membership": second.pk, "next": "/"})
     assert response.headers["Location"] == "/"
     assert client.session[SESSION_MEMBERSHIP_KEY] == second.pk
-    assert client.get(reverse("home")).context["membership"].pk == second.pk
+    assert client.get(reverse("core:home")).context["membership"].pk == second.pk
     # An open redirect is refused.
     response = client.post(
-        reverse("membership_switch"), {"membership": second.pk, "next": "https://evil.example/"}
+        reverse("core:membership_switch"), {"membership": second.pk, "next": "https://evil.example/"}
     )
     assert response.headers["Location"] == "/"
 
@@ -1099,25 +1109,25 @@ def test_notifications_are_personal(client, db, mw):
     me = mw.users["contractor_staff"]
     mine, foreign = mw.notifications[me.pk], mw.notifications["foreign"]
     client.force_login(me)
-    listed = client.get(reverse("notification_list")).context["page"].object_list
+    listed = client.get(reverse("core:notification_list")).context["page"].object_list
     assert [n.pk for n in listed] == [mine.pk]
-    client.post(reverse("notification_read"), {"id": foreign.pk})
+    client.post(reverse("core:notification_read"), {"id": foreign.pk})
     assert Notification.objects.get(pk=foreign.pk).read_at is None
-    client.post(reverse("notification_read"), {"id": mine.pk})
+    client.post(reverse("core:notification_read"), {"id": mine.pk})
     assert Notification.objects.get(pk=mine.pk).read_at is not None
     # "Mark all as read" marks only one's own.
     client.force_login(mw.users["auditor"])
-    client.post(reverse("notification_read"))
+    client.post(reverse("core:notification_read"))
     assert Notification.objects.get(pk=foreign.pk).read_at is None
     assert Notification.objects.get(pk=mw.notifications[mw.users["auditor"].pk].pk).read_at is not None
-    response = client.post(reverse("notification_read"), {"next": "https://evil.example/"})
+    response = client.post(reverse("core:notification_read"), {"next": "https://evil.example/"})
     assert response.headers["Location"] == "/notifications/"
 
 
 @pytest.mark.parametrize("actor", ROLE_ACTORS)
 def test_contract_list_shows_only_own_contracts(client, db, mw, actor):
     client.force_login(mw.users[actor])
-    response = client.get(reverse("contract_list"))
+    response = client.get(reverse("contracts:contract_list"))
     # Body a's people also read its contract with the contractor shared with body b
     # (matrix_tenancy), never body b's contract with that contractor.
     expected = {"R7-MATRIX-a"} if actor.startswith("contractor") else {"R7-MATRIX-a", "R7-SHARED-a"}
@@ -1128,14 +1138,14 @@ def test_contract_list_shows_only_own_contracts(client, db, mw, actor):
 
 def test_contract_list_of_the_site_admin_shows_every_contract(client, db, mw):
     client.force_login(mw.users[SITE_ADMIN])
-    numbers = {c.number for c in client.get(reverse("contract_list")).context["page"].object_list}
+    numbers = {c.number for c in client.get(reverse("contracts:contract_list")).context["page"].object_list}
     assert numbers >= {"R7-MATRIX-a", "R7-MATRIX-b"}
 
 
 @pytest.mark.parametrize("actor", ["client_admin", "contractor_staff"])
 def test_calendar_feed_shows_only_own_contracts(client, db, mw, actor):
     token = calendar_token_issue(user=mw.users[actor])
-    response = client.get(reverse("calendar_feed", args=[token]))
+    response = client.get(reverse("compliance:calendar_feed", args=[token]))
     assert response.status_code == 200
     feed = response.content.decode()
     assert "R7-MATRIX-a" in feed

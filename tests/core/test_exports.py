@@ -80,7 +80,9 @@ def roster(side, notice_contract):
 
 def _ask(client, contract, capture, *, execute=True):
     with capture(execute=execute):
-        response = client.post(reverse("roster_pdf_request", args=[contract.pk]), {"on": TODAY.isoformat()})
+        response = client.post(
+            reverse("contracts:roster_pdf_request", args=[contract.pk]), {"on": TODAY.isoformat()}
+        )
     assert response.status_code == 302
     return ExportJob.objects.get(pk=int(response.url.rstrip("/").split("/")[-1]))
 
@@ -90,10 +92,10 @@ def test_large_roster_is_prepared_in_celery_then_downloaded_on_the_record(
     client, side, roster, django_capture_on_commit_callbacks
 ):
     client.force_login(side.auditor.user)
-    page = client.get(reverse("roster", args=[roster.pk])).content.decode()
-    assert reverse("roster_pdf_request", args=[roster.pk]) in page  # a POST button, not the link
+    page = client.get(reverse("contracts:roster", args=[roster.pk])).content.decode()
+    assert reverse("contracts:roster_pdf_request", args=[roster.pk]) in page  # a POST button, not the link
     # The old GET link (a bookmark) does not render in the request: it offers to prepare it.
-    offer = client.get(reverse("roster_pdf", args=[roster.pk]), {"on": TODAY.isoformat()})
+    offer = client.get(reverse("contracts:roster_pdf", args=[roster.pk]), {"on": TODAY.isoformat()})
     assert offer.status_code == 200 and offer["Content-Type"].startswith("text/html")
     printed_before = Event.objects.filter(kind="roster.printed").count()
 
@@ -105,9 +107,9 @@ def test_large_roster_is_prepared_in_celery_then_downloaded_on_the_record(
     assert Event.objects.filter(kind="roster.printed").count() == printed_before
     assert Event.objects.filter(kind="file.uploaded", object_id=str(job.file_id)).exists()
 
-    status = client.get(reverse("export_status", args=[job.pk]))
-    assert reverse("export_download", args=[job.pk]) in status.content.decode()
-    response = client.get(reverse("export_download", args=[job.pk]))
+    status = client.get(reverse("core:export_status", args=[job.pk]))
+    assert reverse("core:export_download", args=[job.pk]) in status.content.decode()
+    response = client.get(reverse("core:export_download", args=[job.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "private, no-store"
     digest = hashlib.sha256(response.content).hexdigest()
@@ -126,20 +128,22 @@ def test_status_page_polls_until_ready_and_works_without_javascript(
     client.force_login(side.contractor_admin.user)
     job = _ask(client, roster, django_capture_on_commit_callbacks, execute=False)
     assert job.state == "queued"
-    page = client.get(reverse("export_status", args=[job.pk])).content.decode()
+    page = client.get(reverse("core:export_status", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 2s"' in page
     assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
-    assert reverse("export_download", args=[job.pk]) not in page
-    fragment = client.get(reverse("export_status", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert reverse("core:export_download", args=[job.pk]) not in page
+    fragment = client.get(
+        reverse("core:export_status", args=[job.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert fragment.lstrip().startswith('<div id="export-status"') and "<html" not in fragment
     # Asking again while it waits gives the same job, not a second render.
     assert _ask(client, roster, django_capture_on_commit_callbacks, execute=False).pk == job.pk
-    assert client.get(reverse("export_download", args=[job.pk])).status_code == 404
+    assert client.get(reverse("core:export_download", args=[job.pk])).status_code == 404
 
     assert exports.export_run(pk=job.pk) == "ready"
-    page = client.get(reverse("export_status", args=[job.pk])).content.decode()
+    page = client.get(reverse("core:export_status", args=[job.pk])).content.decode()
     assert "hx-trigger" not in page and "refresh" not in page
-    assert reverse("export_download", args=[job.pk]) in page
+    assert reverse("core:export_download", args=[job.pk]) in page
 
 
 def test_progress_follows_the_stages_and_the_estimate():
@@ -160,7 +164,7 @@ def test_only_the_person_who_asked_sees_the_job(client, side, roster, django_cap
     manager = side.contractor_admin
     client.force_login(manager.user)
     job = _ask(client, roster, django_capture_on_commit_callbacks)
-    urls = [reverse("export_status", args=[job.pk]), reverse("export_download", args=[job.pk])]
+    urls = [reverse("core:export_status", args=[job.pk]), reverse("core:export_download", args=[job.pk])]
     # A colleague of the same organisation, who reads the same roster: 404.
     client.force_login(side.contractor_staff.user)
     assert [client.get(u).status_code for u in urls] == [404, 404]
@@ -170,7 +174,7 @@ def test_only_the_person_who_asked_sees_the_job(client, side, roster, django_cap
     session = client.session
     session[SESSION_MEMBERSHIP_KEY] = other.pk
     session.save()
-    assert client.get(reverse("home")).context["membership"] == other
+    assert client.get(reverse("core:home")).context["membership"] == other
     assert [client.get(u).status_code for u in urls] == [404, 404]
     client.logout()
     assert all(client.get(u).status_code == 302 for u in urls)
@@ -216,7 +220,7 @@ def test_a_render_that_times_out_fails_with_a_message_in_japanese(
     job.refresh_from_db()
     assert job.state == "failed" and job.file is None
     assert "時間" in job.error
-    assert job.error in client.get(reverse("export_status", args=[job.pk])).content.decode()
+    assert job.error in client.get(reverse("core:export_status", args=[job.pk])).content.decode()
 
 
 @SMALL_SYNC
@@ -247,7 +251,7 @@ def test_expired_exports_are_erased_and_lost_publishes_sent_again(
     client.force_login(side.contractor_admin.user)
     job = _ask(client, roster, django_capture_on_commit_callbacks)
     ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    assert client.get(reverse("export_download", args=[job.pk])).status_code == 404
+    assert client.get(reverse("core:export_download", args=[job.pk])).status_code == 404
     waiting = _ask(client, roster, django_capture_on_commit_callbacks, execute=False)
     ExportJob.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(minutes=5))
     published = []
@@ -256,8 +260,8 @@ def test_expired_exports_are_erased_and_lost_publishes_sent_again(
     assert published == [waiting.pk]
     job.refresh_from_db()
     assert job.file.erased_at is not None
-    page = client.get(reverse("export_status", args=[job.pk])).content.decode()
-    assert reverse("export_download", args=[job.pk]) not in page
+    page = client.get(reverse("core:export_status", args=[job.pk])).content.decode()
+    assert reverse("core:export_download", args=[job.pk]) not in page
 
 
 @SMALL_SYNC
@@ -266,12 +270,12 @@ def test_status_page_query_count(
 ):
     client.force_login(side.contractor_admin.user)
     job = _ask(client, roster, django_capture_on_commit_callbacks)
-    client.get(reverse("export_status", args=[job.pk]))
+    client.get(reverse("core:export_status", args=[job.pk]))
     # session, user, membership (3: the middleware), the job with its file (1), unread bell (1),
     # session refresh (3). The page reads no personal data and records nothing.
     with django_assert_num_queries(8):
-        response = client.get(reverse("export_status", args=[job.pk]))
+        response = client.get(reverse("core:export_status", args=[job.pk]))
     assert response.status_code == 200
     with django_assert_num_queries(8):
-        client.get(reverse("export_status", args=[job.pk]), HTTP_HX_REQUEST="true")
+        client.get(reverse("core:export_status", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert connection.vendor in ("sqlite", "postgresql")

@@ -34,7 +34,7 @@ def _broker_in_memory(monkeypatch):
 
 
 def _get(client):
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("core:healthz"))
     return response, response.json()
 
 
@@ -131,7 +131,7 @@ def test_database_down_is_degraded(client, monkeypatch):
 
 def test_body_holds_no_secrets_and_is_never_cached(client):
     tasks.heartbeat()
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("core:healthz"))
     text = response.content.decode()
     secrets = [
         settings.SECRET_KEY,
@@ -155,7 +155,7 @@ def test_body_holds_no_secrets_and_is_never_cached(client):
 
 
 def test_healthz_needs_no_login_and_sets_no_session(client):
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("core:healthz"))
     assert response.status_code in (200, 503)
     assert settings.SESSION_COOKIE_NAME not in response.cookies
 

@@ -181,7 +181,7 @@ def _refused(response) -> bool:
     if response.status_code >= 400:
         return True
     if response.status_code == 302:
-        if response.headers.get("Location", "").startswith(reverse("login")):
+        if response.headers.get("Location", "").startswith(reverse("core:login")):
             return True
         # Only what this request said (earlier, never-shown messages wait in the session).
         queued = getattr(getattr(response.wsgi_request, "_messages", None), "_queued_messages", [])
@@ -303,7 +303,7 @@ def _invitation_link(built, email: str) -> str:
         email=email,
         role=Role.AUDITOR,
     )
-    return reverse("invitation_accept", args=[token])
+    return reverse("core:invitation_accept", args=[token])
 
 
 @pytest.mark.parametrize("who", ["newcomer", "existing"])

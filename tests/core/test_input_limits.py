@@ -175,7 +175,9 @@ def test_a_contract_drafted_with_implausible_dates_cannot_be_activated(party, ne
 def test_activation_refuses_an_implausible_signing_date_at_the_field(client, party, new_contract):
     contract = new_contract()
     client.force_login(party.client_admin.user)
-    response = client.post(reverse("contract_activate", args=[contract.pk]), {"signed_on": "0001-01-01"})
+    response = client.post(
+        reverse("contracts:contract_activate", args=[contract.pk]), {"signed_on": "0001-01-01"}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["signed_on"]
     contract.refresh_from_db()
@@ -207,7 +209,7 @@ def test_recording_the_start_of_work_on_an_implausible_date_says_so(client, part
     client.force_login(party.client_admin.user)
     before = Event.objects.filter(kind="contract.work_started").count()
     response = client.post(
-        reverse("contract_work_start", args=[contract.pk]), {"on": "9999-12-31"}, follow=True
+        reverse("contracts:contract_work_start", args=[contract.pk]), {"on": "9999-12-31"}, follow=True
     )
     assert response.status_code == 200
     assert Event.objects.filter(kind="contract.work_started").count() == before
@@ -218,11 +220,11 @@ def test_date_filters_answer_without_a_server_error(client, party, new_contract,
     contract = _activated(party, new_contract)
     client.force_login(party.client_admin.user)
     for url, params in (
-        (reverse("audit_log"), {"since": value, "until": value}),
-        (reverse("roster", args=[contract.pk]), {"on": value}),
-        (reverse("roster_xlsx_export", args=[contract.pk]), {"on": value}),
-        (reverse("worksites", args=[contract.pk]), {"on": value}),
-        (reverse("training", args=[contract.pk]), {"start": value, "end": value}),
+        (reverse("core:audit_log"), {"since": value, "until": value}),
+        (reverse("contracts:roster", args=[contract.pk]), {"on": value}),
+        (reverse("contracts:roster_xlsx_export", args=[contract.pk]), {"on": value}),
+        (reverse("contracts:worksites", args=[contract.pk]), {"on": value}),
+        (reverse("contracts:training", args=[contract.pk]), {"start": value, "end": value}),
     ):
         response = client.get(url, params)
         assert response.status_code == 200, url
@@ -244,7 +246,9 @@ def test_a_flag_answer_goes_through_its_form(client, party, new_contract):
     )
     client.force_login(party.contractor_admin.user)
     for answer in ("あ" * 200_000, "対応\x00済み"):
-        response = client.post(reverse("flag_answer", args=[flag.pk]), {"answer": answer}, follow=True)
+        response = client.post(
+            reverse("contracts:flag_answer", args=[flag.pk]), {"answer": answer}, follow=True
+        )
         assert response.status_code == 200
         assert [m.level_tag for m in response.context["messages"]] == ["error"]
         flag.refresh_from_db()
@@ -264,7 +268,7 @@ def test_profile_fields_have_a_name_sized_limit(client, party):
     user = party.client_staff.user
     client.force_login(user)
     response = client.post(
-        reverse("profile"),
+        reverse("core:profile"),
         {
             "full_name": HUGE,
             "full_name_kana": "",
@@ -290,7 +294,7 @@ def test_an_invitation_refuses_a_name_past_its_limit_and_a_nul(client, party):
         email="newcomer@example.jp",
         role=Role.CLIENT_STAFF,
     )
-    url = reverse("invitation_accept", args=[token])
+    url = reverse("core:invitation_accept", args=[token])
     password = "sakura-momiji-2025-kawa"
     for name in (HUGE, "新井\x00花子"):
         response = client.post(url, {"full_name": name, "password1": password, "password2": password})
@@ -312,7 +316,9 @@ def test_an_attestation_statement_is_bounded_before_it_reaches_the_event(
     contract = _activated(party, new_contract)
     duty = Duty.objects.get(contract=contract, obligation__key="3.3-no-ai")
     client.force_login(party.contractor_staff.user)
-    response = client.post(reverse("duty_attest", args=[duty.pk]), {"statement": statement}, follow=True)
+    response = client.post(
+        reverse("compliance:duty_attest", args=[duty.pk]), {"statement": statement}, follow=True
+    )
     assert response.status_code == 200
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     duty.refresh_from_db()
@@ -355,7 +361,9 @@ def test_an_approval_reason_past_its_limit_is_said_and_changes_nothing(client, p
     state = change.approval_state
     client.force_login(party.client_admin.user)
     response = client.post(
-        reverse("roster_change_act", args=[change.pk]), {"action": "return", "reason": HUGE}, follow=True
+        reverse("contracts:roster_change_act", args=[change.pk]),
+        {"action": "return", "reason": HUGE},
+        follow=True,
     )
     assert response.status_code == 200
     assert "error" in [m.level_tag for m in response.context["messages"]]
@@ -398,7 +406,7 @@ def test_work_site_notes_are_bounded_in_the_form_and_the_model():
 @pytest.mark.parametrize("value", ["abc", "²", "1.5", "9" * 40, ""])
 def test_membership_switch_ignores_malformed_ids(client, party, value):
     client.force_login(party.client_staff.user)
-    response = client.post(reverse("membership_switch"), {"membership": value, "next": "/"})
+    response = client.post(reverse("core:membership_switch"), {"membership": value, "next": "/"})
     assert response.status_code == 302
     assert not Event.objects.filter(kind="membership.switched").exists()
 
@@ -408,7 +416,7 @@ def test_marking_a_malformed_notification_read_is_a_400_and_marks_nothing(client
     user = party.client_staff.user
     notification_create(user=user, title="お知らせ")
     client.force_login(user)
-    response = client.post(reverse("notification_read"), {"id": value})
+    response = client.post(reverse("core:notification_read"), {"id": value})
     assert response.status_code == 400
     assert Notification.objects.filter(user=user, read_at__isnull=True).count() == 1
 
@@ -418,7 +426,7 @@ def test_marking_a_malformed_notification_read_is_a_400_and_marks_nothing(client
 
 @pytest.mark.parametrize("typed", ["p" * 2_000_000, "someone\x00@example.jp", "my-password-typed-here"])
 def test_a_failed_login_keeps_only_a_keyed_hash_of_an_unknown_login(client, db, typed):
-    response = client.post(reverse("login"), {"username": typed, "password": "whatever-123456"})
+    response = client.post(reverse("core:login"), {"username": typed, "password": "whatever-123456"})
     assert response.status_code == 200
     event = Event.objects.filter(kind="auth.login_failed").latest("id")
     assert set(event.data) == {"login_hash"}
@@ -427,7 +435,7 @@ def test_a_failed_login_keeps_only_a_keyed_hash_of_an_unknown_login(client, db, 
 
 def test_a_failed_login_of_a_known_account_names_the_account(client, party):
     email = party.client_staff.user.email
-    client.post(reverse("login"), {"username": f"  {email.upper()} ", "password": "whatever-123456"})
+    client.post(reverse("core:login"), {"username": f"  {email.upper()} ", "password": "whatever-123456"})
     event = Event.objects.filter(kind="auth.login_failed").latest("id")
     assert event.data == {"login": email}
 
@@ -437,14 +445,14 @@ def test_a_failed_login_of_a_known_account_names_the_account(client, party):
 
 def test_answers_to_signed_in_people_are_never_stored(client, party, new_contract):
     contract = _activated(party, new_contract)
-    anonymous = client.get(reverse("password_reset_done"))
+    anonymous = client.get(reverse("core:password_reset_done"))
     assert "no-store" not in anonymous.headers.get("Cache-Control", "")
     client.force_login(party.client_admin.user)
     for url in (
-        reverse("profile"),
-        reverse("audit_log"),
-        reverse("roster", args=[contract.pk]),
-        reverse("roster_xlsx_export", args=[contract.pk]),
+        reverse("core:profile"),
+        reverse("core:audit_log"),
+        reverse("contracts:roster", args=[contract.pk]),
+        reverse("contracts:roster_xlsx_export", args=[contract.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -471,7 +479,7 @@ def test_editing_a_roster_entry_records_a_view_of_the_person(client, party, new_
         actor=manager.user, actor_membership=manager, contract=contract
     )
     client.force_login(manager.user)
-    response = client.get(reverse("roster_entry_change", args=[change.pk, person.pk]))
+    response = client.get(reverse("contracts:roster_entry_change", args=[change.pk, person.pk]))
     assert response.status_code == 200
     viewed = Event.objects.filter(kind="person.viewed", object_id=str(person.pk), actor=manager.user)
     assert viewed.count() == 1
@@ -490,10 +498,10 @@ def test_a_posted_next_that_is_not_a_path_here_goes_to_the_default(client, party
     user = party.client_staff.user
     notification_create(user=user, title="お知らせ")
     client.force_login(user)
-    response = client.post(reverse("membership_switch"), {"membership": "", "next": target})
+    response = client.post(reverse("core:membership_switch"), {"membership": "", "next": target})
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    response = client.post(reverse("notification_read"), {"next": target})
-    assert response.status_code == 302 and response.headers["Location"] == reverse("notification_list")
+    response = client.post(reverse("core:notification_read"), {"next": target})
+    assert response.status_code == 302 and response.headers["Location"] == reverse("core:notification_list")
 
 
 @pytest.mark.parametrize("value", [str(10**25), str(2**63), "²", "abc"])

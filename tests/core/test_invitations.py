@@ -48,7 +48,7 @@ def _link(message) -> str:
 def _invite(client, django_capture_on_commit_callbacks, membership, org, **data):
     client.force_login(membership.user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("invite", args=[org.pk]), data)
+        response = client.post(reverse("core:invite", args=[org.pk]), data)
     client.logout()
     return response
 
@@ -73,7 +73,7 @@ def staff_link(client, world, django_capture_on_commit_callbacks):
         department=world.a.dept.pk,
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("organisation_detail", args=[world.a.body.pk])
+    assert response.headers["Location"] == reverse("core:organisation_detail", args=[world.a.body.pk])
     assert len(mail.outbox) == 1
     return _link(mail.outbox[0])
 
@@ -82,7 +82,7 @@ def test_invitation_mail_goes_to_the_invitee_after_commit(client, world, django_
     client.force_login(world.a.client_admin.user)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(
-            reverse("invite", args=[world.a.body.pk]), {"email": "x@example.jp", "role": Role.AUDITOR}
+            reverse("core:invite", args=[world.a.body.pk]), {"email": "x@example.jp", "role": Role.AUDITOR}
         )
     assert mail.outbox == []  # nothing leaves before the transaction commits
     # The mail is an outbox row; its send is published on commit (the audit trail adds its own
@@ -121,10 +121,10 @@ def test_full_flow_new_person(client, world, staff_link):
 
     response = client.post(staff_link, _new_account())
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("home")
+    assert response.headers["Location"] == reverse("core:home")
     user = User.objects.get(email=email)
     assert response.wsgi_request.user == user
-    home = client.get(reverse("home"))
+    home = client.get(reverse("core:home"))
     assert home.status_code == 200
     assert home.context["user"] == user
     assert user.full_name == "新井 花子"
@@ -213,7 +213,7 @@ def test_new_invitation_supersedes_the_old(client, world, staff_link, django_cap
 def test_revoked_link_is_gone(client, world, staff_link):
     invitation = Invitation.objects.get(email="new.person@example.jp")
     client.force_login(world.a.client_admin.user)
-    response = client.post(reverse("invitation_revoke", args=[invitation.pk]))
+    response = client.post(reverse("core:invitation_revoke", args=[invitation.pk]))
     assert response.status_code == 302
     assert Event.objects.filter(kind="invitation.revoked", object_id=str(invitation.pk)).exists()
     client.logout()
@@ -222,10 +222,10 @@ def test_revoked_link_is_gone(client, world, staff_link):
 
 def test_pending_invitation_is_listed_for_the_admin_only(client, world, staff_link):
     client.force_login(world.a.client_admin.user)
-    response = client.get(reverse("organisation_detail", args=[world.a.body.pk]))
+    response = client.get(reverse("core:organisation_detail", args=[world.a.body.pk]))
     assert [i.email for i in response.context["invitations"]] == ["new.person@example.jp"]
     client.force_login(world.a.client_staff.user)
-    response = client.get(reverse("organisation_detail", args=[world.a.body.pk]))
+    response = client.get(reverse("core:organisation_detail", args=[world.a.body.pk]))
     assert list(response.context["invitations"]) == []
     assert "new.person@example.jp" not in response.content.decode()
 
@@ -284,7 +284,7 @@ def test_existing_user_wrong_password_message_is_japanese(client, world, existin
 def test_inviting_an_active_member_again_is_refused(client, world):
     client.force_login(world.a.client_admin.user)
     response = client.post(
-        reverse("invite", args=[world.a.body.pk]),
+        reverse("core:invite", args=[world.a.body.pk]),
         {"email": world.a.auditor.user.email.upper(), "role": Role.CLIENT_STAFF},
     )
     assert response.status_code == 200
@@ -298,7 +298,7 @@ def test_inviting_an_active_member_again_is_refused(client, world):
 def _contractor_invite(client, django_capture_on_commit_callbacks, membership, **data):
     client.force_login(membership.user)
     with django_capture_on_commit_callbacks(execute=True):
-        return client.post(reverse("contractor_invite"), data)
+        return client.post(reverse("core:contractor_invite"), data)
 
 
 def test_client_admin_invites_a_new_contractor(client, world, django_capture_on_commit_callbacks):
@@ -311,7 +311,7 @@ def test_client_admin_invites_a_new_contractor(client, world, django_capture_on_
     )
     org = Organisation.objects.get(name="新規システム株式会社")
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("organisation_detail", args=[org.pk])
+    assert response.headers["Location"] == reverse("core:organisation_detail", args=[org.pk])
     assert org.kind == OrganisationKind.CONTRACTOR
     assert org.invited_by_organisation == world.a.body
     invitation = Invitation.objects.get(organisation=org)
@@ -319,7 +319,7 @@ def test_client_admin_invites_a_new_contractor(client, world, django_capture_on_
     assert Event.objects.filter(kind="organisation.created", object_id=str(org.pk)).exists()
     link = _link(mail.outbox[-1])
 
-    url = reverse("organisation_detail", args=[org.pk])
+    url = reverse("core:organisation_detail", args=[org.pk])
     for who, status in [
         (world.a.client_admin, 200),
         (world.a.client_staff, 200),
@@ -333,7 +333,7 @@ def test_client_admin_invites_a_new_contractor(client, world, django_capture_on_
         client.force_login(who.user)
         assert client.get(url).status_code == status, who.role
     client.force_login(world.a.client_staff.user)
-    listed = {o.name for o in client.get(reverse("organisation_list")).context["page"].object_list}
+    listed = {o.name for o in client.get(reverse("core:organisation_list")).context["page"].object_list}
     assert "新規システム株式会社" in listed
 
     # The new manager accepts and sees their organisation, not the body.
@@ -342,9 +342,9 @@ def test_client_admin_invites_a_new_contractor(client, world, django_capture_on_
     manager = Membership.objects.get(user__email="boss@new-systems.example.jp")
     assert (manager.organisation, manager.role) == (org, Role.CONTRACTOR_ADMIN)
     assert client.get(url).status_code == 200
-    assert client.get(reverse("organisation_detail", args=[world.a.body.pk])).status_code == 404
+    assert client.get(reverse("core:organisation_detail", args=[world.a.body.pk])).status_code == 404
     # ... and invites their own staff.
-    assert client.get(reverse("invite", args=[org.pk])).status_code == 200
+    assert client.get(reverse("core:invite", args=[org.pk])).status_code == 200
 
 
 def test_duplicate_contractor_name_is_refused(client, world, django_capture_on_commit_callbacks):
@@ -380,7 +380,7 @@ def test_client_admin_invites_into_an_existing_contractor(client, world, django_
         email="second.manager@example.jp",
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("organisation_detail", args=[world.a.contractor.pk])
+    assert response.headers["Location"] == reverse("core:organisation_detail", args=[world.a.contractor.pk])
     invitation = Invitation.objects.get(email="second.manager@example.jp")
     assert (invitation.organisation, invitation.role) == (world.a.contractor, Role.CONTRACTOR_ADMIN)
     assert len(mail.outbox) == 1
@@ -388,7 +388,7 @@ def test_client_admin_invites_into_an_existing_contractor(client, world, django_
 
 def test_contractor_choices_are_the_bodys_own(client, world, django_capture_on_commit_callbacks):
     client.force_login(world.b.client_admin.user)
-    form = client.get(reverse("contractor_invite")).context["form"]
+    form = client.get(reverse("core:contractor_invite")).context["form"]
     assert list(form.fields["contractor"].queryset) == [world.b.contractor]
     response = _contractor_invite(
         client,
@@ -405,7 +405,7 @@ def test_contractor_choices_are_the_bodys_own(client, world, django_capture_on_c
 def test_contractor_admin_invites_staff_but_no_client_role(client, world, django_capture_on_commit_callbacks):
     manager = world.a.contractor_admin
     client.force_login(manager.user)
-    form = client.get(reverse("invite", args=[world.a.contractor.pk])).context["form"]
+    form = client.get(reverse("core:invite", args=[world.a.contractor.pk])).context["form"]
     assert [value for value, _ in form.fields["role"].choices] == [
         Role.CONTRACTOR_ADMIN,
         Role.CONTRACTOR_STAFF,
@@ -413,7 +413,7 @@ def test_contractor_admin_invites_staff_but_no_client_role(client, world, django
     assert "department" not in form.fields
 
     response = client.post(
-        reverse("invite", args=[world.a.contractor.pk]),
+        reverse("core:invite", args=[world.a.contractor.pk]),
         {"email": "boss@example.jp", "role": Role.CLIENT_ADMIN},
     )
     assert response.status_code == 200

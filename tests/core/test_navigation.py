@@ -50,15 +50,15 @@ def test_each_role_sees_its_entries_in_order(client, world) -> None:
 
 def test_the_current_page_is_marked(client, world) -> None:
     staff = world.a.client_staff
-    own = reverse("organisation_detail", args=[staff.organisation_id])
+    own = reverse("core:organisation_detail", args=[staff.organisation_id])
     menu = _menu(client, staff.user, own)
     assert [(href, label) for href, current, label in menu if current] == [(own, "自組織")]
-    menu = _menu(client, staff.user, reverse("contract_list"))
-    assert [href for href, current, _label in menu if current] == [reverse("contract_list")]
+    menu = _menu(client, staff.user, reverse("contracts:contract_list"))
+    assert [href for href, current, _label in menu if current] == [reverse("contracts:contract_list")]
 
 
 def test_an_app_adds_an_entry_without_core_knowing_it(rf, world) -> None:
-    register_nav_item("scratch", "Scratch", "healthz", order=85, roles={"auditor"}, menu="scratch")
+    register_nav_item("scratch", "Scratch", "core:healthz", order=85, roles={"auditor"}, menu="scratch")
     request = rf.get("/")
     request.resolver_match = None
     assert [
@@ -69,7 +69,10 @@ def test_an_app_adds_an_entry_without_core_knowing_it(rf, world) -> None:
 
 def test_the_profile_page_links_the_calendar_feed(client, world) -> None:
     client.force_login(world.a.contractor_staff.user)
-    assert f'href="{reverse("calendar_settings")}"' in client.get(reverse("profile")).content.decode()
+    assert (
+        f'href="{reverse("compliance:calendar_settings")}"'
+        in client.get(reverse("core:profile")).content.decode()
+    )
 
 
 def _views_by_url_name() -> dict[str, str]:

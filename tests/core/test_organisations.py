@@ -53,11 +53,11 @@ def _closure(org: Organisation) -> tuple[int, int, int, int]:
 def test_year_end_closure_can_be_changed(client, world):
     body = world.a.body
     client.force_login(world.a.client_admin.user)
-    url = reverse("organisation_settings", args=[body.pk])
+    url = reverse("core:organisation_settings", args=[body.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, _settings_data(body, closure_start_day=28, closure_end_day=4))
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("organisation_detail", args=[body.pk])
+    assert response.headers["Location"] == reverse("core:organisation_detail", args=[body.pk])
     assert _closure(body) == (12, 28, 1, 4)
     calendar = calendar_for(Organisation.objects.get(pk=body.pk))
     assert not calendar.is_business_day(date(2026, 12, 28))  # a Monday, now closed
@@ -72,7 +72,7 @@ def test_impossible_closure_end_is_a_field_error(client, world):
     body = world.a.body
     client.force_login(world.a.client_admin.user)
     response = client.post(
-        reverse("organisation_settings", args=[body.pk]),
+        reverse("core:organisation_settings", args=[body.pk]),
         _settings_data(body, name="改名市", closure_end_month=2, closure_end_day=30),
     )
     assert response.status_code == 200
@@ -86,7 +86,7 @@ def test_impossible_closure_start_is_an_error_at_the_start(client, world):
     body = world.a.body
     client.force_login(world.a.client_admin.user)
     response = client.post(
-        reverse("organisation_settings", args=[body.pk]),
+        reverse("core:organisation_settings", args=[body.pk]),
         _settings_data(body, closure_start_month=2, closure_start_day=30),
     )
     assert response.status_code == 200
@@ -98,7 +98,7 @@ def test_impossible_closure_message_is_for_people(client, world):
     body = world.a.body
     client.force_login(world.a.client_admin.user)
     response = client.post(
-        reverse("organisation_settings", args=[body.pk]),
+        reverse("core:organisation_settings", args=[body.pk]),
         _settings_data(body, closure_end_month=2, closure_end_day=30),
     )
     (message,) = response.context["form"].errors["closure_end_day"]
@@ -111,7 +111,7 @@ def test_out_of_range_closure_is_a_field_error(client, world, field, value):
     body = world.a.body
     client.force_login(world.a.client_admin.user)
     response = client.post(
-        reverse("organisation_settings", args=[body.pk]), _settings_data(body, **{field: value})
+        reverse("core:organisation_settings", args=[body.pk]), _settings_data(body, **{field: value})
     )
     assert response.status_code == 200
     assert list(response.context["form"].errors) == [field]
@@ -124,17 +124,17 @@ def test_out_of_range_closure_is_a_field_error(client, world, field, value):
 def test_department_create(client, world):
     body = world.a.body
     client.force_login(world.a.client_admin.user)
-    url = reverse("department_create", args=[body.pk])
+    url = reverse("core:department_create", args=[body.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, {"name": " 情報政策課 "})
     assert response.status_code == 302
     dept = Department.objects.get(organisation=body, name="情報政策課")
     assert dept.group_id
     assert Event.objects.filter(kind="department.created", object_id=str(dept.pk), organisation=body).exists()
-    detail = client.get(reverse("organisation_detail", args=[body.pk]))
+    detail = client.get(reverse("core:organisation_detail", args=[body.pk]))
     assert dept in detail.context["departments"]
     # The new department is offered when inviting.
-    form = client.get(reverse("invite", args=[body.pk])).context["form"]
+    form = client.get(reverse("core:invite", args=[body.pk])).context["form"]
     assert dept in form.fields["department"].queryset
 
 
@@ -142,7 +142,7 @@ def test_duplicate_department_is_refused(client, world):
     body = world.a.body
     client.force_login(world.a.client_admin.user)
     before = Department.objects.count()
-    response = client.post(reverse("department_create", args=[body.pk]), {"name": world.a.dept.name})
+    response = client.post(reverse("core:department_create", args=[body.pk]), {"name": world.a.dept.name})
     assert response.status_code == 200
     assert response.context["form"].errors
     assert Department.objects.count() == before
@@ -150,7 +150,9 @@ def test_duplicate_department_is_refused(client, world):
 
 def test_another_body_may_use_the_same_department_name(client, world):
     client.force_login(world.b.client_admin.user)
-    response = client.post(reverse("department_create", args=[world.b.body.pk]), {"name": world.a.dept.name})
+    response = client.post(
+        reverse("core:department_create", args=[world.b.body.pk]), {"name": world.a.dept.name}
+    )
     assert response.status_code == 302
 
 
@@ -160,8 +162,8 @@ def test_another_body_may_use_the_same_department_name(client, world):
 def test_deactivate_and_reactivate_a_member(client, world):
     staff = world.a.client_staff
     client.force_login(world.a.client_admin.user)
-    response = client.post(reverse("membership_deactivate", args=[staff.pk]), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("organisation_detail", args=[world.a.body.pk])
+    response = client.post(reverse("core:membership_deactivate", args=[staff.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("core:organisation_detail", args=[world.a.body.pk])
     staff.refresh_from_db()
     assert not staff.is_active
     assert staff.deactivated_at is not None
@@ -172,7 +174,7 @@ def test_deactivate_and_reactivate_a_member(client, world):
     # Still listed, as deactivated.
     assert staff in response.context["page"].object_list
 
-    client.post(reverse("membership_reactivate", args=[staff.pk]))
+    client.post(reverse("core:membership_reactivate", args=[staff.pk]))
     staff.refresh_from_db()
     staff.user.refresh_from_db()
     assert staff.is_active and staff.user.is_active
@@ -184,7 +186,7 @@ def test_deactivate_and_reactivate_a_member(client, world):
 def test_cannot_deactivate_yourself(client, world):
     admin = world.a.client_admin
     client.force_login(admin.user)
-    response = client.post(reverse("membership_deactivate", args=[admin.pk]), follow=True)
+    response = client.post(reverse("core:membership_deactivate", args=[admin.pk]), follow=True)
     assert response.status_code == 200
     with override("ja"):
         expected = gettext("You cannot deactivate yourself.")
@@ -193,9 +195,9 @@ def test_cannot_deactivate_yourself(client, world):
     assert admin.is_active
     assert not Event.objects.filter(kind="membership.deactivated").exists()
     # The page offers no deactivate button on one's own row.
-    page = client.get(reverse("organisation_detail", args=[world.a.body.pk])).content.decode()
-    assert reverse("membership_deactivate", args=[admin.pk]) not in page
-    assert reverse("membership_deactivate", args=[world.a.auditor.pk]) in page
+    page = client.get(reverse("core:organisation_detail", args=[world.a.body.pk])).content.decode()
+    assert reverse("core:membership_deactivate", args=[admin.pk]) not in page
+    assert reverse("core:membership_deactivate", args=[world.a.auditor.pk]) in page
 
 
 def _add_members(org: Organisation, count: int) -> None:
@@ -207,7 +209,7 @@ def test_member_list_paginates(client, world):
     body = world.a.body
     _add_members(body, 60 - Membership.objects.filter(organisation=body).count())
     client.force_login(world.a.client_admin.user)
-    url = reverse("organisation_detail", args=[body.pk])
+    url = reverse("core:organisation_detail", args=[body.pk])
     first = client.get(url)
     assert len(first.context["page"].object_list) == PAGE_SIZE
     assert first.context["page"].paginator.num_pages == 2
@@ -237,7 +239,7 @@ def test_member_list_query_count_is_constant(client, world, django_assert_num_qu
     _add_members(body, members - Membership.objects.filter(organisation=body).count())
     assert Membership.objects.filter(organisation=body).count() == members
     client.force_login(world.a.client_admin.user)
-    url = reverse("organisation_detail", args=[body.pk])
+    url = reverse("core:organisation_detail", args=[body.pk])
     crypto.data_key_cache.forget()  # the same (cold) start for both sizes
     with django_assert_num_queries(MEMBER_LIST_QUERIES[connection.vendor]):
         response = client.get(url)
@@ -250,7 +252,7 @@ def test_each_view_of_the_member_list_is_recorded(client, world):
     body = world.a.body
     viewer = world.a.auditor.user
     client.force_login(viewer)
-    url = reverse("organisation_detail", args=[body.pk])
+    url = reverse("core:organisation_detail", args=[body.pk])
     client.get(url)
     client.get(url, {"page": 1})
     events = Event.objects.filter(kind="members.viewed", actor=viewer).order_by("id")
@@ -264,7 +266,7 @@ def test_a_view_of_a_contractors_members_is_the_viewers_and_the_contractors(clie
     """Filed under the body that looked; the contractor whose people were read sees it too."""
     contractor = world.a.contractor
     client.force_login(world.a.client_staff.user)
-    assert client.get(reverse("organisation_detail", args=[contractor.pk])).status_code == 200
+    assert client.get(reverse("core:organisation_detail", args=[contractor.pk])).status_code == 200
     event = Event.objects.get(kind="members.viewed")
     assert event.organisation_id == world.a.body.pk
     body_admin, contractor_admin = world.a.client_admin, world.a.contractor_admin
@@ -276,7 +278,7 @@ def test_a_view_of_a_contractors_members_is_the_viewers_and_the_contractors(clie
 
 def test_refused_member_list_is_not_recorded_as_viewed(client, world):
     client.force_login(world.a.contractor_staff.user)
-    assert client.get(reverse("organisation_detail", args=[world.b.body.pk])).status_code == 404
+    assert client.get(reverse("core:organisation_detail", args=[world.b.body.pk])).status_code == 404
     assert not Event.objects.filter(kind="members.viewed").exists()
 
 
@@ -295,7 +297,7 @@ def _raw_user_row(user: User) -> dict:
 
 def _profile_data(client, **changes) -> dict:
     """What the profile form would post unchanged (whatever fields it has), with `changes`."""
-    form = client.get(reverse("profile")).context["form"]
+    form = client.get(reverse("core:profile")).context["form"]
     data = {name: form[name].value() or "" for name in form.fields}
     data.update(changes)
     return data
@@ -304,13 +306,13 @@ def _profile_data(client, **changes) -> dict:
 def test_profile_update_encrypts_names(client, world):
     user = world.a.client_staff.user
     client.force_login(user)
-    response = client.get(reverse("profile"))
+    response = client.get(reverse("core:profile"))
     assert response.status_code == 200
     assert Event.objects.filter(kind="profile.viewed", actor=user).exists()
     old_index = _raw_user_row(user)["full_name_index"]
 
     response = client.post(
-        reverse("profile"),
+        reverse("core:profile"),
         _profile_data(client, full_name="佐藤 花子", full_name_kana="サトウ ハナコ", phone="03-1234-5678"),
     )
     assert response.status_code == 302
@@ -338,7 +340,7 @@ def test_profile_update_encrypts_names(client, world):
 def test_profile_language_change_is_recorded_in_clear(client, world):
     user = world.a.client_staff.user
     client.force_login(user)
-    response = client.post(reverse("profile"), _profile_data(client, language="en"))
+    response = client.post(reverse("core:profile"), _profile_data(client, language="en"))
     assert response.status_code == 302
     assert response.cookies["django_language"].value == "en"
     event = Event.objects.filter(kind="user.profile_updated").latest("id")

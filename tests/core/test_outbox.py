@@ -193,7 +193,7 @@ def test_an_invitation_with_the_broker_down_answers_normally_and_is_mailed_once_
     client.force_login(world.a.client_admin.user)
     with _broker_down(), django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("invite", args=[world.a.body.pk]), {"email": "x@example.jp", "role": Role.AUDITOR}
+            reverse("core:invite", args=[world.a.body.pk]), {"email": "x@example.jp", "role": Role.AUDITOR}
         )
     assert response.status_code == 302
     invitation = Invitation.objects.get(email="x@example.jp")
@@ -211,7 +211,7 @@ def test_a_password_reset_with_the_broker_down_answers_normally_and_is_mailed_on
 ):
     user = world.a.client_admin.user
     with _broker_down(), django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("password_reset"), {"email": user.email})
+        response = client.post(reverse("core:password_reset"), {"email": user.email})
     assert response.status_code == 302
     assert OutboundMessage.objects.get(kind="password_reset").state == State.PENDING
     assert outbox.outbox_flush() == 1
@@ -224,7 +224,7 @@ def test_the_password_reset_link_ignores_a_hostile_host_header(
     user = world.a.client_admin.user
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("password_reset"), {"email": user.email}, headers={"host": "evil.example.com"}
+            reverse("core:password_reset"), {"email": user.email}, headers={"host": "evil.example.com"}
         )
     assert response.status_code == 302
     [sent] = mail.outbox

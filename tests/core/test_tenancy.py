@@ -182,7 +182,7 @@ def test_the_audit_log_page_and_its_filter_are_scoped(client, db, tw, actor):
     expected = _expected_event_ids(membership)
     client.force_login(membership.user)
     for query in ({}, {"kind": "roster."}, {"kind": "subcontract."}, {"since": "2000-01-01"}):
-        page = client.get(reverse("audit_log"), query).context["page"]
+        page = client.get(reverse("core:audit_log"), query).context["page"]
         assert {e.pk for e in page.object_list} <= expected | _new_view_events(membership)
 
 
@@ -197,7 +197,7 @@ def _new_view_events(membership: Membership) -> set[int]:
 def test_the_auditors_recent_activity_is_scoped(client, db, tw, label):
     membership = tw["sides"][label].auditor
     client.force_login(membership.user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("core:home"))
     recent = response.context["recent_events"]
     assert recent, "the body's own contracts have events"
     assert {e.pk for e in recent} <= _expected_event_ids(membership)
@@ -217,12 +217,12 @@ def test_no_list_or_dashboard_names_a_contract_the_reader_is_no_party_to(client,
     client.force_login(membership.user)
     for name in _get_urls():
         response = client.get(reverse(name))
-        assert response.status_code < 500 or name == "healthz", name
+        assert response.status_code < 500 or name == "core:healthz", name
         text = response.content.decode(errors="replace")
         for number in foreign:
             assert number not in text, f"{name} shows {number} to {actor}"
     token = calendar_token_issue(user=membership.user)
-    feed = client.get(reverse("calendar_feed", args=[token])).content.decode()
+    feed = client.get(reverse("compliance:calendar_feed", args=[token])).content.decode()
     for number in foreign:
         assert number not in feed
 
@@ -232,7 +232,7 @@ def test_a_contractor_is_not_shown_the_bodys_other_suppliers(client, db, tw, lab
     side = tw["sides"][label]
     client.force_login(side.contractor_admin.user)
     own = tw["own"][label]
-    response = client.get(reverse("subcontract_create", args=[own.pk]))
+    response = client.get(reverse("contracts:subcontract_create", args=[own.pk]))
     text = response.content.decode()
     for org in (tw["shared"].contractor, tw["shared"].sub):
         assert org.name not in text
@@ -254,17 +254,18 @@ def test_a_new_subcontractor_is_named_by_its_registered_name(client, db, tw):
     # A company body a does not work with (contractor b): the same answer as an unknown name.
     with override("ja"):
         response = client.post(
-            reverse("subcontract_create", args=[own.pk]),
+            reverse("contracts:subcontract_create", args=[own.pk]),
             {**data, "subcontractor_name": tw["sides"]["b"].contractor.name},
         )
         errors = response.context["form"].errors["subcontractor_name"]
         assert "発注者に登録されている名称" in errors[0]
         unknown = client.post(
-            reverse("subcontract_create", args=[own.pk]), {**data, "subcontractor_name": "存在しない株式会社"}
+            reverse("contracts:subcontract_create", args=[own.pk]),
+            {**data, "subcontractor_name": "存在しない株式会社"},
         )
         assert unknown.context["form"].errors["subcontractor_name"] == errors
     response = client.post(
-        reverse("subcontract_create", args=[own.pk]),
+        reverse("contracts:subcontract_create", args=[own.pk]),
         {**data, "subcontractor_name": f" {tw['shared'].sub.name} "},
     )
     assert response.status_code == 302
@@ -287,7 +288,7 @@ def test_the_contract_form_offers_the_contractors_people_by_company(client, db, 
     side = tw["sides"]["a"]
     client.force_login(side.client_admin.user)
     with override("ja"):
-        response = client.get(reverse("contract_create"))
+        response = client.get(reverse("contracts:contract_create"))
     field = response.context["form"].fields["contractor_responsible"]
     groups = dict(field.choices[1:])
     shared = tw["shared"]
@@ -352,7 +353,7 @@ def test_the_form_shows_a_mismatch_at_the_field(client, db, tw):
     client.force_login(side.client_admin.user)
     with override("ja"):
         response = client.post(
-            reverse("contract_create"),
+            reverse("contracts:contract_create"),
             {
                 "number": "R7-MISMATCH",
                 "title": "確認業務",

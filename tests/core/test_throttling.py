@@ -16,7 +16,7 @@ WRONG = "wrong-password-123456"
 
 
 def _login(client, email: str, password: str = factories.PASSWORD):
-    return client.post(reverse("login"), {"username": email, "password": password})
+    return client.post(reverse("core:login"), {"username": email, "password": password})
 
 
 def _accounts(world, count: int) -> list[str]:
@@ -73,7 +73,7 @@ def _existing_account_link(world) -> str:
         email=world.b.client_staff.user.email,
         role=Role.AUDITOR,
     )
-    return reverse("invitation_accept", args=[token])
+    return reverse("core:invitation_accept", args=[token])
 
 
 def test_the_invitation_page_counts_password_guesses_like_the_login(client, world):

@@ -35,7 +35,7 @@ def test_worker_heartbeat_makes_healthz_ok(celery_worker, broker, client):
     celery_worker.wait_for(
         lambda: WorkerHeartbeat.objects.filter(name="celery").exists(), what="the 'celery' heartbeat"
     )
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("core:healthz"))
     body = response.json()
     assert response.status_code == 200, body
     assert body["checks"]["broker"] == {"ok": True, "transport": "redis"}

@@ -58,7 +58,9 @@ def test_the_worker_prepares_the_roster_and_the_asker_downloads_it(
         lambda **kw: broker.send(tasks.render_export, kwargs=kw, queue=celery_worker.queue),
     )
     client.force_login(side.client_staff.user)
-    response = client.post(reverse("roster_pdf_request", args=[contract.pk]), {"on": TODAY.isoformat()})
+    response = client.post(
+        reverse("contracts:roster_pdf_request", args=[contract.pk]), {"on": TODAY.isoformat()}
+    )
     assert response.status_code == 302
     job = ExportJob.objects.get(contract_id=contract.pk)
     ready = celery_worker.wait_for(
@@ -68,9 +70,9 @@ def test_the_worker_prepares_the_roster_and_the_asker_downloads_it(
     )
     assert ready.attempts == 1 and ready.file_id
     assert "core.tasks.render_export" in celery_worker.log_tail(200)
-    page = client.get(reverse("export_status", args=[job.pk])).content.decode()
-    assert reverse("export_download", args=[job.pk]) in page
-    pdf = client.get(reverse("export_download", args=[job.pk]))
+    page = client.get(reverse("core:export_status", args=[job.pk])).content.decode()
+    assert reverse("core:export_download", args=[job.pk]) in page
+    pdf = client.get(reverse("core:export_download", args=[job.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     digest = hashlib.sha256(pdf.content).hexdigest()
     printed = Event.objects.filter(kind="roster.printed", contract_id=contract.pk).latest("id")

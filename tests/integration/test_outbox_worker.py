@@ -327,10 +327,11 @@ def test_invitation_and_password_reset_with_the_broker_down_answer_and_are_maile
     client.force_login(side.client_admin.user)
     with broker_down():
         invited = client.post(
-            reverse("invite", args=[side.body.pk]), {"email": "new.auditor@example.jp", "role": Role.AUDITOR}
+            reverse("core:invite", args=[side.body.pk]),
+            {"email": "new.auditor@example.jp", "role": Role.AUDITOR},
         )
         client.logout()
-        reset = client.post(reverse("password_reset"), {"email": side.contractor_admin.user.email})
+        reset = client.post(reverse("core:password_reset"), {"email": side.contractor_admin.user.email})
     assert (invited.status_code, reset.status_code) == (302, 302)
     assert sorted(OutboundMessage.objects.values_list("kind", "state")) == [
         ("invitation", "pending"),
