@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from clauses import api as clauses_api
 from core import pdf
 
@@ -11,6 +9,8 @@ PLEDGE_FORM = "contracts.pledge"
 
 
 def pledge_context(person) -> dict:
+    """No date in the context: the signer writes the date they sign on the paper (a pre-printed
+    date would be the day the form was printed, not the day of the pledge)."""
     contract = person.contract
     template = contract.clause_template
     entry = person.entries.order_by("-change__number").first()
@@ -18,7 +18,6 @@ def pledge_context(person) -> dict:
         "contract": contract,
         "person": person,
         "entry": entry,
-        "issued_on": timezone.localdate(),
         "template_title": template.title,
         "client_word": clauses_api.party_words(template).client,
         "contractor_word": clauses_api.party_words(template).contractor,

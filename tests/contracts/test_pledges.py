@@ -1,3 +1,4 @@
+import re
 import subprocess
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -78,3 +79,22 @@ def test_upload_checks_the_content_and_the_roster_waits_for_every_pledge(client,
     assert Event.objects.filter(kind="file.downloaded", actor=side.auditor.user).exists()
     client.force_login(side.contractor_staff.user)
     assert client.get(reverse("contracts:pledge_file", args=[pledge.pk])).status_code == 404
+
+
+def test_pledge_leaves_the_signing_date_blank_for_the_signer(client, side, notice_contract, tmp_path):
+    # The signer writes the day they sign; a pre-printed date would be the day of printing.
+    from contracts.pdf.pledges import pledge_context
+    from core.wareki import format_wareki
+
+    _, person = _draft(side, notice_contract)
+    assert "issued_on" not in pledge_context(person)
+    client.force_login(side.contractor_admin.user)
+    response = client.get(reverse("contracts:pledge_blank_pdf", args=[person.pk]))
+    path = tmp_path / "p.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    compact = "".join(text.split())
+    assert format_wareki(TODAY) not in compact
+    assert f"{TODAY.month}月{TODAY.day}日" not in compact
+    # The blank date line is there to be filled in (spaces where the numbers go).
+    assert re.search(r"令和\s+年\s+月\s+日", text)
