@@ -211,6 +211,8 @@ EMAIL_USE_SSL = email_config.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 20
 # Show the outbox page (e-mail written to EMAIL_FILE_PATH). Only in the embedded default.
 DEV_OUTBOX = False
+# seed_demo (public demo passwords) runs with DEBUG on, or where this is set: the dev settings.
+DEMO_DATA_ALLOWED = False
 
 # Invitations
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)

@@ -3,7 +3,15 @@
 from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Off by default: a 404 shows the portal's own Japanese page, not Django's English debug page
+# listing every URL pattern (a contractor following a link it may not open would see it).
+# Developers switch it on with DJANGO_DEBUG=true (README, docs/settings.md).
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# The demo accounts (seed_demo, run by `make run`) belong to this embedded default, with DEBUG
+# on or off; production settings never set this.
+DEMO_DATA_ALLOWED = True
+# A service recording an undeclared event kind fails here as in the tests, whatever DEBUG is.
+AUDIT_REQUIRE_DECLARED_KINDS = True
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-never-use-in-production-0123456789")
 
 # Dev-only keys: the real ones come from the environment (docs/keys.md).
@@ -29,6 +37,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 DEV_OUTBOX = True
 
-# Serve static files straight from the source folders (no collectstatic needed).
+# Serve static files straight from the source folders (no collectstatic needed); WhiteNoise
+# does it with DEBUG off too, where runserver itself serves none.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

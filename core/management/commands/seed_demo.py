@@ -19,9 +19,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if not settings.DEBUG and not options["allow_production"]:
+        if not (settings.DEBUG or settings.DEMO_DATA_ALLOWED) and not options["allow_production"]:
             raise CommandError(
-                "seed_demo creates accounts with public passwords; it runs only with DEBUG on."
+                "seed_demo creates accounts with public passwords; it runs only with the dev "
+                "settings or DEBUG on."
             )
         logins = seed_demo()
         if options["json"]:
