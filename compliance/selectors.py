@@ -56,8 +56,21 @@ class Status:
         return self.overdue + self.due_soon + self.upcoming + self.fulfilled + self.waived
 
     @property
+    def rate_base(self) -> int:
+        """The duties the on-time rate is taken over: every fulfilled duty (late ones included)
+        and every open duty whose due date has passed. Waived duties and open duties not yet due
+        are left out: nothing was owed on them yet."""
+        return self.fulfilled + self.overdue
+
+    @property
     def on_time_percent(self) -> int | None:
-        return round(100 * self.on_time / self.fulfilled) if self.fulfilled else None
+        """期限内履行率 = fulfilled on time / (fulfilled + overdue), in whole percent.
+
+        Overdue duties count against the rate (a rate of fulfilled duties only would read 100%
+        next to seven overdue ones). None when nothing was due yet: 0% or 100% would both mislead.
+        Rounded down, so that 100% means every duty due was done on time (199 of 200 is 99%)."""
+        base = self.rate_base
+        return 100 * self.on_time // base if base else None
 
 
 def _aggregates(on: date | None) -> dict:
