@@ -495,3 +495,34 @@ def test_service_refuses_a_manager_for_another_bodys_contractor(world):
             email="takeover@example.jp",
             role=Role.CONTRACTOR_ADMIN,
         )
+
+
+# --- who the invitation is from ---------------------------------------------------------------
+
+
+def test_contractor_invitation_names_the_inviting_body_as_sender(
+    client, world, django_capture_on_commit_callbacks
+):
+    """The e-mail is from the public body that invites; the new contractor is what to join."""
+    _contractor_invite(
+        client,
+        django_capture_on_commit_callbacks,
+        world.a.client_admin,
+        contractor_name="招待先システム株式会社",
+        email="boss@invitee.example.jp",
+    )
+    message = mail.outbox[-1]
+    body = world.a.body.name
+    assert message.subject == f"【委託先情報セキュリティ管理ポータル】{body}からの招待"
+    assert "招待先システム株式会社からの招待" not in message.subject
+    for text in (message.body, message.alternatives[0][0]):
+        assert f"{body}から、委託先情報セキュリティ管理ポータルへの招待が届きました。" in text
+        assert "招待先システム株式会社の「" in text
+
+
+def test_colleague_invitation_names_the_own_organisation_once(client, world, staff_link):
+    message = mail.outbox[-1]
+    body = world.a.body.name
+    assert message.subject == f"【委託先情報セキュリティ管理ポータル】{body}からの招待"
+    assert f"{body}から、" in message.body
+    assert f"{body}の「" in message.body
