@@ -12,8 +12,8 @@ from contracts.models import Contract, TrainingPlan, TrainingReport
 from contracts.selectors.training import (
     default_period,
     latest_plan,
+    roster_training,
     sessions_with_attendees,
-    untrained_entries,
 )
 from core import pdf
 from core.approvals import ApprovalState
@@ -67,7 +67,8 @@ def report_context(
     sessions = sessions_with_attendees(contract, start=start, end=end)
     # Role labels are printed in Japanese whatever the viewer's language.
     with translation.override("ja"):
-        untrained = list(untrained_entries(contract, start=start, end=end))
+        coverage = roster_training(contract, start=start, end=end)
+        untrained = coverage.untrained
         for entry in untrained:
             entry.role_label = str(entry.get_role_display())
     attended = {a.person_id for s in sessions for a in s.attendances.all()}
@@ -80,6 +81,7 @@ def report_context(
         "sessions": sessions,
         "attendee_total": len(attended),
         "untrained": untrained,
+        "no_people": coverage.no_people,
     }
 
 

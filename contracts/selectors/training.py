@@ -4,9 +4,10 @@ helper (contracts.access), so everything here is scoped to a contract the user m
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from contracts.models import (
@@ -107,22 +108,57 @@ def trainable_on(contract: Contract, on: date) -> QuerySet[RosterEntry]:
     )
 
 
-def untrained_entries(contract: Contract, *, start: date, end: date) -> QuerySet[RosterEntry]:
-    """People on the roster during [start, end] who attended no session held in it.
-
-    "On the roster during the period": the latest version of their entry in force at the end of
+def _on_roster_during(contract: Contract, *, start: date, end: date) -> QuerySet[RosterEntry]:
+    """ "On the roster during the period": the latest version of their entry in force at the end of
     the period (removals included: someone who left in the middle still worked in it) whose work
-    period overlaps it. One query whatever the number of people (no per-person query).
-    """
-    attended = Attendance.objects.filter(
-        session__contract=contract, session__held_on__gte=start, session__held_on__lte=end
-    ).values("person_id")
+    period overlaps it."""
     return (
         current_entries(contract, on=end)
         .filter(start_date__lte=end)
         .filter(Q(planned_end_date__isnull=True) | Q(planned_end_date__gte=start))
-        .exclude(person_id__in=attended)
     )
+
+
+def _attended(contract: Contract, *, start: date, end: date) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(
+        session__contract=contract, session__held_on__gte=start, session__held_on__lte=end
+    )
+
+
+def untrained_entries(contract: Contract, *, start: date, end: date) -> QuerySet[RosterEntry]:
+    """People on the roster during [start, end] who attended no session held in it. One query
+    whatever the number of people (no per-person query)."""
+    attended = _attended(contract, start=start, end=end).values("person_id")
+    return _on_roster_during(contract, start=start, end=end).exclude(person_id__in=attended)
+
+
+@dataclass(frozen=True)
+class RosterTraining:
+    """Who on the roster of a period was trained. `on_roster` == 0 means nobody is on the roster
+    yet: "everyone attended" would then be true of no one, and must not be shown as a success."""
+
+    on_roster: int
+    untrained: list[RosterEntry]
+
+    @property
+    def no_people(self) -> bool:
+        return self.on_roster == 0
+
+    @property
+    def everyone_trained(self) -> bool:
+        return self.on_roster > 0 and not self.untrained
+
+
+def roster_training(contract: Contract, *, start: date, end: date) -> RosterTraining:
+    """The people on the roster during [start, end] and those of them who attended no session in
+    it, in one query (the same one query `untrained_entries` costs: the trained are flagged, not
+    left out, so that an empty roster can be told from a fully trained one)."""
+    entries = list(
+        _on_roster_during(contract, start=start, end=end).annotate(
+            trained=Exists(_attended(contract, start=start, end=end).filter(person_id=OuterRef("person_id")))
+        )
+    )
+    return RosterTraining(on_roster=len(entries), untrained=[e for e in entries if not e.trained])
 
 
 def training_reports(contract: Contract) -> QuerySet[TrainingReport]:

@@ -30,12 +30,12 @@ from contracts.selectors.training import (
     OPEN_STATES,
     period_for,
     report_covering,
+    roster_training,
     session_attendances,
     trainable_on,
     training_plans,
     training_reports,
     training_sessions,
-    untrained_entries,
 )
 from contracts.services import training as services
 from core.approvals import EDITABLE, ApprovalState
@@ -79,7 +79,7 @@ def training(request, pk: int):
     page = Paginator(training_sessions(contract, start=start, end=end), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    untrained = list(untrained_entries(contract, start=start, end=end))
+    coverage = roster_training(contract, start=start, end=end)
     _viewed(request, contract, contract, "overview", start=start.isoformat(), end=end.isoformat())
     can_record = permissions.can_record_training(request.user, request.membership, contract)
     open_plan = plans[0] if plans and plans[0].approval_state in OPEN_STATES else None
@@ -92,7 +92,8 @@ def training(request, pk: int):
             "start": start,
             "end": end,
             "page": page,
-            "untrained": untrained,
+            "untrained": coverage.untrained,
+            "no_people": coverage.no_people,
             "plans": plans,
             "approved_plan": approved,
             "open_plan": open_plan,

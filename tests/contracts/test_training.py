@@ -522,7 +522,8 @@ def test_report_page_query_count_at_5_and_200_people(
         period_start=START,
         period_end=END,
     )
-    client.force_login(side.client_staff.user)
+    # A draft is the contractor's until it is submitted (the public body gets 404): its manager reads it.
+    client.force_login(manager.user)
     client.get(reverse("contracts:training_report", args=[report.pk]))
     # session, user, membership, report, contract, sessions, their attendances with people,
     # untrained, the audit event (4, 5 with PostgreSQL), unread bell, session refresh (3).
@@ -530,3 +531,43 @@ def test_report_page_query_count_at_5_and_200_people(
         response = client.get(reverse("contracts:training_report", args=[report.pk]))
     assert len(response.context["sessions"][0].attendances.all()) == people
     assert response.context["untrained"] == []
+
+
+def test_an_empty_roster_is_no_people_yet_not_everyone_trained(client, side, approval_contract):
+    # Nobody on the roster: "everyone attended" would be true of no one, so it is not shown in green.
+    client.force_login(side.auditor.user)
+    page = client.get(reverse("contracts:training", args=[approval_contract.pk]))
+    text = page.content.decode()
+    assert page.context["no_people"] is True
+    assert "名簿にまだ人がいません。" in text
+    assert "全員が受講しています" not in text and "status-ok" not in text
+
+    # Once people are on it and all attended, the success is shown.
+    from contracts.selectors.training import roster_training
+
+    people = _roster(side, approval_contract, ["研修 一郎", "研修 二郎"])
+    _session(side, approval_contract, people, topic="研修")
+    coverage = roster_training(approval_contract, start=START, end=END)
+    assert (coverage.on_roster, coverage.untrained, coverage.everyone_trained) == (2, [], True)
+    text = client.get(reverse("contracts:training", args=[approval_contract.pk])).content.decode()
+    assert "名簿にまだ人がいません" not in text
+    assert '<span class="status-ok">この期間の名簿の全員が受講しています。</span>' in text
+
+
+@pytest.mark.parametrize("people", [5, 200])
+def test_roster_training_is_one_query_and_agrees_with_untrained_entries(
+    side, approval_contract, django_assert_num_queries, people
+):
+    from contracts.selectors.training import roster_training
+
+    persons = _bulk_roster(side, approval_contract, people)
+    session = _session(side, approval_contract, [], topic="研修")
+    Attendance.objects.bulk_create([Attendance(session=session, person=p) for p in persons[::2]])
+    with django_assert_num_queries(1):
+        coverage = roster_training(approval_contract, start=START, end=END)
+        names = [e.person.full_name for e in coverage.untrained]  # names come with the same query
+    assert coverage.on_roster == people and not coverage.no_people
+    assert [e.pk for e in coverage.untrained] == [
+        e.pk for e in untrained_entries(approval_contract, start=START, end=END)
+    ]
+    assert len(names) == people // 2
