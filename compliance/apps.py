@@ -11,6 +11,10 @@ class ComplianceConfig(AppConfig):
         from core.audit import subscribe
 
         subscribe(handle_event)
+        from compliance.selectors import describe_duties
+        from core.describers import register_object_describer
+
+        register_object_describer("compliance.duty", describe_duties)  # titles in the audit trail
         from compliance import events
         from core.navigation import register_nav_item
 

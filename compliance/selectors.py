@@ -145,3 +145,13 @@ def requestable_obligations(contract) -> QuerySet[Obligation]:
     return Obligation.objects.filter(template__adoptions__contract=contract, trigger="on_request").order_by(
         "position"
     )
+
+
+def describe_duties(ids: list[str]) -> dict[str, str]:
+    """Titles of duties for the audit trail (core.describers): the article and the obligation's
+    summary, "第5条 再委託の承認を受ける", for many ids in one query."""
+    pks = [int(i) for i in ids if str(i).isdigit()]
+    rows = Duty.objects.filter(pk__in=pks).values_list(
+        "pk", "obligation__article__number", "obligation__summary"
+    )
+    return {str(pk): f"第{number}条 {summary}" for pk, number, summary in rows}

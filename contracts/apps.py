@@ -38,6 +38,12 @@ class ContractsConfig(AppConfig):
         from core.selectors import register_contract_event_scope
 
         register_contract_event_scope(contract_event_scope)
+        from contracts.selectors import describers
+        from core.describers import register_object_describer
+
+        # The audit trail names contracts and people by title and name, not "contracts.person:17".
+        register_object_describer("contracts.contract", describers.describe_contracts)
+        register_object_describer("contracts.person", describers.describe_people)
         pdf.register()
         register_seeder(seed_rosters, order=20)
         register_seeder(seed_worksites, order=22)

@@ -164,11 +164,40 @@ class ProfileForm(forms.ModelForm):
         fields = ["full_name", "full_name_kana", "phone", "language", "notification_mode"]
 
 
+def _event_kind_choices() -> list:
+    """The declared event kinds in words, grouped by the app that records them, each group and
+    each kind sorted by its label in the active language (the registry is filled at ready())."""
+    from django.apps import apps
+
+    from core.audit import event_kind_label, event_kind_owner, known_event_kinds
+
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for kind in known_event_kinds():
+        owner = event_kind_owner(kind)
+        try:
+            group = str(apps.get_app_config(owner).verbose_name) if owner else ""
+        except LookupError:
+            group = str(owner)
+        groups.setdefault(group, []).append((kind, event_kind_label(kind)))
+    choices: list = [("", _("All kinds"))]
+    for group in sorted(groups):
+        choices.append((group, sorted(groups[group], key=lambda choice: (choice[1], choice[0]))))
+    return choices
+
+
 class AuditFilterForm(forms.Form):
-    kind = forms.CharField(label=_("Kind"), required=False, max_length=validators.FILTER)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a kind of event from the list.")},
+    )
     since = validators.PlausibleDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = validators.PlausibleDateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = _event_kind_choices()

@@ -15,6 +15,14 @@ def json_text(value) -> str:
 
 
 @register.filter
+def event_kind_label(kind: str) -> str:
+    """An event kind in words ("roster.approved" -> 名簿の承認), from the apps' events.py."""
+    from core.audit import event_kind_label as label
+
+    return label(kind)
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
 
