@@ -108,7 +108,10 @@ def test_page_query_count_does_not_grow_with_events(client, party, setting, n): 
     # title query per object type present (person, contract, duty), the audit_log.viewed event
     # (savepoint, last hash, insert, release), unread notifications, the session's save
     # (savepoint, update, release). Without batching the titles would grow with the events.
-    assert len(queries) == QUERIES, "\n".join(q["sql"][:150] for q in queries.captured_queries)
+    # PostgreSQL takes the chain's advisory lock (core.audit) before appending: one query more.
+    assert len(queries) == QUERIES + (connection.vendor == "postgresql"), "\n".join(
+        q["sql"][:150] for q in queries.captured_queries
+    )
 
 
 QUERIES = 17
