@@ -11,6 +11,19 @@ from contracts.models import Contract, Person, RosterChange, Subcontract, Unsuit
 from contracts.selectors.contracts import contracts_visible_to
 from contracts.selectors.subcontracts import person_visible_to, subcontracts_visible_to
 from contracts.selectors.worksites import worksite_change_visible_to
+from core.approvals import ApprovalState
+
+
+def _drafts_hidden(request, obj) -> None:
+    """A draft is the contractor's until it is submitted: the public body's side (approvers,
+    administrators, auditors) gets the same 404 as for a missing one. A returned item stays
+    readable by the body: it was submitted, and the body's own decision is on it; a withdrawn
+    one is a draft again, taken back by its submitter."""
+    if obj.approval_state != ApprovalState.DRAFT or request.user.is_superuser:
+        return
+    membership = request.membership
+    if membership is None or not membership.is_contractor_side:
+        raise Http404
 
 
 def get_contract_or_404(request, pk: int) -> Contract:
@@ -28,6 +41,7 @@ def get_roster_change_or_404(request, pk: int):
         or not contracts_visible_to(request.user, request.membership).filter(pk=change.contract_id).exists()
     ):
         raise Http404
+    _drafts_hidden(request, change)
     return change
 
 
@@ -52,6 +66,7 @@ def get_subcontract_or_404(request, pk: int) -> Subcontract:
     link = subcontracts_visible_to(request.user, request.membership).filter(pk=pk).first()
     if link is None:
         raise Http404
+    _drafts_hidden(request, link)
     return link
 
 
@@ -71,6 +86,7 @@ def get_worksite_change_or_404(request, pk: int) -> WorksiteChange:
     change = worksite_change_visible_to(request.user, request.membership, pk)
     if change is None:
         raise Http404
+    _drafts_hidden(request, change)
     return change
 
 
@@ -87,4 +103,6 @@ def get_training_record_or_404(request, model: type[Model], pk: int):
     if obj is None:
         raise Http404
     obj.contract = get_contract_or_404(request, obj.contract_id)
+    if hasattr(obj, "approval_state"):  # a plan or report; a session is not approvable
+        _drafts_hidden(request, obj)
     return obj

@@ -433,7 +433,8 @@ def test_manager_declares_approver_returns_then_approves_auditor_reads(client, s
 def test_a_page_without_names_records_no_view(client, side, approval_contract):
     change = _open(side, approval_contract)
     _add(side, change)
-    client.force_login(side.client_staff.user)
+    # A draft is the contractor's until it is submitted (the public body gets 404): its manager reads it.
+    client.force_login(side.contractor_admin.user)
     assert client.get(reverse("contracts:worksite_change", args=[change.pk])).status_code == 200
     assert not Event.objects.filter(kind="worksite.viewed").exists()
 

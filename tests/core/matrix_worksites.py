@@ -88,12 +88,14 @@ def _fake_pdf(form_id, context) -> bytes:
 def rows(m) -> dict:
     readers = m.CONTRACT_READERS
     editor = m.ROSTER_EDITOR
+    # wchange_* is a draft: the contractor's until it is submitted (the body gets 404).
+    drafts = m.DRAFT_READERS
     return {
         "contracts:worksites": m.Row(readers.format(a="contract_a", b="contract_b"), targets=m.CONTRACTS),
-        "contracts:worksite_change": m.Row(readers.format(a="wchange_a", b="wchange_b"), targets=WS_CHANGES),
+        "contracts:worksite_change": m.Row(drafts.format(a="wchange_a", b="wchange_b"), targets=WS_CHANGES),
         # The matrix checks who gets the application, not WeasyPrint (test_worksites.py does).
         "contracts:worksite_change_pdf": m.Row(
-            readers.format(a="wchange_a", b="wchange_b"),
+            drafts.format(a="wchange_a", b="wchange_b"),
             targets=WS_CHANGES,
             patches={"core.pdf.render_form": _fake_pdf},
         ),

@@ -381,6 +381,18 @@ auditor           200        404
 contractor_admin  200        404
 contractor_staff  200        404
 """
+# A draft (roster change, work-site change, training plan or report, subcontract application) is
+# the contractor's until it is submitted: the public body's side gets the 404 of a missing one.
+DRAFT_READERS = """
+                  {a} {b}
+anonymous         L          L
+site_admin        200        200
+client_admin      404        404
+client_staff      404        404
+auditor           404        404
+contractor_admin  200        404
+contractor_staff  200        404
+"""
 # The public body's managers of the contract (the site administrator does not act for them).
 CONTRACT_DECIDERS = """
                   {a} {b}
@@ -663,7 +675,7 @@ contractor_staff  200        404
     # --- the roster (名簿): everyone who reads the contract reads it; only the contractor's
     # manager drafts changes; submitting is theirs, deciding the public body's ---
     "contracts:roster": Row(CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS),
-    "contracts:roster_change": Row(CONTRACT_READERS.format(a="change_a", b="change_b"), targets=CHANGES),
+    "contracts:roster_change": Row(DRAFT_READERS.format(a="change_a", b="change_b"), targets=CHANGES),
     "contracts:roster_pdf": Row(CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS),
     "contracts:person_pledge": Row(CONTRACT_READERS.format(a="person_a", b="person_b"), targets=PEOPLE),
     "contracts:roster_change_pdf": Row(
