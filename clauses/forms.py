@@ -5,5 +5,13 @@ from clauses.models import ClauseTemplate
 
 
 class CompareForm(forms.Form):
-    old = forms.ModelChoiceField(label=_("Older version"), queryset=ClauseTemplate.objects.all())
-    new = forms.ModelChoiceField(label=_("Newer version"), queryset=ClauseTemplate.objects.all())
+    old = forms.ModelChoiceField(
+        label=_("Older version"),
+        queryset=ClauseTemplate.objects.all(),
+        empty_label=_("Choose the older version"),
+    )
+    new = forms.ModelChoiceField(
+        label=_("Newer version"),
+        queryset=ClauseTemplate.objects.all(),
+        empty_label=_("Choose the newer version"),
+    )

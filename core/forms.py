@@ -65,6 +65,7 @@ class InvitationForm(forms.Form):
         label=_("Department"),
         queryset=Department.objects.none(),
         required=False,
+        empty_label=_("The whole organisation (no department)"),
         help_text=_("Leave empty for the whole organisation."),
     )
 
@@ -82,6 +83,7 @@ class ContractorInvitationForm(forms.Form):
         label=_("Existing contractor"),
         queryset=Organisation.objects.none(),
         required=False,
+        empty_label=_("Choose a contractor, or enter a new one below"),
         help_text=_("Choose a contractor you already work with, or enter a new one below."),
     )
     contractor_name = forms.CharField(label=_("New contractor's name"), max_length=200, required=False)

@@ -22,7 +22,7 @@ def _grouped_by_company(memberships) -> list:
     for m in memberships:
         label = _("%(name)s (%(company)s)") % {"name": m.user, "company": m.organisation.name}
         groups.setdefault(m.organisation.name, []).append((m.user_id, label))
-    return [("", "---------"), *groups.items()]
+    return [("", _("Choose the contractor's responsible person")), *groups.items()]
 
 
 class ContractForm(forms.ModelForm):
@@ -43,6 +43,12 @@ class ContractForm(forms.ModelForm):
             self.fields["department"].queryset = body.departments.filter(pk=membership.department_id)
             self.fields["department"].initial = membership.department_id
         self.fields["contractor"].queryset = contractors
+        # Django's 「---------」 says nothing: each empty choice says what to choose (or what
+        # leaving it empty means).
+        self.fields["department"].empty_label = _("The whole public body (no department)")
+        self.fields["contractor"].empty_label = _("Choose the contractor")
+        self.fields["clause_template"].empty_label = _("Choose the special clauses")
+        self.fields["client_responsible"].empty_label = _("Choose the public body's responsible staff")
         # Statutory templates are applied by law, never chosen.
         self.fields["clause_template"].queryset = self.fields["clause_template"].queryset.filter(
             statutory=False
@@ -75,7 +81,9 @@ class ContractForm(forms.ModelForm):
 class ContractProposalForm(ContractForm):
     """What a contractor's manager fills in to propose a contract to a public body."""
 
-    public_body = forms.ModelChoiceField(label=_("Public body"), queryset=Organisation.objects.none())
+    public_body = forms.ModelChoiceField(
+        label=_("Public body"), queryset=Organisation.objects.none(), empty_label=_("Choose the public body")
+    )
 
     class Meta(ContractForm.Meta):
         fields = [f for f in FIELDS if f not in CLIENT_ONLY_FIELDS]
@@ -88,6 +96,8 @@ class ContractProposalForm(ContractForm):
         )
         people = responsible_candidates([membership.organisation_id], CONTRACTOR_RESPONSIBLE_ROLES)
         self.fields["contractor_responsible"].queryset = User.objects.filter(pk__in=people.values("user"))
+        self.fields["clause_template"].empty_label = _("Choose the special clauses")
+        self.fields["contractor_responsible"].empty_label = _("Choose the contractor's responsible person")
 
 
 class ActivateForm(forms.Form):

@@ -17,6 +17,7 @@ class SubcontractForm(forms.Form):
         label=_("Subcontractor"),
         queryset=Organisation.objects.none(),
         required=False,
+        empty_label=_("Choose a subcontractor, or name a new one below"),
         help_text=_("Organisations you have entrusted work to before."),
     )
     # A first subcontract to an organisation is named, not picked from the public body's

@@ -66,7 +66,9 @@ class StoragePlaceForm(forms.Form):
 
     name = forms.CharField(label=_("Storage place"), max_length=200, required=False)
     protection = forms.ChoiceField(
-        label=_("Protection"), choices=[("", "---------"), *StorageProtection.choices], required=False
+        label=_("Protection"),
+        choices=[("", _("Choose how it is protected")), *StorageProtection.choices],
+        required=False,
     )
     description = forms.CharField(
         label=_("How it is protected"),

@@ -10,12 +10,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.approvables import EDIT, actions_for, kind_of
 from core.approvals import DECIDING_ACTIONS, ApprovalAction
 from core.validators import NOTE
+
+DONE_MESSAGES = {
+    ApprovalAction.SUBMIT: gettext_lazy("%(title)s was submitted."),
+    ApprovalAction.WITHDRAW: gettext_lazy("%(title)s was withdrawn; it is a draft again."),
+    ApprovalAction.APPROVE: gettext_lazy("%(title)s was approved."),
+    ApprovalAction.RETURN: gettext_lazy("%(title)s was returned for correction."),
+    ApprovalAction.REJECT: gettext_lazy("%(title)s was rejected."),
+}
 
 
 class ApprovalDecisionForm(forms.Form):
@@ -59,7 +66,8 @@ def approval_action(request, obj, *, act: Callable, redirect_to: str):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Done."))
+        # Say what happened to what, not a bare "done": the person may act on several in a row.
+        messages.success(request, DONE_MESSAGES[action] % {"title": kind_of(obj).title(obj)})
     return redirect(redirect_to, pk=obj.pk)
 
 
