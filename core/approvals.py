@@ -251,11 +251,37 @@ def approval_transition(
         if frozen is not None:
             _attach_frozen(actor, locked, policy.frozen_form, frozen)
         if policy.notify is not None:
-            title = _("%(thing)s: %(state)s") % {
-                "thing": policy.title(locked),
-                "state": ApprovalState(new).label,
-            }
+            title, body, url = _notice(actor, locked, action, new, policy, reason)
             for user in policy.notify(locked, action):
                 if user.pk != actor.pk:
-                    notification_create(user=user, title=title, body=reason)
+                    notification_create(user=user, title=title, body=body, url=url)
     return locked
+
+
+def _notice(actor, obj: Approvable, action: str, new: str, policy: ApprovalPolicy, reason: str):
+    """The notification of a transition: its title, its text and the path of the thing's page.
+
+    The page comes from the approvable registry (core.approvables), so every app's approvables
+    link without core knowing their URLs; an unregistered model gets no link. A submission that
+    waits for a decision says what is to be decided, on which contract, and who submitted it.
+    """
+    from core.approvables import kind_of
+
+    thing = policy.title(obj)
+    try:
+        kind = kind_of(obj)
+    except LookupError:
+        kind = None
+    url = kind.url(obj) if kind is not None else ""
+    if action == A.SUBMIT and policy.offers(obj, A.APPROVE):
+        lines = [_("To be decided: %(thing)s") % {"thing": thing}]
+        if kind is not None:
+            where = kind.where(obj)
+            lines.append(
+                _("Contract: %(number)s (%(party)s)") % {"number": where.label, "party": where.party}
+            )
+        lines.append(_("Submitted by: %(person)s") % {"person": actor})
+        lines.append(_("Approve it or return it for correction."))
+        return _("Approval requested: %(thing)s") % {"thing": thing}, "\n".join(lines), url
+    title = _("%(thing)s: %(state)s") % {"thing": thing, "state": ApprovalState(new).label}
+    return title, reason, url

@@ -100,6 +100,17 @@ def duty_form_attachment(spec: dict) -> tuple[str, bytes, str] | None:
     return f"{duty.obligation.form_id}-{duty.pk}.pdf", data, "application/pdf"
 
 
+def _notification_path(items: list[dict]) -> str:
+    """Where the in-app notice leads: the duty, the contract of all its duties, or the home page
+    (which lists what is due). A path, not the e-mail's absolute URL: the portal's own link."""
+    duties = [i["duty"] for i in items]
+    contracts = {d.contract_id for d in duties}
+    if len(contracts) != 1:
+        return reverse("core:home")
+    path = reverse("contracts:contract_detail", args=[duties[0].contract_id])
+    return f"{path}#duty-{duties[0].pk}" if len(duties) == 1 else path
+
+
 def reminders_deliver(*, recipient_id: int, reminder_ids: list[int]) -> str:
     """One notification and (immediate mode) one e-mail for a person's new reminders.
 
@@ -148,7 +159,7 @@ def reminders_deliver(*, recipient_id: int, reminder_ids: list[int]) -> str:
                 user=user,
                 title=subject,
                 body=body,
-                url=items[0]["url"] if len(items) == 1 else reverse("core:home"),
+                url=_notification_path(items),
             )
             Reminder.objects.filter(pk__in=fresh).update(notified_at=now)
         if user.notification_mode == User.NotificationMode.IMMEDIATE:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from contracts import events, permissions
@@ -275,7 +276,9 @@ def _notify_upstream(link: Subcontract, actor) -> list[int]:
         "number": link.contract.number,
     }
     for user in organisation_people(parties, Role.CONTRACTOR_ADMIN):
-        notification_create(user=user, title=title, body=link.scope)
+        notification_create(
+            user=user, title=title, body=link.scope, url=reverse("contracts:subcontract", args=[link.pk])
+        )
     return parties
 
 
