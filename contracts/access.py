@@ -8,7 +8,7 @@ from django.http import Http404
 
 from contracts import permissions
 from contracts.models import Contract, Person, RosterChange, Subcontract, UnsuitableFlag, WorksiteChange
-from contracts.selectors.contracts import contracts_visible_to
+from contracts.selectors.contracts import contracts_visible_to, drafts_visible_to
 from contracts.selectors.subcontracts import person_visible_to, subcontracts_visible_to
 from contracts.selectors.worksites import worksite_change_visible_to
 from core.approvals import ApprovalState
@@ -19,10 +19,7 @@ def _drafts_hidden(request, obj) -> None:
     administrators, auditors) gets the same 404 as for a missing one. A returned item stays
     readable by the body: it was submitted, and the body's own decision is on it; a withdrawn
     one is a draft again, taken back by its submitter."""
-    if obj.approval_state != ApprovalState.DRAFT or request.user.is_superuser:
-        return
-    membership = request.membership
-    if membership is None or not membership.is_contractor_side:
+    if obj.approval_state == ApprovalState.DRAFT and not drafts_visible_to(request.user, request.membership):
         raise Http404
 
 

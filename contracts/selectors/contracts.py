@@ -96,3 +96,26 @@ def is_responsible_candidate(user, organisation_id: int | None, roles) -> bool:
     return bool(
         organisation_id and responsible_candidates([organisation_id], roles).filter(user_id=user.pk).exists()
     )
+
+
+# --- drafts are the contractor's until submitted ------------------------------------------------
+
+
+def drafts_visible_to(user, membership: Membership | None) -> bool:
+    """Whether this person may see approvables still in draft: the contractor side (and the site
+    administrators). The public body's side sees a thing once it is submitted."""
+    return bool(user.is_superuser or (membership is not None and membership.is_contractor_side))
+
+
+def without_drafts_for(user, membership: Membership | None, queryset: QuerySet) -> QuerySet:
+    """An approvable list as this person may see it: drafts left out for the public body's side."""
+    if drafts_visible_to(user, membership):
+        return queryset
+    return queryset.exclude(approval_state="draft")
+
+
+def unless_draft_for(user, membership: Membership | None, obj):
+    """The object, or None when it is a draft this person may not see."""
+    if obj is not None and obj.approval_state == "draft" and not drafts_visible_to(user, membership):
+        return None
+    return obj

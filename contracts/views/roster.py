@@ -17,6 +17,7 @@ from contracts.access import get_contract_or_404, get_roster_change_or_404
 from contracts.forms.people import AsOfForm, EntryChangeForm, PersonForm, RosterImportForm
 from contracts.models import Person, RosterEntry
 from contracts.pdf.roster import ROSTER_FORM, roster_export_params, roster_pdf_response
+from contracts.selectors.contracts import unless_draft_for, without_drafts_for
 from contracts.selectors.roster import current_entries, open_change, roster_changes, roster_in_force
 from contracts.selectors.subcontracts import approved_subcontractors
 from contracts.services import roster as roster_services
@@ -54,8 +55,9 @@ def roster(request, pk: int):
             "page": page,
             "on": on,
             "form": form,
-            "changes": roster_changes(contract)[:20],
-            "open_change": open_change(contract),
+            # Drafts are the contractor's until submitted (the body's side sees them then).
+            "changes": without_drafts_for(request.user, request.membership, roster_changes(contract))[:20],
+            "open_change": unless_draft_for(request.user, request.membership, open_change(contract)),
             "can_edit": permissions.can_edit_roster(request.user, request.membership, contract),
             "pdf_in_background": pdf_in_background(page.paginator.count),
         },

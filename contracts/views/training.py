@@ -26,6 +26,7 @@ from contracts.forms.training import (
 )
 from contracts.models import TrainingPlan, TrainingReport, TrainingSession
 from contracts.pdf.training import PLAN_FORM, REPORT_FORM, plan_context, report_context
+from contracts.selectors.contracts import without_drafts_for
 from contracts.selectors.training import (
     OPEN_STATES,
     period_for,
@@ -66,7 +67,8 @@ def _viewed(request, obj, contract, page: str, **data) -> None:
 @login_required
 def training(request, pk: int):
     contract = get_contract_or_404(request, pk)
-    plans = list(training_plans(contract))
+    # Drafts are the contractor's until submitted (the body's side sees them then).
+    plans = list(without_drafts_for(request.user, request.membership, training_plans(contract)))
     approved = next((p for p in plans if p.approval_state == ApprovalState.APPROVED), None)
     start, end = period_for(contract, approved)
     form = PeriodForm(request.GET or None, initial={"start": start, "end": end})
@@ -97,7 +99,9 @@ def training(request, pk: int):
             "plans": plans,
             "approved_plan": approved,
             "open_plan": open_plan,
-            "reports": list(training_reports(contract)[:20]),
+            "reports": list(
+                without_drafts_for(request.user, request.membership, training_reports(contract))[:20]
+            ),
             "can_record": can_record,
         },
     )

@@ -32,6 +32,7 @@ from contracts.forms.worksites import (
 )
 from contracts.models import Worksite, WorksiteChange, WorksiteEntry, WorksiteKind
 from contracts.pdf.worksites import WORKSITE_FORM, worksite_context
+from contracts.selectors.contracts import unless_draft_for, without_drafts_for
 from contracts.selectors.worksites import (
     assignable_people,
     change_entries,
@@ -85,8 +86,9 @@ def _list_page(request, contract, *, rules_form=None):
             "page": page,
             "on": on,
             "form": form,
-            "changes": worksite_changes(contract)[:20],
-            "open_change": open_change(contract),
+            # Drafts are the contractor's until submitted (the body's side sees them then).
+            "changes": without_drafts_for(request.user, request.membership, worksite_changes(contract))[:20],
+            "open_change": unless_draft_for(request.user, request.membership, open_change(contract)),
             "can_edit": can_edit,
             "acknowledgements": acknowledgements,
             "secure_area": secure_area,

@@ -191,3 +191,42 @@ def test_the_public_body_cannot_open_a_draft_until_it_is_submitted(_pdf, client,
     training_services.training_plan_act(plan=plan, action=A.WITHDRAW, **_edit(side))
     got = _answers(client, side, pages["plan"])
     assert all(got[r] == 404 for r in CLIENT_SIDE), got
+
+
+@mock.patch("core.pdf.render_form", return_value=MINIMAL_PDF)
+def test_the_public_bodys_lists_leave_drafts_out(_pdf, client, side, approval_contract):
+    """The roster, work-site and training pages list a draft only to the contractor's side; the
+    body sees it there once it is submitted (a row it could not open would lead to a 404)."""
+    change = _roster_change(side, approval_contract)
+    plan = training_services.training_plan_create(
+        contract=approval_contract,
+        period_start=START,
+        period_end=START + timedelta(days=200),
+        content="特記事項の教育",
+        **_edit(side),
+    )
+    wchange = worksite_services.worksite_change_open(contract=approval_contract, **_edit(side))
+    lists = {
+        "roster": (reverse("contracts:roster", args=[approval_contract.pk]), change),
+        "worksites": (reverse("contracts:worksites", args=[approval_contract.pk]), wchange),
+        "training": (reverse("contracts:training", args=[approval_contract.pk]), plan),
+    }
+    links = {
+        "roster": reverse("contracts:roster_change", args=[change.pk]),
+        "worksites": reverse("contracts:worksite_change", args=[wchange.pk]),
+        "training": reverse("contracts:training_plan", args=[plan.pk]),
+    }
+    for name, (url, _obj) in lists.items():
+        for role in CLIENT_SIDE:
+            client.force_login(getattr(side, role).user)
+            page = client.get(url)
+            assert page.status_code == 200, (name, role)
+            assert links[name] not in page.content.decode(), (name, role)
+        client.force_login(side.contractor_admin.user)
+        assert links[name] in client.get(url).content.decode(), name
+
+    roster_services.roster_change_act(change=change, action=A.SUBMIT, **_edit(side))
+    training_services.training_plan_act(plan=plan, action=A.SUBMIT, **_edit(side))
+    for name in ("roster", "training"):
+        client.force_login(side.client_staff.user)
+        assert links[name] in client.get(lists[name][0]).content.decode(), name
