@@ -27,9 +27,11 @@ DJANGO = {"__init__", "migrations", "management", "templatetags"}
 OWN = {
     # The kernel's features (design.md, "core/"): audit trail, encryption, approval workflow and
     # its registry, notifications, PDF engine and its worker, 和暦, business days, the
-    # spreadsheet engine, request plumbing and model fields shared by every app.
+    # spreadsheet engine, request plumbing and model fields shared by every app, and the registry
+    # that names an event's object on the audit page (filled by the apps).
     "core": {
         "audit",
+        "describers",
         "crypto",
         "approvals",
         "approvables",
