@@ -216,3 +216,17 @@ def test_render_never_opens_a_socket(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     assert data.startswith(b"%PDF")
     assert attempts == []
+
+
+def test_parenthesised_digits_have_a_glyph(tmp_path: Path) -> None:
+    # IPAex lacks ⑴ ⑵ …, which clause texts use (「第17条⑵」): the vendored subset must carry them,
+    # embedded, and the text layer must keep the character itself (not a box or a substitute).
+    pdftotext = _require("pdftotext")
+    pdffonts = _require("pdffonts")
+    data = pdf.render_form("core.sample", {**SAMPLE_CONTEXT, "contract_title": "第17条⑵に基づく業務①"})
+    path = tmp_path / "enclosed.pdf"
+    path.write_bytes(data)
+
+    fonts = _run(pdffonts, path)
+    assert "Portal-Enclosed" in fonts, fonts
+    assert "第17条⑵に基づく業務①" in _run(pdftotext, "-enc", "UTF-8", path, "-").replace("\n", "")
