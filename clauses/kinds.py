@@ -64,6 +64,13 @@ KINDS: dict[str, Kind] = {
         ),
         _K("subcontract-application", _("Subcontracting application"), "subcontract", "subcontracts", "form"),
         _K(
+            "subcontract-main-part-forbidden",
+            _("No subcontracting of the whole or the main part of the work"),
+            "subcontract",
+            "subcontracts",
+            "attestation",
+        ),
+        _K(
             "subcontract-precheck",
             _("Check of the subcontractor's security measures"),
             "subcontract",
@@ -211,3 +218,70 @@ DEADLINE_RULES = (
 )
 EVIDENCE = ("approval", "ledger", "form", "attestation", "upload", "report", "record", "none")
 GENERIC_PARAM = {"submit-document": "document", "attest-measure": "measure"}
+
+
+# --- the vocabulary in words -------------------------------------------------------------------
+# The codes above are the library's data format; a person reading a template sees these words
+# (the clause-library page, the comparison). Every code has a label: tests/clauses checks it.
+
+TRIGGER_LABELS: dict[str, str | Promise] = {
+    "contract_signed": _("When the contract is signed"),
+    "work_start": _("When the work starts"),
+    "event": _("When it happens"),
+    "periodic": _("Periodically"),
+    "on_request": _("When the public body asks"),
+    "contract_end": _("When the contract ends"),
+    "standing": _("Throughout the contract"),
+}
+EVIDENCE_LABELS: dict[str, str | Promise] = {
+    "approval": _("Approval"),
+    "ledger": _("Ledger entries"),
+    "form": _("Form"),
+    "attestation": _("Attestation"),
+    "upload": _("Submitted document"),
+    "report": _("Report"),
+    "record": _("Record"),
+    "none": _("None"),
+}
+FEATURE_LABELS: dict[str, str | Promise] = {
+    "attestations": _("Attestations"),
+    "audits": _("Audits"),
+    "device_ledger": _("Device ledger"),
+    "disposal": _("Disposal"),
+    "documents": _("Documents"),
+    "incidents": _("Incidents"),
+    "information_ledger": _("Information ledger"),
+    "pledges": _("Pledges"),
+    "reports": _("Reports"),
+    "roster": _("Roster"),
+    "security_check": _("Annual security check"),
+    "subcontracts": _("Subcontracting"),
+    "takeout": _("Take-out"),
+    "training": _("Training"),
+    "worksites": _("Work sites"),
+}
+# The contract flags an obligation may depend on (clauses.library.CONTRACT_FLAGS).
+FLAG_LABELS: dict[str, str | Promise] = {
+    "handles_personal_info": _("the contract handles personal information"),
+    "handles_my_number": _("the contract handles My Number (specific personal information)"),
+    "on_premises": _("the work is done on the public body's premises"),
+    "subcontracting": _("subcontracting is foreseen"),
+}
+
+
+def deadline_words(rule: str, days: int | None) -> str:
+    """The deadline rule as a person says it: 「5営業日以内」, 「作業開始まで」."""
+    from django.utils.translation import gettext
+
+    if rule == "business_days_after":
+        return gettext("Within %(n)s business days") % {"n": days}
+    if rule == "calendar_days_after":
+        return gettext("Within %(n)s days") % {"n": days}
+    words = {
+        "none": _("No deadline"),
+        "immediately": _("Without delay"),
+        "before_work_start": _("Before the work starts"),
+        "before_contract_end": _("By the end of the contract"),
+        "fixed_date": _("On the date set"),
+    }
+    return str(words.get(rule, rule))

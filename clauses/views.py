@@ -4,7 +4,7 @@ from django.shortcuts import render
 from clauses import selectors
 from clauses.access import get_template_or_404, require_library_access
 from clauses.forms import CompareForm
-from clauses.kinds import KINDS
+from clauses.kinds import KINDS, TRIGGER_LABELS, deadline_words
 from clauses.models import ClauseTemplate
 from core.templatetags.portal import clause_ja
 
@@ -42,8 +42,9 @@ def _flatten(template: ClauseTemplate) -> dict[str, dict]:
         for ob in article.obligations.all():
             items[f"ob:{ob.key}"] = {
                 "label": f"{clause_ja(ob.clause)} {KINDS[ob.kind].label}",
-                "text": f"{ob.summary} [{ob.trigger} / {ob.deadline_rule}"
-                f"{' ' + str(ob.deadline_days) if ob.deadline_days is not None else ''}]",
+                # The codes in words, so that a changed trigger or deadline reads as a change.
+                "text": f"{ob.summary}（{TRIGGER_LABELS.get(ob.trigger, ob.trigger)}・"
+                f"{deadline_words(ob.deadline_rule, ob.deadline_days)}）",
             }
     return items
 
