@@ -140,6 +140,15 @@ def test_a_notification_without_a_link_still_renders(client, side):
     assert page.status_code == 200 and "古いお知らせ" in page.content.decode()
 
 
+def test_a_notification_without_text_shows_no_empty_details_box(client, side):
+    user = side.contractor_admin.user
+    notification_create(user=user, title="本文のないお知らせ", body="")
+    notification_create(user=user, title="本文のあるお知らせ", body="本文です")
+    client.force_login(user)
+    body = client.get(reverse("core:notification_list")).content.decode()
+    assert body.count("<details") == 1 and "本文です" in body
+
+
 # --- drafts are the contractor's until submitted ------------------------------------------------
 
 CLIENT_SIDE = ("client_admin", "client_staff", "auditor")
