@@ -19,6 +19,7 @@ from clauses.models import ClauseTemplate
 PERSONNEL_PRIOR_APPROVAL = "personnel-prior-approval"
 PLEDGE = "pledge"
 IDENTIFICATION = "identification"
+LOCKED_STORAGE = "locked-storage"
 
 
 class HasClauses(Protocol):
@@ -62,6 +63,13 @@ def pledge_required_of_everyone(of: ClauseTemplate | HasClauses) -> bool:
 def name_tags_required(of: ClauseTemplate | HasClauses) -> bool:
     """Whether people working on the public body's premises wear name tags and ID (002 §5.3, 003 §16)."""
     return requires(of, IDENTIFICATION)
+
+
+def locked_storage_clauses(of: ClauseTemplate | HasClauses) -> list[str]:
+    """The clause references ("10(1)") of the template's obligations to keep the information locked
+    away (000 §5.6(1), 001 §18(6), 002 §10(1), 003 §13); empty when it asks nothing of the kind."""
+    clauses = _template(of).obligations.filter(kind=LOCKED_STORAGE).order_by("position")
+    return list(dict.fromkeys(clauses.values_list("clause", flat=True)))
 
 
 def party_words(of: ClauseTemplate | HasClauses) -> PartyWords:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clauses.kinds import KINDS
 from compliance.selectors import requestable_obligations
+from compliance.services.duties import MAX_EVIDENCE_FILES
 from core.templatetags.portal import clause_ja
 from core.validators import NOTE, STATEMENT
 
@@ -11,12 +12,46 @@ class WaiveForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern); each is checked by core.files
+    in the service, by its content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 class AttestForm(forms.Form):
-    # What the contractor confirms, in its own words; it is kept in the attestation's event, so
-    # it is short and bounded (the page sends none: the obligation itself says what is confirmed).
+    # What the contractor adds in its own words; it is kept in the attestation's event, so it is
+    # short and bounded. Optional: the obligation itself says what is confirmed.
     statement = forms.CharField(
-        label=_("Statement"), required=False, max_length=STATEMENT, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=STATEMENT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("e.g. how the measure is kept, where its rules are written. At most 1,000 characters."),
     )
+    evidence = MultipleFileField(
+        label=_("Evidence files (optional)"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, up to 5 files (e.g. a scan of the rules, a photo of the cabinet)."),
+    )
+
+    def clean_evidence(self):
+        files = self.cleaned_data["evidence"]
+        if len(files) > MAX_EVIDENCE_FILES:
+            raise forms.ValidationError(_("Attach at most %(limit)d files.") % {"limit": MAX_EVIDENCE_FILES})
+        return files
 
 
 class RequestForm(forms.Form):

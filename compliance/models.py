@@ -1,6 +1,10 @@
 from django.conf import settings
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.validators import STATEMENT
 
 
 class Adoption(models.Model):
@@ -95,3 +99,43 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.duty_id} {self.window_key} → {self.recipient_id}"
+
+
+class Attestation(models.Model):
+    """A contractor's confirmation of a standing measure for a duty, with its optional comment and
+    evidence files. Written once by compliance.services.attestations with the event that fulfils
+    the duty (`attestation.confirmed`); never edited: a later confirmation is another row."""
+
+    duty = models.ForeignKey(Duty, on_delete=models.PROTECT, related_name="attestations")
+    statement = models.TextField(
+        _("comment"),
+        blank=True,
+        validators=[MaxLengthValidator(STATEMENT), ProhibitNullCharactersValidator()],
+    )
+    attested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    attested_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+    event = models.OneToOneField("core.Event", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("attestation")
+        verbose_name_plural = _("attestations")
+        ordering = ["duty", "attested_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.duty_id} @ {self.attested_at:%Y-%m-%d}"
+
+
+class AttestationEvidence(models.Model):
+    """A file given as evidence with an attestation (a core.files StoredFile, encrypted under the
+    contract's data key)."""
+
+    attestation = models.ForeignKey(Attestation, on_delete=models.PROTECT, related_name="evidence")
+    file = models.OneToOneField("core.StoredFile", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["attestation", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.attestation_id}: {self.file_id}"

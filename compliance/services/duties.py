@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import PurePath
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance import events, permissions
-from compliance.models import Duty
+from compliance.models import Attestation, AttestationEvidence, Duty
 from compliance.selectors import requestable_obligations
 from core.audit import record_event
+from core.files import store_upload
 from core.validators import NOTE, STATEMENT, check_input
 
 
@@ -41,25 +46,73 @@ def duty_waive(*, actor, actor_membership, duty: Duty, reason: str) -> Duty:
     return duty
 
 
+# How many evidence files one confirmation may carry: a few scans or photos of the measure (a
+# cabinet, a notice, a rule book's page), not an archive; each is bounded by core.files' size limit.
+MAX_EVIDENCE_FILES = 5
+EVIDENCE_PURPOSE = "attestation"
+
+
 @transaction.atomic
-def duty_attest(*, actor, actor_membership, duty: Duty, statement: str = "") -> Duty:
-    """The contractor confirms a standing measure; the duty engine fulfils the duty from the event."""
+def duty_attest(
+    *,
+    actor,
+    actor_membership,
+    duty: Duty,
+    statement: str = "",
+    evidence: Sequence[UploadedFile] = (),
+) -> Attestation:
+    """The contractor confirms a standing measure, optionally with a comment and evidence files;
+    the duty engine fulfils the duty from the `attestation.confirmed` event, which records the
+    comment and the files' SHA-256 (never their names: events outlive the data key)."""
     duty = _locked(duty)
     if not permissions.can_attest_duty(actor, actor_membership, duty.contract):
         raise PermissionDenied
     if duty.state != Duty.State.OPEN or events.ATTESTATION_CONFIRMED not in duty.obligation.fulfilled_by:
         raise ValidationError(_("This duty is not met by an attestation."))
     # The statement goes into the permanent event: bounded, never whatever a request carried.
-    check_input(texts={"statement": (statement.strip(), STATEMENT)})
-    record_event(
+    statement = statement.strip()
+    check_input(texts={"statement": (statement, STATEMENT)})
+    evidence = list(evidence)
+    if len(evidence) > MAX_EVIDENCE_FILES:
+        raise ValidationError(
+            {"evidence": _("Attach at most %(limit)d files.") % {"limit": MAX_EVIDENCE_FILES}}
+        )
+    stored = []
+    for uploaded in evidence:
+        try:
+            stored.append(
+                store_upload(
+                    actor=actor,
+                    uploaded=uploaded,
+                    data_key=duty.contract.data_key,
+                    purpose=EVIDENCE_PURPOSE,
+                    contract_id=duty.contract_id,
+                )
+            )
+        except ValidationError as exc:
+            # Said at the file field, naming the file (the checks speak of "the file").
+            raise ValidationError(
+                {"evidence": [f"{PurePath(uploaded.name or '').name}: {m}" for m in exc.messages]}
+            ) from exc
+    event = record_event(
         kind=events.ATTESTATION_CONFIRMED,
         actor=actor,
         obj=duty,
         contract_id=duty.contract_id,
-        data={"obligation": duty.obligation.key, "subject": duty.subject, "statement": statement.strip()},
+        data={
+            "obligation": duty.obligation.key,
+            "subject": duty.subject,
+            "statement": statement,
+            "files": [f.sha256 for f in stored],
+        },
     )
-    duty.refresh_from_db()
-    return duty
+    attestation = Attestation(duty=duty, statement=statement, attested_by=actor, event=event)
+    attestation.full_clean()
+    attestation.save()
+    AttestationEvidence.objects.bulk_create(
+        [AttestationEvidence(attestation=attestation, file=f) for f in stored]
+    )
+    return attestation
 
 
 @transaction.atomic

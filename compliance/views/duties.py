@@ -1,4 +1,5 @@
-"""The duty actions on a contract's page: waive, attest, request, and the duty's pre-filled form."""
+"""A duty's page and its actions: waive, attest (with a comment and evidence), request, the
+duty's pre-filled form and its evidence files."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,14 +7,23 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from clauses.kinds import KINDS
 from compliance import permissions
 from compliance.access import get_duty_or_404
+from compliance.events import ATTESTATION_CONFIRMED
 from compliance.forms import AttestForm, RequestForm, WaiveForm
+from compliance.models import AttestationEvidence, Duty
+from compliance.selectors import duty_status
 from compliance.services import duties as duty_services
 from contracts.access import get_contract_or_404
 from core import pdf
+from core.audit import event_kind_label
+from core.describers import describe_objects
+from core.files import file_response
+from core.templatetags.portal import clause_ja
 from core.views.pdf import form_pdf_response
 from core.views.utils import apply_validation_error
 
@@ -40,28 +50,100 @@ def duty_waive(request, pk: int):
     return render(request, "compliance/duties/waive.html", {"duty": duty, "form": form})
 
 
+def _subject_title(duty) -> str:
+    """What a per-subject duty is about, in words ("contracts.person:17" → the person's name)."""
+    if not duty.subject or ":" not in duty.subject:
+        return ""
+    ref = tuple(duty.subject.split(":", 1))
+    return describe_objects([ref])[ref]
+
+
+def _duty_context(request, duty) -> dict:
+    contract, ob = duty.contract, duty.obligation
+    return {
+        "duty": duty,
+        "contract": contract,
+        "obligation": ob,
+        "article": ob.article,
+        "kind_label": KINDS[ob.kind].label if ob.kind in KINDS else ob.kind,
+        "subject_title": _subject_title(duty),
+        "status": duty_status(duty),
+        "attestable": duty.state == Duty.State.OPEN and ATTESTATION_CONFIRMED in ob.fulfilled_by,
+        "can_attest": permissions.can_attest_duty(request.user, request.membership, contract),
+    }
+
+
 @login_required
-@require_POST
+def duty_detail(request, pk: int):
+    """One duty: what the clause asks, its due date and status, and how it was met (the evidence
+    event, the confirmations with their comments and files) — for everyone who reads the contract."""
+    duty = get_duty_or_404(request, pk)
+    evidence = duty.evidence_event
+    return render(
+        request,
+        "compliance/duties/detail.html",
+        {
+            **_duty_context(request, duty),
+            "evidence_label": event_kind_label(evidence.kind) if evidence else "",
+            "attestations": duty.attestations.select_related("attested_by").prefetch_related(
+                "evidence__file"
+            ),
+            "can_waive": duty.state == Duty.State.OPEN
+            and permissions.can_waive_duty(request.user, request.membership, duty.contract),
+        },
+    )
+
+
+@login_required
 def duty_attest(request, pk: int):
+    """GET: what is being confirmed, with an optional comment and evidence files; POST records it."""
     duty = get_duty_or_404(request, pk)
     if not permissions.can_attest_duty(request.user, request.membership, duty.contract):
         raise Http404
-    form = AttestForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("statement", [])))
-        return redirect("contracts:contract_detail", pk=duty.contract_id)
-    try:
-        duty_services.duty_attest(
-            actor=request.user,
-            actor_membership=request.membership,
-            duty=duty,
-            statement=form.cleaned_data["statement"],
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Your confirmation was recorded."))
-    return redirect("contracts:contract_detail", pk=duty.contract_id)
+    context = _duty_context(request, duty)
+    # Bound on every POST, an empty one too (the contract page's button sends only the token).
+    posted = request.method == "POST"
+    form = AttestForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and context["attestable"] and form.is_valid():
+        try:
+            duty_services.duty_attest(
+                actor=request.user,
+                actor_membership=request.membership,
+                duty=duty,
+                statement=form.cleaned_data["statement"],
+                evidence=form.cleaned_data["evidence"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            files = len(form.cleaned_data["evidence"])
+            what = f"{clause_ja(duty.obligation.clause)} {context['kind_label']}"
+            if files:
+                message = ngettext(
+                    "Your confirmation of %(what)s was recorded with %(n)d evidence file.",
+                    "Your confirmation of %(what)s was recorded with %(n)d evidence files.",
+                    files,
+                ) % {"what": what, "n": files}
+            else:
+                message = _("Your confirmation of %(what)s was recorded.") % {"what": what}
+            messages.success(request, message)
+            return redirect("compliance:duty_detail", pk=duty.pk)
+    elif posted and not context["attestable"]:
+        form.add_error(None, _("This duty is not met by an attestation."))
+    return render(request, "compliance/duties/attest.html", {**context, "form": form})
+
+
+@login_required
+def duty_evidence_file(request, pk: int, file_pk: int):
+    """An evidence file of a duty's confirmation, for whoever reads the duty (its access helper
+    is the permission check; core.files records the download)."""
+    duty = get_duty_or_404(request, pk)
+    item = (
+        AttestationEvidence.objects.select_related("file").filter(attestation__duty=duty, pk=file_pk).first()
+    )
+    if item is None or item.file.is_erased:
+        raise Http404
+    return file_response(request=request, stored=item.file)
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clauses import api as clauses_api
 from contracts import events, permissions
 from contracts.models import (
     Contract,
@@ -37,11 +38,19 @@ from core.approvables import next_number
 from core.approvals import EDITABLE, ApprovalAction, ApprovalPolicy, FrozenForm, approval_transition
 from core.audit import record_event
 from core.models import Membership
+from core.templatetags.portal import clause_ja
 
 SITE_FIELDS = ("kind", "name", "address", "rooms", "notes")
 STORAGE_FIELDS = ("name", "protection", "description")
-# Storage-place errors are keyed like the form's formset fields: "storage_places-0-protection".
+# Storage-place errors are keyed like the form's formset fields: "storage_places-0-protection";
+# an error about the storage places as a whole is keyed by the prefix alone.
 STORAGE_PREFIX = "storage_places"
+# What the clauses call locked storage: a lockable cabinet, a safe, or a locked or
+# access-controlled room (000 §5.6(1), 002 §10(1)). "Other" is a description nobody can check
+# against that wording, so it does not count.
+LOCKED_PROTECTIONS = frozenset(
+    {StorageProtection.LOCKED_CABINET, StorageProtection.SAFE, StorageProtection.ACCESS_CONTROLLED_ROOM}
+)
 
 
 def _subject(worksite: Worksite) -> str:
@@ -125,6 +134,38 @@ def _clean_storage(places: Iterable[Mapping]) -> tuple[list[dict], dict[str, str
     return cleaned, errors
 
 
+def locked_storage_articles(contract: Contract) -> str:
+    """The articles that ask for locked storage, as read in a document ("第10条(1)"), or "" when the
+    contract's clauses do not (004 has no such article): the rule follows the template's data."""
+    return "、".join(clause_ja(c) for c in clauses_api.locked_storage_clauses(contract))
+
+
+def has_locked_storage(places: Iterable) -> bool:
+    """Whether one of the storage places (rows or dicts) is locked in the clauses' sense."""
+    return any(
+        (p.get("protection") if isinstance(p, Mapping) else p.protection) in LOCKED_PROTECTIONS
+        for p in places
+    )
+
+
+def missing_locked_storage(entries: Iterable[WorksiteEntry]) -> list[WorksiteEntry]:
+    """The sites of a change that would be in use without a locked storage place (a removal
+    declares none and needs none). Reads the storage places the entries carry (prefetch them)."""
+    return [
+        e
+        for e in entries
+        if e.action != WorksiteEntry.Action.REMOVE and not has_locked_storage(e.storage_places.all())
+    ]
+
+
+def _locked_storage_message(articles: str) -> str:
+    return _(
+        "Add a storage place that can be locked: the clauses of this contract (%(articles)s) require "
+        "the information to be kept in a lockable cabinet, a safe, or a locked or access-controlled "
+        "room. Choose one of these three as its protection."
+    ) % {"articles": articles}
+
+
 def _clean_people(contract: Contract, people: Iterable[Person]) -> tuple[list[Person], dict[str, str]]:
     people = list(dict.fromkeys(people))  # once each, in the order given
     allowed = set(assignable_people(contract).values_list("pk", flat=True))
@@ -140,6 +181,10 @@ def _declaration(contract: Contract, values: Mapping, storage_places, people):
     places, storage_errors = _clean_storage(storage_places)
     people, people_errors = _clean_people(contract, people)
     errors |= storage_errors | people_errors
+    if not storage_errors:
+        articles = locked_storage_articles(contract)
+        if articles and not has_locked_storage(places):
+            errors[STORAGE_PREFIX] = _locked_storage_message(articles)
     if errors:
         raise ValidationError(errors)
     return site, places, people
@@ -329,8 +374,8 @@ def worksite_change_act(
     effect from that day; see contracts.services.effective)."""
     if effective_on is not None and action != ApprovalAction.APPROVE:
         raise ValidationError({"effective_on": _("Only an approval or a notice takes effect on a date.")})
-    if action == ApprovalAction.SUBMIT and not change.entries.exists():
-        raise ValidationError(_("Declare at least one work site or change before submitting."))
+    if action == ApprovalAction.SUBMIT:
+        _check_submittable(change)
     change = approval_transition(
         actor=actor, obj=change, action=action, policy=policy(actor_membership), reason=reason
     )
@@ -338,6 +383,27 @@ def worksite_change_act(
         change.effective_at = effective_at(contract=change.contract, change=change, on=effective_on)
         change.save(update_fields=["effective_at"])
     return change
+
+
+def _check_submittable(change: WorksiteChange) -> None:
+    entries = list(change.entries.prefetch_related("storage_places"))
+    if not entries:
+        raise ValidationError(_("Declare at least one work site or change before submitting."))
+    # Checked again at submission: a draft saved before the rule, or under a template revised
+    # since, must not reach the public body without the storage its clauses ask for.
+    articles = locked_storage_articles(change.contract)
+    missing = missing_locked_storage(entries) if articles else []
+    if missing:
+        raise ValidationError(
+            _(
+                "It cannot be submitted yet: %(sites)s has no storage place that can be locked. The "
+                "clauses of this contract (%(articles)s) require the information to be kept in a "
+                "lockable cabinet, a safe, or a locked or access-controlled room. Add one to each site "
+                "(Edit), then submit."
+            )
+            % {"sites": "、".join(f"「{e.name}」" for e in missing), "articles": articles},
+            code="locked_storage_missing",
+        )
 
 
 # --- the public body's secure area (003 §15.1) --------------------------------------------------

@@ -137,6 +137,9 @@ def worksite_change(request, pk: int):
         else []
     )
     _names_shown(request, change, contract, entries, change=change.number)
+    # Said before the manager presses submit, beside the sites to fix (the submission refuses too).
+    articles = services.locked_storage_articles(contract) if editable else ""
+    missing = {e.worksite_id for e in services.missing_locked_storage(entries)} if articles else set()
     return render(
         request,
         "contracts/worksites/change.html",
@@ -144,6 +147,8 @@ def worksite_change(request, pk: int):
             "change": change,
             "contract": contract,
             "entries": entries,
+            "storage_articles": articles,
+            "missing_storage": missing,
             "approved_now": approved_now,
             "frozen": change.submitted_pdf_id is not None and not editable,
             **workflow,
@@ -151,15 +156,19 @@ def worksite_change(request, pk: int):
     )
 
 
-def _apply_errors(form, rows, exc: ValidationError) -> None:
-    """A service error lands on the field that caused it: the site's, or a storage place's row."""
+def _apply_errors(form, formset, rows, exc: ValidationError) -> None:
+    """A service error lands on the field that caused it: the site's, a storage place's row, or
+    the storage places as a whole (shown at the top of their fieldset)."""
     if not hasattr(exc, "error_dict"):
         apply_validation_error(form, exc)
         return
     rest = {}
     for key, errors in exc.error_dict.items():
         match = _STORAGE_KEY.match(key)
-        if match and int(match.group(1)) < len(rows):
+        if key == STORAGE_PREFIX:
+            # non_form_errors() hands back the formset's own list: adding to it shows there.
+            formset.non_form_errors().extend(message for error in errors for message in error.messages)
+        elif match and int(match.group(1)) < len(rows):
             row_form, field = rows[int(match.group(1))][0], match.group(2)
             for error in errors:
                 row_form.add_error(field if field in row_form.fields else None, error)
@@ -197,7 +206,7 @@ def _site_form_page(request, change: WorksiteChange, *, entry: WorksiteEntry | N
             else:
                 services.worksite_update(worksite=entry.worksite, **kwargs)
         except ValidationError as exc:
-            _apply_errors(form, rows, exc)
+            _apply_errors(form, formset, rows, exc)
         else:
             messages.success(request, _("%(name)s was put in the change.") % {"name": data["name"]})
             return redirect("contracts:worksite_change", pk=change.pk)
@@ -213,7 +222,14 @@ def _site_form_page(request, change: WorksiteChange, *, entry: WorksiteEntry | N
     return render(
         request,
         "contracts/worksites/site_form.html",
-        {"change": change, "contract": change.contract, "form": form, "formset": formset, "entry": entry},
+        {
+            "change": change,
+            "contract": change.contract,
+            "form": form,
+            "formset": formset,
+            "entry": entry,
+            "storage_articles": services.locked_storage_articles(change.contract),
+        },
     )
 
 

@@ -100,7 +100,10 @@ def test_full_cycle_is_approved_in_advance_and_fulfils_the_clauses(side, approva
     change = _open(side, approval_contract)
     assert _open(side, approval_contract) == change  # one open change at a time
     site = _add(side, change).worksite
-    annex = _add(side, change, name="所沢市役所 別館", kind="public_body_premises", storage=()).worksite
+    annex_storage = {"name": "別館 保管室", "protection": "access_controlled_room", "description": ""}
+    annex = _add(
+        side, change, name="所沢市役所 別館", kind="public_body_premises", storage=[annex_storage]
+    ).worksite
     change = _act(side, change, A.SUBMIT)
     assert change.submitted_pdf is not None
     # Submitted is not approved: no site may be used yet.

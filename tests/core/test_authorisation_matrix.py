@@ -214,8 +214,10 @@ MATRIX_EXTENSIONS = (
     "tests.core.matrix_training",
     "tests.core.matrix_subcontracts",
     "tests.core.matrix_exports",
-    # Last: it adds the shared contracts' columns to every row over the contracts above.
+    # It adds the shared contracts' columns to every row over the contracts above.
     "tests.core.matrix_tenancy",
+    # After tenancy: its objects are on the shared contracts (its rows take no contract).
+    "tests.core.matrix_duties",
 )
 
 
@@ -340,12 +342,6 @@ def _contract_events(kind: str):
 
 def _contract_status(mw: MatrixWorld, label: str) -> str:
     return Contract.objects.values_list("status", flat=True).get(pk=mw.contracts[label].pk)
-
-
-def _duty_state(mw: MatrixWorld, label: str):
-    duty = mw.duties[label]
-    attested = Event.objects.filter(kind="attestation.confirmed", object_id=str(duty.pk)).count()
-    return Duty.objects.values_list("state", flat=True).get(pk=duty.pk), attested
 
 
 def _roster_entries(mw: MatrixWorld, label: str) -> int:
@@ -767,22 +763,7 @@ contractor_staff  200        404
         MANAGE_CONTRACT.format(ok=200).replace("contract_a contract_b", "duty_a     duty_b"),
         targets=DUTIES,
     ),
-    "compliance:duty_attest": Row(
-        """
-                  duty_a duty_b
-anonymous         L      L
-site_admin        404    404
-client_admin      404    404
-client_staff      404    404
-auditor           404    404
-contractor_admin  R      404
-contractor_staff  R      404
-""",
-        method=POST,
-        targets=DUTIES,
-        data=lambda mw, user, label: {"statement": "生成AIに入力していません。"},
-        state=_duty_state,
-    ),
+    # compliance:duty_attest, duty_detail and duty_evidence_file: tests/core/matrix_duties.py.
     "compliance:duty_form_pdf": Row(
         """
                   duty_a duty_b
