@@ -19,6 +19,7 @@ from clauses.models import ClauseTemplate
 PERSONNEL_PRIOR_APPROVAL = "personnel-prior-approval"
 PLEDGE = "pledge"
 IDENTIFICATION = "identification"
+SUBCONTRACT_MAIN_PART_FORBIDDEN = "subcontract-main-part-forbidden"
 LOCKED_STORAGE = "locked-storage"
 
 
@@ -70,6 +71,19 @@ def locked_storage_clauses(of: ClauseTemplate | HasClauses) -> list[str]:
     away (000 §5.6(1), 001 §18(6), 002 §10(1), 003 §13); empty when it asks nothing of the kind."""
     clauses = _template(of).obligations.filter(kind=LOCKED_STORAGE).order_by("position")
     return list(dict.fromkeys(clauses.values_list("clause", flat=True)))
+
+
+def main_part_subcontract_forbidden_by(of: ClauseTemplate | HasClauses) -> str | None:
+    """The clause ("6.1") that forbids subcontracting the whole or the main part of the work
+    (003 §6.1: only a part that is not the main one, with approval), or None where the template
+    lets the public body approve any part (001 §15, 002 §9, 004 §2)."""
+    return (
+        _template(of)
+        .obligations.filter(kind=SUBCONTRACT_MAIN_PART_FORBIDDEN)
+        .order_by("position")
+        .values_list("clause", flat=True)
+        .first()
+    )
 
 
 def party_words(of: ClauseTemplate | HasClauses) -> PartyWords:

@@ -256,6 +256,7 @@ def seed_subcontracts() -> None:
     link = subcontract_create(
         contract=contract,
         subcontractor=sub,
+        extent=Subcontract.Extent.PART,
         reason="繁忙期のデータ入力作業に要員が不足するため",
         scope="申請書のデータ入力及び入力結果の照合",
         information_handled="申請者の氏名、住所、連絡先（個人情報）",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.models import Membership, Organisation, Role
-from core.selectors import AUDIT_LOG_ROLES
+from core.selectors import AUDIT_LOG_ROLES, contractors_working_with
 
 SITE_ADMIN = "site_admin"
 
@@ -36,6 +36,16 @@ def invitable_roles(user, membership: Membership | None, organisation: Organisat
 
 def can_invite_contractors(user, membership: Membership | None) -> bool:
     return bool(membership and membership.role == Role.CLIENT_ADMIN)
+
+
+def can_invite_subcontractors(user, membership: Membership | None, public_body: Organisation) -> bool:
+    """A contractor's manager may bring into the portal a company it entrusts work to, for a public
+    body it works with (the body then decides on the subcontract, and sees the company)."""
+    return bool(
+        membership
+        and membership.role == Role.CONTRACTOR_ADMIN
+        and contractors_working_with(public_body).filter(pk=membership.organisation_id).exists()
+    )
 
 
 def can_view_audit_log(user, membership: Membership | None) -> bool:

@@ -20,6 +20,14 @@ from core.validators import NOTE, validate_plausible_date
 
 
 class Subcontract(FrozenApprovable):
+    class Extent(models.TextChoices):
+        """How much of the work is entrusted: 003 §6.1 forbids the whole or the main part, other
+        templates allow any part with approval (clauses.api.main_part_subcontract_forbidden_by)."""
+
+        PART = "part", _("A part of the work")
+        MAIN = "main", _("The main part of the work")
+        WHOLE = "whole", _("The whole of the work")
+
     contract = models.ForeignKey(
         "contracts.Contract",
         verbose_name=_("contract"),
@@ -48,6 +56,10 @@ class Subcontract(FrozenApprovable):
     depth = models.PositiveSmallIntegerField(_("tier"), default=1)
     path = models.CharField(max_length=500, blank=True, db_index=True)
     reason = models.TextField(_("reason for subcontracting"), validators=[MaxLengthValidator(NOTE)])
+    # Blank only on applications made before the question was asked; the services require it.
+    extent = models.CharField(
+        _("extent of the work subcontracted"), max_length=10, choices=Extent.choices, blank=True
+    )
     scope = models.TextField(_("work subcontracted"), validators=[MaxLengthValidator(NOTE)])
     information_handled = models.TextField(_("information handled"), validators=[MaxLengthValidator(NOTE)])
     handles_personal_info = models.BooleanField(_("handles personal information"), default=True)

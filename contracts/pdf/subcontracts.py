@@ -11,6 +11,14 @@ from core import pdf
 
 SUBCONTRACT_FORM = "contracts.subcontract"
 
+# What was applied for, in the form's own (always Japanese) words; "" for an application made
+# before the extent was asked, which then says only 業務.
+EXTENT_WORDS = {
+    Subcontract.Extent.PART: "業務の一部",
+    Subcontract.Extent.MAIN: "業務の主要な部分",
+    Subcontract.Extent.WHOLE: "業務の全部",
+}
+
 
 def subcontract_context(link: Subcontract) -> dict:
     from contracts.selectors.subcontracts import chain_of
@@ -24,6 +32,7 @@ def subcontract_context(link: Subcontract) -> dict:
         "link": link,
         "chain": chain,
         "heading": heading,
+        "extent_words": EXTENT_WORDS.get(link.extent, ""),
         "issued_on": timezone.localdate(link.submitted_at) if link.submitted_at else timezone.localdate(),
         "template_title": template.title,
         "client_word": clauses_api.party_words(template).client,

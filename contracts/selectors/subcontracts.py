@@ -130,3 +130,11 @@ def person_visible_to(user, membership: Membership | None, person: Person) -> bo
 
 def pending_subcontracts(contract_ids) -> QuerySet[Subcontract]:
     return _base().filter(contract_id__in=contract_ids, approval_state=ApprovalState.SUBMITTED)
+
+
+def subcontractor_yet_to_join(subcontract: Subcontract) -> bool:
+    """Whether the subcontractor has nobody in the portal yet: a new organisation invited with
+    the application, whose manager has not accepted the invitation."""
+    return not Membership.objects.filter(
+        organisation_id=subcontract.subcontractor_id, is_active=True
+    ).exists()

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from clauses import api as clauses_api
 from contracts import events, permissions
 from contracts.models import Contract, Subcontract
 from contracts.pdf.subcontracts import SUBCONTRACT_FORM, subcontract_context
@@ -29,12 +30,15 @@ from core.approvals import (
     approval_transition,
 )
 from core.audit import record_event
-from core.models import Event, Membership, Organisation, OrganisationKind, Role
+from core.models import Event, Invitation, Membership, Organisation, Role
 from core.selectors import contractors_working_with
+from core.services import invitations as invitation_services
 from core.services.notifications import notification_create
+from core.templatetags.portal import clause_ja
 
 TEXT_FIELDS = ("reason", "scope", "information_handled", "security_measures", "supervision")
 FIELDS = (
+    "extent",
     *TEXT_FIELDS,
     "handles_personal_info",
     "start_date",
@@ -61,6 +65,10 @@ def policy(membership: Membership | None) -> ApprovalPolicy:
             _("Subcontract of %(number)s to %(org)s")
             % {"number": s.contract.number, "org": s.subcontractor.name}
         ),
+        # No approve button for what the clauses forbid outright (003 §6.1); the service refuses too.
+        offers=lambda s, action: (
+            not (action == ApprovalAction.APPROVE and extent_refusal(s.contract, s.extent))
+        ),
         # Kept exactly as submitted: a PDF stored with its SHA-256.
         frozen_form=FrozenForm(
             form_id=SUBCONTRACT_FORM,
@@ -74,12 +82,7 @@ def policy(membership: Membership | None) -> ApprovalPolicy:
 def candidate_subcontractors(contract: Contract, parent: Subcontract | None = None):
     """Contractors the public body works with (it invited them into the portal), less the parties
     already in this chain: nobody subcontracts to itself or to someone above it."""
-    taken = {contract.contractor_id}
-    if parent is not None:
-        taken |= set(
-            Subcontract.objects.filter(pk__in=parent.chain_ids).values_list("subcontractor_id", flat=True)
-        )
-    return contractors_working_with(contract.public_body).exclude(pk__in=taken)
+    return contractors_working_with(contract.public_body).exclude(pk__in=_chain_party_ids(contract, parent))
 
 
 def _entrusting_party_id(contract: Contract, parent: Subcontract | None) -> int:
@@ -102,14 +105,98 @@ def candidate_by_name(
 ) -> Organisation | None:
     """A new subcontractor, named by its exact registered name (what the entrusting party knows
     from the company itself), if it is a candidate on this contract."""
-    name = " ".join((name or "").split())
+    name = _normal(name)
     if not name:
         return None
     return candidate_subcontractors(contract, parent).filter(name=name).first()
 
 
+def _normal(name: str | None) -> str:
+    return " ".join((name or "").split())
+
+
+def _chain_party_ids(contract: Contract, parent: Subcontract | None) -> set[int]:
+    """The entrusting party and everyone above it: the contractor and the chain's subcontractors."""
+    ids = {contract.contractor_id}
+    if parent is not None:
+        ids |= set(
+            Subcontract.objects.filter(pk__in=parent.chain_ids).values_list("subcontractor_id", flat=True)
+        )
+    return ids
+
+
+def _refusals(
+    contract: Contract, parent: Subcontract | None, orgs: list[Organisation]
+) -> dict[int, str | None]:
+    """Why each organisation cannot be entrusted this work, or None: the one list of the rules
+    (three queries for any number of organisations), so that the form explains before anything
+    is typed what the service refuses after."""
+    own = _entrusting_party_id(contract, parent)
+    chain = _chain_party_ids(contract, parent)
+    ids = [org.pk for org in orgs]
+    candidates = set(
+        candidate_subcontractors(contract, parent).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    linked = set(
+        Subcontract.objects.filter(contract=contract, subcontractor_id__in=ids)
+        .exclude(approval_state=ApprovalState.REJECTED)
+        .values_list("subcontractor_id", flat=True)
+    )
+    reasons: dict[int, str | None] = {}
+    for pk in ids:
+        if pk == own:
+            reasons[pk] = _("Your own organisation cannot be its own subcontractor.")
+        elif pk in chain:
+            reasons[pk] = _("It is above you in this chain: work is never entrusted back up the chain.")
+        elif pk not in candidates:  # not a contractor, inactive, or not one the body works with
+            reasons[pk] = _("The public body of this contract does not work with it in the portal.")
+        elif pk in linked:
+            reasons[pk] = _(
+                "It already has a subcontract on this contract (one per organisation and contract)."
+            )
+        else:
+            reasons[pk] = None
+    return reasons
+
+
+def refusal_reason(contract: Contract, parent: Subcontract | None, organisation: Organisation) -> str | None:
+    """Why `organisation` cannot be entrusted this work (below `parent`), or None."""
+    return _refusals(contract, parent, [organisation])[organisation.pk]
+
+
+def subcontractor_choices(
+    contract: Contract, parent: Subcontract | None = None
+) -> list[tuple[Organisation, str | None]]:
+    """The organisations the entrusting party has entrusted work to before (on any contract, in
+    any state), each with the reason it cannot be chosen here or None: what the form offers, and
+    explains, before it is filled in. Only organisations it knows already (docs/subcontracts.md)."""
+    entrusted = Subcontract.objects.filter(upstream_id=_entrusting_party_id(contract, parent)).values(
+        "subcontractor_id"
+    )
+    orgs = list(Organisation.objects.filter(pk__in=entrusted).order_by("name"))
+    reasons = _refusals(contract, parent, orgs) if orgs else {}
+    return [(org, reasons[org.pk]) for org in orgs]
+
+
+def extent_refusal(contract: Contract, extent: str) -> str | None:
+    """Why the clauses forbid entrusting this much of the work, citing the article, or None."""
+    if extent not in (Subcontract.Extent.MAIN, Subcontract.Extent.WHOLE):
+        return None
+    clause = clauses_api.main_part_subcontract_forbidden_by(contract)
+    if clause is None:
+        return None
+    return _(
+        "%(article)s of the special clauses forbids subcontracting the whole or the main part of the "
+        "work: only a part that is not the main one may be applied for."
+    ) % {"article": clause_ja(clause)}
+
+
 def _clean(contract: Contract, values: dict, parent: Subcontract | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
+    if values.get("extent") not in Subcontract.Extent.values:
+        errors["extent"] = _("Choose how much of the work is subcontracted.")
+    elif refusal := extent_refusal(contract, values["extent"]):
+        errors["extent"] = refusal
     messages = {
         "reason": _("Give the reason for subcontracting."),
         "scope": _("Describe the part of the work that is subcontracted."),
@@ -146,11 +233,83 @@ def _clean(contract: Contract, values: dict, parent: Subcontract | None = None) 
 
 def _values(fields: dict) -> dict:
     values = {name: fields.get(name) for name in FIELDS}
+    values["extent"] = values["extent"] or ""
     for name in TEXT_FIELDS:
         values[name] = (values[name] or "").strip()
     for name in ("handles_personal_info", "precheck_confirmed", "equivalent_terms"):
         values[name] = bool(values[name])
     return values
+
+
+def _by_name(
+    contract: Contract, parent: Subcontract | None, name: str
+) -> tuple[Organisation | None, str | None]:
+    """The organisation a typed name denotes here, or the reason it cannot be entrusted the work;
+    (None, None) when no organisation of this name is registered with the public body (a new
+    subcontractor, to be invited). A company the body does not work with gets the same answer as
+    an unknown name, so a name tells no more than whether it can be chosen (docs/subcontracts.md)."""
+    found = candidate_by_name(contract, name, parent)
+    if found is not None:
+        return found, refusal_reason(contract, parent, found)
+    above = Organisation.objects.filter(pk__in=_chain_party_ids(contract, parent), name=_normal(name)).first()
+    if above is not None:
+        return above, refusal_reason(contract, parent, above)
+    return None, None
+
+
+def _subcontractor(
+    *,
+    actor,
+    actor_membership: Membership,
+    contract: Contract,
+    parent: Subcontract | None,
+    subcontractor: Organisation | None,
+    name: str,
+    manager_name: str,
+    manager_email: str,
+    errors: dict[str, str],
+) -> tuple[Organisation | None, Invitation | None]:
+    """The subcontractor of a new application and, for a new one, its manager's invitation: the
+    one chosen, the one named, or a new organisation invited by e-mail (only when every other
+    field is in order, so that a mistake elsewhere never leaves an invitation behind)."""
+    if subcontractor is not None:
+        if reason := refusal_reason(contract, parent, subcontractor):
+            errors["subcontractor"] = reason
+        return subcontractor, None
+    if not _normal(name):
+        errors["subcontractor"] = _("Choose a subcontractor, or enter the name of a new one.")
+        return None, None
+    found, reason = _by_name(contract, parent, name)
+    if reason:
+        errors["subcontractor_name"] = reason
+        return None, None
+    if found is not None:
+        return found, None
+    if not (manager_email or "").strip() and not _normal(manager_name):
+        errors["subcontractor_name"] = _(
+            "No organisation of this name is registered with the public body: check the name as "
+            "registered there, or, for a new subcontractor, also enter its manager's name and e-mail "
+            "address to invite it."
+        )
+        return None, None
+    if errors:
+        return None, None
+    try:
+        organisation, invitation, _token = invitation_services.subcontractor_invite(
+            actor=actor,
+            actor_membership=actor_membership,
+            public_body=contract.public_body,
+            name=name,
+            email=manager_email,
+            manager_name=manager_name,
+        )
+    except ValidationError as exc:
+        # core names its own fields; the application's form names them for what they are here.
+        aliases = {"name": "subcontractor_name", "email": "manager_email"}
+        raise ValidationError(
+            {aliases.get(field, field): messages for field, messages in exc.message_dict.items()}
+        ) from exc
+    return organisation, invitation
 
 
 @transaction.atomic
@@ -159,11 +318,17 @@ def subcontract_create(
     actor,
     actor_membership: Membership,
     contract: Contract,
-    subcontractor: Organisation,
+    subcontractor: Organisation | None = None,
     parent: Subcontract | None = None,
+    subcontractor_name: str = "",
+    manager_name: str = "",
+    manager_email: str = "",
     **fields,
 ) -> Subcontract:
-    """Draft an application to entrust part of the work to `subcontractor` (below `parent`)."""
+    """Draft an application to entrust part of the work (below `parent`) to `subcontractor`, to
+    the candidate of that exact `subcontractor_name`, or to a new organisation of that name whose
+    manager is invited by e-mail (core's invitation: the organisation is created now and its
+    manager joins it on accepting)."""
     if parent is not None:
         parent = Subcontract.objects.select_for_update().get(pk=parent.pk)
         if parent.contract_id != contract.pk:
@@ -174,19 +339,18 @@ def subcontract_create(
         raise ValidationError(_("The contract has ended."))
     values = _values(fields)
     errors = _clean(contract, values, parent)
-    if (
-        subcontractor.kind != OrganisationKind.CONTRACTOR
-        or not subcontractor.is_active
-        or not candidate_subcontractors(contract, parent).filter(pk=subcontractor.pk).exists()
-    ):
-        errors["subcontractor"] = _("Choose a contractor outside this chain that works with the public body.")
-    elif (
-        Subcontract.objects.filter(contract=contract, subcontractor=subcontractor)
-        .exclude(approval_state=ApprovalState.REJECTED)
-        .exists()
-    ):
-        errors["subcontractor"] = _("This organisation already has a subcontract on this contract.")
-    if errors:
+    subcontractor, invitation = _subcontractor(
+        actor=actor,
+        actor_membership=actor_membership,
+        contract=contract,
+        parent=parent,
+        subcontractor=subcontractor,
+        name=subcontractor_name,
+        manager_name=manager_name,
+        manager_email=manager_email,
+        errors=errors,
+    )
+    if errors or subcontractor is None:
         raise ValidationError(errors)
     link = Subcontract(
         contract=contract,
@@ -216,6 +380,8 @@ def subcontract_create(
             "subcontractor": subcontractor.pk,
             "depth": link.depth,
             "parent": parent.pk if parent else None,
+            # A new organisation, invited with this application (invitation.created says to whom).
+            **({"invitation": invitation.pk} if invitation is not None else {}),
         },
     )
     return link
@@ -251,6 +417,11 @@ def subcontract_update(
 
 def _submission_checks(link: Subcontract) -> None:
     errors = {}
+    # An application drafted before the extent was asked is completed before it is submitted.
+    if not link.extent:
+        errors["extent"] = _("Say how much of the work is subcontracted: edit the application first.")
+    elif refusal := extent_refusal(link.contract, link.extent):
+        errors["extent"] = refusal
     if link.handles_personal_info and not link.precheck_confirmed:
         errors["precheck_confirmed"] = _(
             "Confirm that you checked the subcontractor's security measures before signing (required when "
@@ -298,6 +469,8 @@ def subcontract_act(
         and link.parent.approval_state != ApprovalState.APPROVED
     ):
         raise ValidationError(_("Approve the upstream subcontract first."))
+    if action == ApprovalAction.APPROVE and (refusal := extent_refusal(link.contract, link.extent)):
+        raise ValidationError(refusal)
     link = approval_transition(
         actor=actor, obj=link, action=action, policy=policy(actor_membership), reason=reason
     )

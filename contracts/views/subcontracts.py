@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clauses import api as clauses_api
 from contracts import events, permissions
 from contracts.access import get_contract_or_404, get_subcontract_or_404
 from contracts.forms.subcontracts import SubcontractForm
@@ -23,6 +24,7 @@ from contracts.selectors.subcontracts import (
     chain_of,
     downstream_of,
     people_of_chain,
+    subcontractor_yet_to_join,
     subcontracts_of,
     subcontracts_visible_to,
 )
@@ -66,8 +68,8 @@ def _create(request, contract, parent):
         raise Http404
     form = SubcontractForm(
         request.POST or None,
-        candidates=services.known_subcontractors(contract, parent),
-        find_by_name=partial(services.candidate_by_name, contract, parent=parent),
+        choices=services.subcontractor_choices(contract, parent),
+        main_part_forbidden_by=clauses_api.main_part_subcontract_forbidden_by(contract),
         initial={
             "start_date": max(parent.start_date if parent else contract.start_date, contract.start_date),
             "end_date": parent.end_date if parent else contract.end_date,
@@ -117,6 +119,10 @@ def subcontract(request, pk: int):
             "people": people,
             **approval_context(request, link),
             "can_apply_below": permissions.can_apply_subcontract(user, membership, link.contract, link),
+            # What the approver weighs: how much of the work, against what the clauses allow.
+            "main_part_forbidden_by": clauses_api.main_part_subcontract_forbidden_by(link.contract),
+            "extent_refusal": services.extent_refusal(link.contract, link.extent),
+            "awaiting_subcontractor": subcontractor_yet_to_join(link),
             # A full party of the contract gets its way back to the contract's subcontracts.
             "full_party": contracts_visible_to(user, membership).filter(pk=link.contract_id).exists(),
         },
@@ -132,7 +138,9 @@ def subcontract_edit(request, pk: int):
         messages.error(request, _("This was submitted: withdraw it first to change it."))
         return redirect("contracts:subcontract", pk=link.pk)
     form = SubcontractForm(
-        request.POST or None, initial={name: getattr(link, name) for name in services.FIELDS}
+        request.POST or None,
+        main_part_forbidden_by=clauses_api.main_part_subcontract_forbidden_by(link.contract),
+        initial={name: getattr(link, name) for name in services.FIELDS},
     )
     update = partial(services.subcontract_update, subcontract=link)
     if save_form(request, form, update, success=_("The application was saved.")):

@@ -17,8 +17,8 @@ from core.audit import record_event
 from core.models import Department, Invitation, Membership, Organisation, OrganisationKind, Role, User
 from core.notifications import send_templated_email, site_url
 from core.selectors import contractors_of_public_body
-from core.services.organisations import organisation_create
-from core.validators import NAME, check_input
+from core.services.organisations import organisation_create, organisation_grant_visibility
+from core.validators import NAME, check_input, text_error
 
 
 def token_hash(token: str) -> str:
@@ -52,6 +52,28 @@ def invitation_create(
         and contractors_of_public_body(actor_membership).filter(pk=organisation.pk).exists()
     ):
         raise PermissionDenied(_("You may not invite people with this role into this organisation."))
+    return _invitation_issue(
+        actor=actor,
+        actor_membership=actor_membership,
+        organisation=organisation,
+        email=email,
+        role=role,
+        department=department,
+    )
+
+
+def _invitation_issue(
+    *,
+    actor: User,
+    actor_membership: Membership | None,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    department: Department | None = None,
+    mail_context: dict | None = None,
+) -> tuple[Invitation, str]:
+    """The one way an invitation is made and mailed, once the caller has checked that the actor
+    may invite this role into this organisation."""
     email = email.strip().lower()
     _check_role_fits(organisation, role, department)
     if Membership.objects.filter(organisation=organisation, user__email=email, is_active=True).exists():
@@ -99,6 +121,7 @@ def invitation_create(
             "inviter_organisation": actor_membership.organisation if actor_membership else None,
             "url": site_url(reverse("core:invitation_accept", args=[token])),
             "role": invitation.get_role_display(),
+            **(mail_context or {}),
         },
     )
     return invitation, token
@@ -120,8 +143,7 @@ def contractor_invite(
         name = contractor_name.strip()
         if not name:
             raise ValidationError({"contractor_name": _("Enter the contractor's name or choose one.")})
-        existing = Organisation.objects.filter(kind=OrganisationKind.CONTRACTOR, name=name).first()
-        if existing is not None:
+        if Organisation.objects.filter(kind=OrganisationKind.CONTRACTOR, name=name).exists():
             raise ValidationError(
                 {"contractor_name": _("A contractor with this name is already registered.")}
             )
@@ -138,6 +160,59 @@ def contractor_invite(
         email=email,
         role=Role.CONTRACTOR_ADMIN,
     )
+
+
+@transaction.atomic
+def subcontractor_invite(
+    *,
+    actor: User,
+    actor_membership: Membership,
+    public_body: Organisation,
+    name: str,
+    email: str,
+    manager_name: str = "",
+) -> tuple[Organisation, Invitation, str]:
+    """A contractor's manager brings in a company it entrusts work to and that is not in the
+    portal yet: the same as contractor_invite (the contractor is created, its manager invited,
+    and a member of the new organisation exists once the invitation is accepted), except that
+    the inviter is a contractor, and the public body the work is done for sees the new company
+    too (it approves the subcontract). Errors name `name`, `email` and `manager_name`."""
+    if not permissions.can_invite_subcontractors(actor, actor_membership, public_body):
+        raise PermissionDenied(_("Only a contractor's manager may invite a subcontractor."))
+    name = " ".join((name or "").split())
+    manager_name = " ".join((manager_name or "").split())
+    errors = {}
+    if not name:
+        errors["name"] = _("Enter the name of the new subcontractor.")
+    elif Organisation.objects.filter(kind=OrganisationKind.CONTRACTOR, name=name).exists():
+        # Only an organisation of this exact name blocks a new one; which body it works with stays
+        # unsaid (docs/subcontracts.md).
+        errors["name"] = _(
+            "An organisation of this name is already registered in the portal: ask the public body "
+            "to bring it in for this contract, or check the name."
+        )
+    if not manager_name:
+        errors["manager_name"] = _("Enter the full name of the new subcontractor's manager.")
+    elif message := text_error(manager_name, NAME):
+        errors["manager_name"] = message
+    if not (email or "").strip():
+        errors["email"] = _("Enter the e-mail address of the new subcontractor's manager.")
+    if errors:
+        raise ValidationError(errors)
+    inviter = actor_membership.organisation
+    organisation = organisation_create(
+        actor=actor, kind=OrganisationKind.CONTRACTOR, name=name, invited_by_organisation=inviter
+    )
+    organisation_grant_visibility(actor=actor, organisation=organisation, to=public_body)
+    invitation, token = _invitation_issue(
+        actor=actor,
+        actor_membership=actor_membership,
+        organisation=organisation,
+        email=email,
+        role=Role.CONTRACTOR_ADMIN,
+        mail_context={"addressee": manager_name, "for_public_body": public_body},
+    )
+    return organisation, invitation, token
 
 
 def invitation_for_token(token: str) -> Invitation | None:

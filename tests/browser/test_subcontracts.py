@@ -110,6 +110,7 @@ def _act(page, action: str) -> None:
 def _fill_application(form, *, reason: str | None, scope: str = "申請書の入力代行") -> None:
     if reason is not None:
         form.locator('textarea[name="reason"]').fill(reason)
+    form.locator('input[name="extent"][value="part"]').check()
     form.locator('textarea[name="scope"]').fill(scope)
     form.locator('textarea[name="information_handled"]').fill("申請者の氏名・住所")
     form.locator('textarea[name="security_measures"]').fill("ISMS認証取得、入退室管理")
@@ -234,7 +235,7 @@ def test_subcontract_journey_for_the_three_roles(page, live_server, shot):
     worker = Person.objects.get(contract=w.contract, employer=w.sub)  # names are encrypted
     assert worker.full_name == SUB_WORKER and worker.employment == "subcontractor"
     # The clauses want the signed pledge before the roster is submitted.
-    _click_and_wait(page, page.get_by_role("link", name=SUB_WORKER))
+    _click_and_wait(page, page.get_by_role("link", name=SUB_WORKER, exact=True))
     page.locator('input[name="file"]').set_input_files(
         files=[{"name": "誓約書.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}]
     )
@@ -298,6 +299,7 @@ def test_subcontractor_applies_for_a_re_subcontract(page, live_server, shot):
         actor_membership=manager,
         contract=w.contract,
         subcontractor=w.sub,
+        extent="part",
         reason="繁忙期の分担",
         scope="入力作業",
         information_handled="申請者の氏名",

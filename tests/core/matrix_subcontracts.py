@@ -17,6 +17,7 @@ from tests import factories
 
 LABELS = ("a", "b")
 FIELDS = {
+    "extent": "part",
     "reason": "繁忙期の要員不足",
     "scope": "データ入力",
     "information_handled": "申請者の氏名",

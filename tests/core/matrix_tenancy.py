@@ -27,6 +27,7 @@ from tests.contracts.conftest import upload_pledges
 
 LABELS = ("a", "b")
 SUBCONTRACT_FIELDS = {
+    "extent": "part",
     "reason": "繁忙期の要員不足",
     "scope": "データ入力",
     "information_handled": "申請者の氏名",
