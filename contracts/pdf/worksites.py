@@ -18,15 +18,17 @@ from contracts.selectors.worksites import (
 from core import pdf
 
 WORKSITE_FORM = "contracts.worksite"
+# The clauses' kind of the work sites' prior approval (clauses.kinds; 所沢市 §5).
+WORKSITE_APPROVAL = "worksite-approval"
 
-# --- the PDF form: 作業場所届出書 / 作業場所（変更）承認申請書 -----------------------------------------
+# --- the PDF form: 作業場所（変更）承認申請書 / 作業場所一覧 -----------------------------------------
 
 
 def worksite_context(
     contract: Contract, *, change: WorksiteChange | None = None, on: date | None = None
 ) -> dict:
     """The application for `change` (the sites as they become with it), or — without a change —
-    the notice of the sites approved at the end of `on` (today)."""
+    the list of the sites approved at the end of `on` (today)."""
     template = contract.clause_template
     about = f"{template.title}に基づく"
     if change is not None:
@@ -46,8 +48,13 @@ def worksite_context(
     else:
         as_of = on or timezone.localdate()
         sites, removed, first = list(sites_in_force(contract, as_of)), [], True
-        heading = "作業場所届出書"
-        intro = f"次の契約に係る業務の作業場所は、下記のとおりです（{about}届出）。"
+        # The sites in force were approved (a work-site change always is): a print of them is
+        # no notice (届出), and names the clauses only where they ask for that approval.
+        heading = "作業場所一覧"
+        basis = f"（{about}承認）" if clauses_api.requires(template, WORKSITE_APPROVAL) else ""
+        intro = (
+            f"次の契約に係る業務で情報を取り扱う作業場所として承認を受けた場所は、下記のとおりです{basis}。"
+        )
         issued_on = timezone.localdate()
     for entry in sites:
         entry.is_new = change is not None and entry.change_id == change.pk

@@ -76,6 +76,14 @@ def roster_changes(contract: Contract) -> QuerySet[RosterChange]:
     )
 
 
+def roster_in_force_before(change: RosterChange) -> bool:
+    """Whether an earlier change of the contract took effect: then this one changes a roster
+    (a 変更 application or notice), otherwise it is the first roster."""
+    return RosterChange.objects.filter(
+        contract_id=change.contract_id, number__lt=change.number, effective_at__isnull=False
+    ).exists()
+
+
 def open_change(contract: Contract) -> RosterChange | None:
     return (
         RosterChange.objects.filter(contract=contract, approval_state__in=["draft", "returned", "submitted"])

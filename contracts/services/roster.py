@@ -143,6 +143,20 @@ def _employer_errors(contract: Contract, employer, employment: str) -> dict[str,
     return {}
 
 
+def _check_person(contract: Contract, *, full_name: str, employer, employment: str, entry: dict) -> None:
+    """The rules of a person drafted into a change, each at its field (adding and editing alike)."""
+    errors = _check_dates(contract, entry.get("start_date"), entry.get("planned_end_date"))
+    if not full_name.strip():
+        errors["full_name"] = _("Enter the name.")
+    errors.update(_employer_errors(contract, employer, employment))
+    if employment == Employment.DISPATCH and not entry.get("dispatch_terms_confirmed"):
+        errors["dispatch_terms_confirmed"] = _(
+            "Confirm that the dispatch contract carries the confidentiality terms."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def roster_person_add(
     *,
@@ -158,16 +172,7 @@ def roster_person_add(
 ) -> RosterEntry:
     change = _editable_change(change, actor, actor_membership)
     contract = change.contract
-    errors = _check_dates(contract, entry.get("start_date"), entry.get("planned_end_date"))
-    if not full_name.strip():
-        errors["full_name"] = _("Enter the name.")
-    errors.update(_employer_errors(contract, employer, employment))
-    if employment == Employment.DISPATCH and not entry.get("dispatch_terms_confirmed"):
-        errors["dispatch_terms_confirmed"] = _(
-            "Confirm that the dispatch contract carries the confidentiality terms."
-        )
-    if errors:
-        raise ValidationError(errors)
+    _check_person(contract, full_name=full_name, employer=employer, employment=employment, entry=entry)
     person = Person(
         contract=contract,
         data_key_id=contract.data_key_id,
@@ -193,6 +198,75 @@ def roster_person_add(
         obj=row,
         contract_id=contract.pk,
         data={"action": "add", "subject": _subject(person)},
+    )
+    return row
+
+
+PERSON_FIELDS = ("full_name", "full_name_kana", "contact", "employer", "employment")
+
+
+@transaction.atomic
+def roster_person_edit(
+    *,
+    actor,
+    actor_membership: Membership,
+    change: RosterChange,
+    person: Person,
+    full_name: str,
+    full_name_kana: str = "",
+    contact: str = "",
+    employer=None,
+    employment: str = Employment.EMPLOYEE,
+    **entry,
+) -> RosterEntry:
+    """Correct a person this change adds (a typo in the name, another role or period) before it
+    is decided: the line is still the contractor's draft, so it is corrected in place.
+
+    Only a person the change itself adds: someone already on the roster is changed by a new
+    version (roster_entry_change), so the version in force stays as it was approved."""
+    change = _editable_change(change, actor, actor_membership)
+    contract = change.contract
+    row = (
+        RosterEntry.objects.select_for_update()
+        .filter(change=change, person=person, action=RosterEntry.Action.ADD)
+        .first()
+    )
+    # A person added by this change has no other version (one open change at a time), but a
+    # name printed on an earlier, decided form must never be rewritten: refuse rather than assume.
+    if row is None or person.entries.exclude(change=change).exists():
+        raise ValidationError(_("Only a person this change adds can be edited here."))
+    _check_person(contract, full_name=full_name, employer=employer, employment=employment, entry=entry)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    values = {
+        "full_name": full_name.strip(),
+        "full_name_kana": full_name_kana.strip(),
+        "contact": contact.strip(),
+        "employer": employer or contract.contractor,
+        "employment": employment,
+    }
+    entry_values = {k: v for k, v in entry.items() if k in ENTRY_FIELDS}
+    # Only the names of what changed go on the record: the values are personal data.
+    changed = sorted(
+        [name for name, value in values.items() if getattr(person, name) != value]
+        + [name for name, value in entry_values.items() if getattr(row, name) != value]
+    )
+    if not changed:
+        return row
+    for name, value in values.items():
+        setattr(person, name, value)
+    person.full_clean()
+    person.save()
+    for name, value in entry_values.items():
+        setattr(row, name, value)
+    row.person = person
+    row.full_clean()
+    row.save()
+    record_event(
+        kind=events.ROSTER_ENTRY_DRAFTED,
+        actor=actor,
+        obj=row,
+        contract_id=contract.pk,
+        data={"action": "add", "subject": _subject(person), "edited": changed},
     )
     return row
 

@@ -18,7 +18,13 @@ from contracts.forms.people import AsOfForm, EntryChangeForm, PersonForm, Roster
 from contracts.models import Person, RosterEntry
 from contracts.pdf.roster import ROSTER_FORM, roster_export_params, roster_pdf_response
 from contracts.selectors.contracts import unless_draft_for, without_drafts_for
-from contracts.selectors.roster import current_entries, open_change, roster_changes, roster_in_force
+from contracts.selectors.roster import (
+    current_entries,
+    open_change,
+    people_on,
+    roster_changes,
+    roster_needs_prior_approval,
+)
 from contracts.selectors.subcontracts import approved_subcontractors
 from contracts.services import roster as roster_services
 from contracts.spreadsheets.roster import ROSTER_SPEC, roster_export, roster_import
@@ -36,9 +42,8 @@ PAGE_SIZE = 100
 @login_required
 def roster(request, pk: int):
     contract = get_contract_or_404(request, pk)
-    form = AsOfForm(request.GET or None)
-    on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
-    page = Paginator(roster_in_force(contract, on), PAGE_SIZE).get_page(request.GET.get("page"))
+    form, on = _as_of(request.GET)
+    page = Paginator(people_on(contract, on), PAGE_SIZE).get_page(request.GET.get("page"))
     # Names of people are personal data: every view of the roster is on the record.
     personal_data_read(
         kind=events.ROSTER_VIEWED,
@@ -59,6 +64,8 @@ def roster(request, pk: int):
             "changes": without_drafts_for(request.user, request.membership, roster_changes(contract))[:20],
             "open_change": unless_draft_for(request.user, request.membership, open_change(contract)),
             "can_edit": permissions.can_edit_roster(request.user, request.membership, contract),
+            # The words of the changes' states and dates follow the clauses: approval or notice.
+            "needs_approval": roster_needs_prior_approval(contract),
             "pdf_in_background": pdf_in_background(page.paginator.count),
         },
     )
@@ -73,9 +80,18 @@ def pdf_in_background(people: int) -> bool:
     return people > getattr(settings, "ROSTER_PDF_SYNC_MAX_PEOPLE", 100)
 
 
-def _as_of(data) -> date:
+def _as_of(data) -> tuple[AsOfForm, date]:
+    """The day a roster is shown for, and the form showing it: the day asked for, else today.
+
+    The field always holds the day used, so the page never names a date its field does not show;
+    a date that is not one keeps its error at the field, and today is used."""
     form = AsOfForm(data or None)
-    return form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
+    if form.is_bound and form.is_valid() and form.cleaned_data["on"]:
+        return form, form.cleaned_data["on"]
+    today = timezone.localdate()
+    if form.is_bound and not form.is_valid():
+        return form, today
+    return AsOfForm(initial={"on": today}), today
 
 
 @login_required
@@ -85,8 +101,8 @@ def roster_pdf(request, pk: int):
     A large roster is prepared in Celery: this page then offers to ask for it (roster_pdf_request).
     """
     contract = get_contract_or_404(request, pk)
-    on = _as_of(request.GET)
-    people = roster_in_force(contract, on).count()
+    _form, on = _as_of(request.GET)
+    people = people_on(contract, on).count()
     if pdf_in_background(people):
         return render(
             request, "contracts/roster/pdf_large.html", {"contract": contract, "on": on, "people": people}
@@ -107,7 +123,7 @@ def roster_pdf(request, pk: int):
 def roster_pdf_request(request, pk: int):
     """Ask for the roster PDF to be prepared in Celery; the status page hands it over."""
     contract = get_contract_or_404(request, pk)
-    on = _as_of(request.POST)
+    _form, on = _as_of(request.POST)
     try:
         job = export_request(
             actor=request.user,
@@ -203,20 +219,30 @@ def roster_person_add(request, pk: int):
 
 @login_required
 def roster_entry_change(request, pk: int, person_pk: int):
+    """The person's line in this change, edited with the form that made it: someone the change
+    adds, with the form that added them; someone already on the roster, with the change form,
+    starting from what is drafted for them (else from the version in force)."""
     change = get_roster_change_or_404(request, pk)
     if not permissions.can_edit_roster(request.user, request.membership, change.contract):
         raise Http404
-    person = get_object_or_404(Person, pk=person_pk, contract=change.contract)
+    person = get_object_or_404(
+        Person.objects.select_related("employer"), pk=person_pk, contract=change.contract
+    )
+    drafted = change.entries.filter(person=person).first()
+    if drafted is not None and drafted.action == RosterEntry.Action.ADD:
+        return _person_edit(request, change, person, drafted)
     current = current_entries(change.contract).filter(person=person).first()
     if current is None:
         raise Http404
+    shown = drafted or current
     form = EntryChangeForm(
         request.POST or None,
         initial={
-            "role": current.role,
-            "job_title": current.job_title,
-            "scope_of_work": current.scope_of_work,
-            "planned_end_date": current.planned_end_date,
+            "role": shown.role,
+            "job_title": shown.job_title,
+            "scope_of_work": shown.scope_of_work,
+            "planned_end_date": shown.planned_end_date,
+            "remove": drafted is not None and drafted.action == RosterEntry.Action.REMOVE,
         },
     )
     changed = partial(roster_services.roster_entry_change, change=change, person=person)
@@ -230,6 +256,33 @@ def roster_entry_change(request, pk: int, person_pk: int):
         request,
         "contracts/roster/entry_form.html",
         {"change": change, "form": form, "person": person, "current": current},
+    )
+
+
+def _person_edit(request, change, person: Person, drafted: RosterEntry):
+    """A person this change adds, corrected with the form that added them (PersonForm)."""
+    contract = change.contract
+    initial = {name: getattr(drafted, name) for name in roster_services.ENTRY_FIELDS}
+    initial.update(
+        full_name=person.full_name,
+        full_name_kana=person.full_name_kana,
+        contact=person.contact,
+        employment=person.employment,
+        employer=None if person.employer_id == contract.contractor_id else person.employer_id,
+    )
+    form = PersonForm(request.POST or None, initial=initial, subcontractors=approved_subcontractors(contract))
+    edited = partial(roster_services.roster_person_edit, change=change, person=person)
+    saved = save_form(
+        request,
+        form,
+        edited,
+        success=lambda row: _("The entry of %(name)s was saved.") % {"name": row.person.full_name},
+    )
+    if saved:
+        return redirect("contracts:roster_change", pk=change.pk)
+    personal_data_read(kind=events.PERSON_VIEWED, actor=request.user, obj=person, contract_id=contract.pk)
+    return render(
+        request, "contracts/roster/person_form.html", {"change": change, "form": form, "person": person}
     )
 
 
@@ -281,9 +334,8 @@ def roster_xlsx_template(request, pk: int):
 @login_required
 def roster_xlsx_export(request, pk: int):
     contract = get_contract_or_404(request, pk)
-    form = AsOfForm(request.GET or None)
-    on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
-    data = roster_export(roster_in_force(contract, on))
+    _form, on = _as_of(request.GET)
+    data = roster_export(people_on(contract, on))
     personal_data_read(
         kind=events.ROSTER_EXPORTED,
         actor=request.user,

@@ -100,7 +100,7 @@ def test_roster_journey_for_the_three_roles(page, live_server, shot, tmp_path):
     pdf.write_bytes(MINIMAL_PDF)
     for name in ("画面 責任者", "表計算 花子"):
         page.goto(f"{live_server.url}/roster-changes/{change.pk}/")
-        page.get_by_role("link", name=name).click()
+        page.get_by_role("link", name=name, exact=True).click()
         page.locator('input[name="file"]').set_input_files(str(pdf))
         with page.expect_navigation():
             page.get_by_role("button", name="登録する").click()
