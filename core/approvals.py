@@ -5,7 +5,8 @@ the submitter may withdraw while it is pending (back to draft); a returned item 
 submitted again. A domain model inherits `Approvable`; its service calls `approval_transition`
 with who may do what. Each transition locks the row, checks the allowed-transitions table,
 records `<prefix>.<past tense>` in the audit trail (the duty engine reads those: e.g.
-`roster.approved`) and notifies the other side in the portal, in the same transaction.
+`roster.approved`) and notifies the other side in the portal and by e-mail (through the outbox, or
+in the daily digest for those who chose it), in the same transaction.
 
 An approved thing that changes is never edited: the domain creates a change request (a new
 Approvable that points at what it changes), so the history of what was approved stays readable.
@@ -198,7 +199,7 @@ def approval_transition(
     wait. So call this before the service records any event of its own in the transaction.
     """
     from core.audit import record_event
-    from core.services.notifications import notification_create
+    from core.services.notifications import TransitionNotice, approval_mails_enqueue, notification_create
 
     with transaction.atomic():
         locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
@@ -241,7 +242,7 @@ def approval_transition(
                 "decision_reason",
             ]
         )
-        record_event(
+        event = record_event(
             kind=f"{policy.event_prefix}.{PAST[action]}",
             actor=actor,
             obj=locked,
@@ -252,9 +253,24 @@ def approval_transition(
             _attach_frozen(actor, locked, policy.frozen_form, frozen)
         if policy.notify is not None:
             title, body, url = _notice(actor, locked, action, new, policy, reason)
-            for user in policy.notify(locked, action):
-                if user.pk != actor.pk:
-                    notification_create(user=user, title=title, body=body, url=url)
+            recipients = [user for user in policy.notify(locked, action) if user.pk != actor.pk]
+            for user in recipients:
+                notification_create(user=user, title=title, body=body, url=url)
+            # In the same transaction: the outbox row exists exactly when the transition does,
+            # and the mail leaves after COMMIT (docs/outbox.md). Digest users get no mail here:
+            # the daily digest carries the notification just created.
+            approval_mails_enqueue(
+                notice=TransitionNotice(
+                    actor=actor,
+                    obj=locked,
+                    action=action,
+                    policy=policy,
+                    reason=reason,
+                    path=url,
+                    event=event,
+                ),
+                recipients=recipients,
+            )
     return locked
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from core import validators
+from core.approvals import NEEDS_REASON, ApprovalAction
 from core.models import Department, Organisation, Role, User
 from core.throttling import normalise_login
 
@@ -203,3 +204,24 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = _event_kind_choices()
+
+
+class ApprovalDecisionForm(forms.Form):
+    """The next step of anything in the shared approval workflow (core.approvals), posted by
+    templates/components/approval_actions.html: the button pressed is `action`."""
+
+    action = forms.ChoiceField(choices=ApprovalAction.choices)
+    reason = forms.CharField(
+        label=_("Reason (required to return or reject)"),
+        required=False,
+        max_length=validators.NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # Said at the field before the service is asked (which refuses it the same way), so the
+        # decider sees at once what is missing, where it is missing.
+        if data.get("action") in NEEDS_REASON and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason, so that it can be put right."))
+        return data

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy
 
 from core.approvables import EDIT, actions_for, kind_of
 from core.approvals import DECIDING_ACTIONS, ApprovalAction
-from core.validators import NOTE
+from core.forms import ApprovalDecisionForm
 
 DONE_MESSAGES = {
     ApprovalAction.SUBMIT: gettext_lazy("%(title)s was submitted."),
@@ -23,16 +23,8 @@ DONE_MESSAGES = {
     ApprovalAction.RETURN: gettext_lazy("%(title)s was returned for correction."),
     ApprovalAction.REJECT: gettext_lazy("%(title)s was rejected."),
 }
-
-
-class ApprovalDecisionForm(forms.Form):
-    action = forms.ChoiceField(choices=ApprovalAction.choices)
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        required=False,
-        max_length=NOTE,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+# Where approval_action leaves the bound form for approval_context to show, on the same request.
+FORM_ATTRIBUTE = "approval_decision_form"
 
 
 def approval_action(request, obj, *, act: Callable, redirect_to: str):
@@ -40,8 +32,10 @@ def approval_action(request, obj, *, act: Callable, redirect_to: str):
     names, core.approvables), run `act(actor=…, actor_membership=…, action=…, reason=…)`, report
     the outcome, and go back to the object's page.
 
-    A person who may not act gets 404, as everywhere; a refused transition (wrong state,
-    missing reason) is shown as a message and changes nothing.
+    A person who may not act gets 404, as everywhere. A reason that is missing, too long or
+    refused by the service is said at the reason field: the object's page is shown again with
+    the form as posted (see `_page_with_errors`). A refusal that is not about the reason (the
+    state changed meanwhile) is a message on the page, and changes nothing.
     """
     form = ApprovalDecisionForm(request.POST)
     valid = form.is_valid()
@@ -53,9 +47,7 @@ def approval_action(request, obj, *, act: Callable, redirect_to: str):
     if not may(request.user, obj):
         raise Http404
     if not valid:
-        # A reason that is too long (or holds a NUL) is said at once, and nothing changes.
-        messages.error(request, " ".join(form.errors.get("reason", [])))
-        return redirect(redirect_to, pk=obj.pk)
+        return _refused(request, obj, form, redirect_to)
     try:
         act(
             actor=request.user,
@@ -64,6 +56,9 @@ def approval_action(request, obj, *, act: Callable, redirect_to: str):
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "reason" in exc.error_dict:
+            form.add_error("reason", exc.error_dict["reason"])
+            return _refused(request, obj, form, redirect_to)
         messages.error(request, " ".join(exc.messages))
     else:
         # Say what happened to what, not a bare "done": the person may act on several in a row.
@@ -71,8 +66,35 @@ def approval_action(request, obj, *, act: Callable, redirect_to: str):
     return redirect(redirect_to, pk=obj.pk)
 
 
+def _refused(request, obj, form: ApprovalDecisionForm, page: str):
+    """A decision refused for its reason: said at the field where the page offers the action.
+    Where it does not (a roster change in force under notice-only clauses has no decision
+    block), there is no field to say it at, so it is a message, as any other refusal."""
+    if form.cleaned_data.get("action") in actions_for(request.user, request.membership, obj):
+        return _page_with_errors(request, obj, form, page)
+    messages.error(request, " ".join(form.errors.get("reason", [])))
+    return redirect(page, pk=obj.pk)
+
+
+def _page_with_errors(request, obj, form: ApprovalDecisionForm, page: str):
+    """The object's own page, answered to this POST with the decision form as posted.
+
+    A redirect would lose what was typed and could only carry the error as a banner; so the
+    page's view (named `page`, the one the redirect would have gone to) renders it here, as a
+    GET, and `approval_context` hands it the bound form: the error sits under the reason field,
+    the field is marked invalid and takes the focus, and whatever was typed is kept.
+    """
+    form.fields["reason"].widget.attrs["autofocus"] = True
+    setattr(request, FORM_ATTRIBUTE, form)
+    match = resolve(reverse(page, kwargs={"pk": obj.pk}))
+    request.method = "GET"
+    return match.func(request, *match.args, **match.kwargs)
+
+
 def approval_context(request, obj) -> dict:
     """What templates/components/approval_actions.html and the page's edit links read: the
-    actions this person may take on `obj` now (core.approvables.actions_for)."""
+    actions this person may take on `obj` now (core.approvables.actions_for), and the decision
+    form (the one just posted, with its errors, when `approval_action` shows the page again)."""
     actions = actions_for(request.user, request.membership, obj)
-    return {"actions": actions, "can_edit": EDIT in actions}
+    form = getattr(request, FORM_ATTRIBUTE, None) or ApprovalDecisionForm()
+    return {"actions": actions, "can_edit": EDIT in actions, "decision_form": form}
