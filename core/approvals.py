@@ -198,8 +198,13 @@ def approval_transition(
     portal-wide lock until COMMIT (core.audit) and a render under it makes every other writer
     wait. So call this before the service records any event of its own in the transaction.
     """
-    from core.audit import record_event
-    from core.services.notifications import TransitionNotice, approval_mails_enqueue, notification_create
+    from core.audit import current_request_context, record_event
+    from core.services.notifications import (
+        TransitionNotice,
+        approval_mails_enqueue,
+        approval_mails_render,
+        notification_create,
+    )
 
     with transaction.atomic():
         locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
@@ -242,7 +247,30 @@ def approval_transition(
                 "decision_reason",
             ]
         )
-        event = record_event(
+        notices: list = []
+        mails: list = []
+        if policy.notify is not None:
+            # Everything the other side is told is worked out and rendered now, before the event:
+            # the event takes the audit trail's portal-wide lock until COMMIT (core.audit), and
+            # after it only inserts follow.
+            title, body, url = _notice(actor, locked, action, new, policy, reason)
+            recipients = [user for user in policy.notify(locked, action) if user.pk != actor.pk]
+            notices = [(user, title, body, url) for user in recipients]
+            mails = approval_mails_render(
+                notice=TransitionNotice(
+                    actor=actor,
+                    obj=locked,
+                    action=action,
+                    policy=policy,
+                    reason=reason,
+                    path=url,
+                    occurred_at=now,
+                    organisation_id=current_request_context().organisation_id,
+                    key=f"{locked._meta.label_lower}:{locked.pk}:{action}:{now.isoformat()}",
+                ),
+                recipients=recipients,
+            )
+        record_event(
             kind=f"{policy.event_prefix}.{PAST[action]}",
             actor=actor,
             obj=locked,
@@ -251,26 +279,11 @@ def approval_transition(
         )
         if frozen is not None:
             _attach_frozen(actor, locked, policy.frozen_form, frozen)
-        if policy.notify is not None:
-            title, body, url = _notice(actor, locked, action, new, policy, reason)
-            recipients = [user for user in policy.notify(locked, action) if user.pk != actor.pk]
-            for user in recipients:
-                notification_create(user=user, title=title, body=body, url=url)
-            # In the same transaction: the outbox row exists exactly when the transition does,
-            # and the mail leaves after COMMIT (docs/outbox.md). Digest users get no mail here:
-            # the daily digest carries the notification just created.
-            approval_mails_enqueue(
-                notice=TransitionNotice(
-                    actor=actor,
-                    obj=locked,
-                    action=action,
-                    policy=policy,
-                    reason=reason,
-                    path=url,
-                    event=event,
-                ),
-                recipients=recipients,
-            )
+        for user, title, body, url in notices:
+            notification_create(user=user, title=title, body=body, url=url)
+        # In the same transaction: the outbox rows exist exactly when the transition does, and
+        # the mail leaves after COMMIT (docs/outbox.md).
+        approval_mails_enqueue(mails)
     return locked
 
 

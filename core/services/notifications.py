@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -17,12 +18,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.models import Membership, Notification, Organisation, OutboundMessage, User
-from core.notifications import send_templated_email, site_url
-from core.services.outbox import message_key
+from core.notifications import render_email, site_url
+from core.services.outbox import message_enqueue, message_key
 
 if TYPE_CHECKING:
     from core.approvals import ApprovalPolicy
-    from core.models import Event
 
 # The outbox kind and key prefix of approval mail (docs/outbox.md).
 OUTBOUND_APPROVAL = "approval"
@@ -53,7 +53,9 @@ class TransitionNotice:
     policy: ApprovalPolicy
     reason: str
     path: str  # the item's page in the portal ("" for an unregistered model)
-    event: Event  # the transition's audit event: its time, its acting organisation, the mail's key
+    occurred_at: datetime  # the transition's time (its submitted_at / decided_at)
+    organisation_id: int | None  # the organisation the actor acts for, as the audit trail records it
+    key: str  # names the transition: the mails' keys are built from it
 
 
 def _mail_now(users: Iterable[User]) -> list[User]:
@@ -82,12 +84,8 @@ def _acting_organisation(notice: TransitionNotice) -> str:
     request's membership), else their only active membership on the acting side."""
     from core.approvals import SUBMITTER_ACTIONS
 
-    if notice.event.organisation_id:
-        name = (
-            Organisation.objects.filter(pk=notice.event.organisation_id)
-            .values_list("name", flat=True)
-            .first()
-        )
+    if notice.organisation_id:
+        name = Organisation.objects.filter(pk=notice.organisation_id).values_list("name", flat=True).first()
         if name:
             return name
     memberships = [
@@ -131,7 +129,7 @@ def approval_mail_context(*, notice: TransitionNotice, recipient: User, organisa
         "organisation": organisation,
         # Who acted, as people sign a letter: their organisation, then their name.
         "by": f"{organisation} {notice.actor}" if organisation else str(notice.actor),
-        "occurred_at": notice.event.occurred_at,
+        "occurred_at": notice.occurred_at,
         "reason": notice.reason,
         # The notification stores a path; a mail needs it on the configured site URL.
         "url": site_url(notice.path) if notice.path else site_url(reverse("core:notification_list")),
@@ -140,25 +138,50 @@ def approval_mail_context(*, notice: TransitionNotice, recipient: User, organisa
     }
 
 
-def approval_mails_enqueue(*, notice: TransitionNotice, recipients: Iterable[User]) -> list[OutboundMessage]:
-    """Record one e-mail per recipient who wants it now, in the caller's transaction (the outbox
-    sends it after COMMIT). Keyed by the transition's event and the person, so a second call for
-    the same transition records nothing. Each mail is written in its recipient's language."""
+@dataclass(frozen=True)
+class PreparedMail:
+    key: str
+    to: list[str]
+    subject: str
+    body: str
+    html: str
+
+
+def approval_mails_render(*, notice: TransitionNotice, recipients: Iterable[User]) -> list[PreparedMail]:
+    """The e-mail of each recipient who wants it now, rendered in their language. Called before
+    the transition's event: the event takes the audit trail's portal-wide lock until COMMIT, and
+    rendering (templates, the recipients' and organisation's queries) must not happen under it.
+    Digest users get no mail here: the daily digest carries their notification."""
     users = _mail_now(recipients)
     if not users:
         return []
     organisation = _acting_organisation(notice)
-    messages = []
+    mails = []
     for user in users:
         with translation.override(user.language):
             context = approval_mail_context(notice=notice, recipient=user, organisation=organisation)
-        messages.append(
-            send_templated_email(
+        subject, body, html = render_email(
+            template=OUTBOUND_APPROVAL, context=context, language=user.language
+        )
+        mails.append(
+            PreparedMail(
+                key=message_key(OUTBOUND_APPROVAL, notice.key, user.pk),
                 to=[user.email],
-                template=OUTBOUND_APPROVAL,
-                context=context,
-                key=message_key(OUTBOUND_APPROVAL, notice.event.pk, user.pk),
-                language=user.language,
+                subject=subject,
+                body=body,
+                html=html,
             )
         )
-    return messages
+    return mails
+
+
+def approval_mails_enqueue(mails: Iterable[PreparedMail]) -> list[OutboundMessage]:
+    """Record the rendered mails in the caller's transaction (the outbox sends them after COMMIT):
+    the outbox row exists exactly when the transition does. A mail's key names the transition and
+    the person, so recording the same transition again records nothing."""
+    return [
+        message_enqueue(
+            key=m.key, kind=OUTBOUND_APPROVAL, to=m.to, subject=m.subject, body=m.body, html=m.html
+        )
+        for m in mails
+    ]
