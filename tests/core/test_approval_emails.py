@@ -241,3 +241,22 @@ def test_a_roster_change_through_the_pages_mails_both_sides(
     assert returned.to == [side.contractor_admin.user.email]
     assert f"{side.body.name}から差戻し" in returned.subject
     assert "所属を記入してください" in returned.body and link in returned.body
+
+
+def test_the_mail_is_rendered_before_the_audit_trails_lock_is_taken(world, application, policy):
+    # The transition's event holds the chain lock until COMMIT: rendering under it would make
+    # every other writer of the portal wait for the templates (core.audit).
+    from core import audit
+    from core.services import notifications
+
+    real = notifications.render_email
+    held = []
+
+    def render(**kwargs):
+        held.append(audit.chain_lock_held())
+        return real(**kwargs)
+
+    with mock.patch.object(notifications, "render_email", side_effect=render):
+        with transaction.atomic():
+            _move(world, application, A.SUBMIT, policy)
+    assert held == [False, False]  # both approvers' mails, neither under the lock
