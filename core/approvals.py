@@ -312,5 +312,20 @@ def _notice(actor, obj: Approvable, action: str, new: str, policy: ApprovalPolic
         lines.append(_("Submitted by: %(person)s") % {"person": actor})
         lines.append(_("Approve it or return it for correction."))
         return _("Approval requested: %(thing)s") % {"thing": thing}, "\n".join(lines), url
+    if action == A.SUBMIT:
+        # Notice only (e.g. a roster change under clauses that ask no approval): nobody decides,
+        # so the notice says what was notified rather than 「申請中」.
+        lines = [_("Notified: %(thing)s") % {"thing": thing}]
+        if kind is not None:
+            where = kind.where(obj)
+            lines.append(
+                _("Contract: %(number)s (%(party)s)") % {"number": where.label, "party": where.party}
+            )
+        lines.append(_("Notified by: %(person)s") % {"person": actor})
+        lines.append(_("No decision is needed: check what was notified."))
+        return _("Notice: %(thing)s") % {"thing": thing}, "\n".join(lines), url
+    if action == A.WITHDRAW:
+        # The state it falls back to (作成中) is not what happened: it was withdrawn.
+        return _("%(thing)s: withdrawn") % {"thing": thing}, reason, url
     title = _("%(thing)s: %(state)s") % {"thing": thing, "state": ApprovalState(new).label}
     return title, reason, url

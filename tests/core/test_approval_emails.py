@@ -256,7 +256,21 @@ def test_the_mail_is_rendered_before_the_audit_trails_lock_is_taken(world, appli
         held.append(audit.chain_lock_held())
         return real(**kwargs)
 
-    with mock.patch.object(notifications, "render_email", side_effect=render):
-        with transaction.atomic():
-            _move(world, application, A.SUBMIT, policy)
+    with mock.patch.object(notifications, "render_email", side_effect=render), transaction.atomic():
+        _move(world, application, A.SUBMIT, policy)
     assert held == [False, False]  # both approvers' mails, neither under the lock
+
+
+def test_the_portal_notice_says_notified_or_withdrawn_not_the_state(world, application, policy):
+    # A submission nobody decides is a notice (届出), not 「申請中」; a withdrawal is 取下げ, not
+    # the 作成中 it falls back to.
+    from dataclasses import replace
+
+    notice_only = replace(policy, offers=lambda obj, action: action != A.APPROVE)
+    obj = _move(world, application, A.SUBMIT, notice_only)
+    staff = world.a.client_staff.user
+    note = Notification.objects.filter(user=staff).latest("pk")
+    assert note.title == "届出：申請「作業場所」"
+    assert "届出者：" in note.body and "判断は不要です" in note.body and "申請中" not in note.title
+    _move(world, obj, A.WITHDRAW, notice_only)
+    assert Notification.objects.filter(user=staff).latest("pk").title == "申請「作業場所」：取下げ"
