@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from clauses.models import Obligation
+from clauses.models import Article, Obligation
 from compliance.models import Duty
 from core.models import Membership
 
@@ -87,19 +87,47 @@ def status_total(contracts: QuerySet, on: date | None = None) -> Status:
     return Status(**Duty.objects.filter(contract__in=contracts).aggregate(**_aggregates(on)))
 
 
-def duties_of_contract(contract) -> QuerySet[Duty]:
-    return (
+def duties_of_contract(contract) -> list[Duty]:
+    """Every duty of the contract with just what its page shows, in one query.
+
+    The page groups them under their obligations (read once, by obligations_of_contract), so the
+    obligation is not joined per duty; of the evidence only its kind, time and actor are read
+    (its data and hashes are not decoded 500 times), and of people only their names."""
+    return list(
         Duty.objects.filter(contract=contract)
-        .select_related(
-            "obligation",
-            "obligation__article",
-            "evidence_event",
-            "evidence_event__actor",
-            "evidence_event__actor__data_key",
-            "waived_by",
-            "waived_by__data_key",
+        .select_related("evidence_event__actor", "waived_by")
+        .only(
+            "pk",
+            "contract_id",
+            "obligation_id",
+            "subject",
+            "cycle",
+            "state",
+            "due_date",
+            "on_time",
+            "waived_reason",
+            "evidence_event__kind",
+            "evidence_event__occurred_at",
+            "evidence_event__actor__full_name",
+            "evidence_event__actor__email",
+            "waived_by__full_name",
+            "waived_by__email",
         )
-        .order_by("obligation__template_id", "obligation__position", "subject", "cycle")
+        .order_by("obligation_id", "subject", "cycle")
+    )
+
+
+def articles_of_contract(contract) -> QuerySet[Article]:
+    """Every article the contract runs under, informational ones included, in the order of
+    obligations_of_contract: its adopted templates once active (statutory last), else its chosen
+    template."""
+    qs = (
+        Article.objects.filter(template__adoptions__contract=contract)
+        if contract.status != contract.Status.DRAFT
+        else Article.objects.filter(template=contract.clause_template)
+    )
+    return (
+        qs.select_related("template").defer("template__content").order_by("template__statutory", "position")
     )
 
 
@@ -120,13 +148,14 @@ def open_duties_for(contracts: QuerySet, *, actor: str | None = None) -> QuerySe
 
 def obligations_of_contract(contract) -> QuerySet[Obligation]:
     """The obligations a contract's page lists: of its adopted templates once active, else of its
-    chosen template; statutory ones last, in document order."""
+    chosen template; statutory ones last, in document order. Their articles come from
+    articles_of_contract (one query), not joined here with their template's stored source."""
     qs = (
         Obligation.objects.filter(template__adoptions__contract=contract)
         if contract.status != contract.Status.DRAFT
         else Obligation.objects.filter(template=contract.clause_template)
     )
-    return qs.select_related("article", "article__template").order_by("template__statutory", "position")
+    return qs.order_by("template__statutory", "position")
 
 
 def calendar_membership(user) -> Membership | None:

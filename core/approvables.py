@@ -149,13 +149,20 @@ def actions_for(user, membership, obj) -> set[str]:
 # --- the home-page lists ------------------------------------------------------------------------
 
 
-def _rows(user, membership, state: str, scope: str, date_field: str) -> list[dict]:
+def _rows(
+    user, membership, state: str, scope: str, date_field: str, contract_id: int | None = None
+) -> list[dict]:
     """The oldest PANEL_LIMIT things of every registered kind in `state` that the kind's `scope`
     filter gives this membership: one UNION query for all kinds, then one query per kind that has
-    any, so the cost does not grow with the number of apps that register approvables."""
+    any, so the cost does not grow with the number of apps that register approvables.
+    `contract_id` narrows the lists to one contract (the contract's page): every approvable hangs
+    off a contract (`contract_id`, design.md invariant 1), so core needs no knowledge of it."""
     parts, kinds = [], approvable_kinds()
     for i, kind in enumerate(kinds):
-        qs = getattr(kind, scope)(user, membership, kind.model._default_manager.filter(approval_state=state))
+        base = kind.model._default_manager.filter(approval_state=state)
+        if contract_id is not None:
+            base = base.filter(contract_id=contract_id)
+        qs = getattr(kind, scope)(user, membership, base)
         parts.append(
             qs.order_by()
             .annotate(_kind=Value(i, output_field=IntegerField()))
@@ -191,14 +198,15 @@ def _rows(user, membership, state: str, scope: str, date_field: str) -> list[dic
     return rows
 
 
-def pending_for(user, membership) -> list[dict]:
-    """What waits for this person's decision, oldest submission first."""
-    return _rows(user, membership, ApprovalState.SUBMITTED, "decidable", "submitted_at")
+def pending_for(user, membership, *, contract_id: int | None = None) -> list[dict]:
+    """What waits for this person's decision, oldest submission first (on one contract, if given)."""
+    return _rows(user, membership, ApprovalState.SUBMITTED, "decidable", "submitted_at", contract_id)
 
 
-def returned_to(user, membership) -> list[dict]:
-    """What was returned to this person's side for correction, oldest decision first."""
-    return _rows(user, membership, ApprovalState.RETURNED, "returned", "decided_at")
+def returned_to(user, membership, *, contract_id: int | None = None) -> list[dict]:
+    """What was returned to this person's side for correction, oldest decision first (on one
+    contract, if given)."""
+    return _rows(user, membership, ApprovalState.RETURNED, "returned", "decided_at", contract_id)
 
 
 def pending_panel(request) -> dict:

@@ -48,17 +48,20 @@ def contract_list(request):
 @login_required
 def contract_detail(request, pk: int):
     contract = get_contract_or_404(request, pk)
+    # ?print=1: everything unfolded, no buttons (the slots read the same parameter).
+    printing = request.GET.get("print") == "1"
     can_manage = permissions.can_manage_contract(request.user, request.membership, contract)
     return render(
         request,
         "contracts/contract/detail.html",
         {
             "contract": contract,
-            # What other apps show of the contract (compliance: its status, clauses and duties).
+            # What other apps show of the contract (compliance: its status, what needs action,
+            # and every article of its clauses, informational ones included, with their duties).
             "status_panels": fill_slot("contract_detail.status", request, contract),
             "main_panels": fill_slot("contract_detail.main", request, contract),
-            "informational": contract.clause_template.articles.filter(informational=True),
-            "can_manage": can_manage,
+            "can_manage": can_manage and not printing,
+            "printing": printing,
         },
     )
 

@@ -7,11 +7,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import override
 from playwright.sync_api import expect
 
 from clauses.services import clause_library_load
 from compliance.models import Duty
 from contracts.models import Contract
+from core.audit import event_kind_label
 from core.demo import DEMO_PASSWORD
 from tests import factories
 from tests.browser.conftest import login, logout
@@ -65,10 +67,15 @@ def test_contract_from_registration_to_evidence_for_all_three_roles(page, live_s
     # The contractor confirms the generative-AI prohibition (所沢市 §10(7)).
     duty = Duty.objects.get(contract=contract, obligation__kind="no-generative-ai", cycle=1)
     login(page, live_server, side.contractor_admin.user.email, DEMO_PASSWORD)
-    page.goto(f"{live_server.url}/contracts/{contract.pk}/#duty-{duty.pk}")
+    page.goto(f"{live_server.url}/contracts/{contract.pk}/#duty-{duty.pk}")  # its article unfolds
+    # The contract's page links to the confirmation page (compliance:duty_attest), which records it.
     with page.expect_navigation():
-        page.locator(f"#duty-{duty.pk}").get_by_role("button", name="確認を登録").click()
-    expect(page.locator(f"#duty-{duty.pk}")).to_contain_text("attestation.confirmed")
+        page.locator(f"#duty-{duty.pk}").get_by_role("link", name="確認する").click()
+    with page.expect_navigation():
+        page.locator("main form[method=post] button[type=submit]").click()
+    page.goto(f"{live_server.url}/contracts/{contract.pk}/#duty-{duty.pk}")
+    with override("ja"):
+        expect(page.locator(f"#duty-{duty.pk}")).to_contain_text(event_kind_label("attestation.confirmed"))
     expect(page.locator(f"#duty-{duty.pk} .pill--ok")).to_be_visible()
     shot("duty-confirmed")
     logout(page)

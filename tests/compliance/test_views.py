@@ -2,12 +2,13 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import override
 from icalendar import Calendar
 
 from compliance.models import Duty
 from contracts.models import Contract
 from contracts.services import contract_activate
-from core.audit import record_event
+from core.audit import event_kind_label, record_event
 from core.models import Event, Notification
 
 
@@ -28,7 +29,8 @@ def test_contract_page_shows_clause_duty_and_evidence_to_all_three_roles(client,
         client.force_login(membership.user)
         body = client.get(reverse("contracts:contract_detail", args=[contract.pk])).content.decode()
         assert "第2条 体制" in body
-        assert "roster.approved" in body  # the evidence of the fulfilled duty
+        with override("ja"):
+            assert event_kind_label("roster.approved") in body  # the fulfilled duty's evidence, in words
         assert "令和7年4月14日" in body  # its due date in 和暦
         client.logout()
 
@@ -146,9 +148,11 @@ def test_contract_page_query_count_is_constant(
         )
     client.force_login(side.client_admin.user)
     client.get(reverse("contracts:contract_detail", args=[contract.pk]))
-    # session, user, membership, contract, duties, obligations, statuses, request choices, unread
-    # notifications, informational articles, session refresh (3): the same for 1 or 20 people.
-    with django_assert_num_queries(13):
+    # session, user, membership, contract, statuses, obligations, articles (informational ones
+    # included), duties, approval items on the contract (one UNION), request choices, unread
+    # notifications, session refresh (3): the same for 1 or 20 people
+    # (tests/compliance/test_contract_page.py asserts it at 5 and 50 duties).
+    with django_assert_num_queries(14):
         client.get(reverse("contracts:contract_detail", args=[contract.pk]))
 
 
