@@ -11,11 +11,15 @@ by the first user that reaches them, because rendering them dominates the run an
 does not depend on who asks (their access rules are the matrix's business). PAGE_CAP bounds
 each user's crawl as a safety net; the test fails if it is reached, so that it never silently
 stops short of the demo.
+
+Every HTML page is also read as a person reads it (its text, not its markup): no raw code, object
+id or JSON may show (issue 10: 「attestation.confirmed」, 「contracts.person:17」, JSON in 詳細).
 """
 
 from __future__ import annotations
 
 import io
+import re
 import time
 from collections import deque
 from html.parser import HTMLParser
@@ -27,9 +31,11 @@ from django.test import Client
 
 from compliance import tasks as compliance_tasks
 from compliance.models import Reminder
+from core.audit import known_event_kinds
 from core.demo import DEMO_PASSWORD, seed_demo
 
 PAGE_CAP = 600
+_KINDS: list[str] = []
 QUERY_VARIANTS = 3
 FILE_SUFFIXES = (".pdf", ".xlsx", ".ics", ".csv")
 # /healthz answers 503 on purpose when no Celery worker has beaten (none runs in this test):
@@ -49,6 +55,49 @@ class _Links(HTMLParser):
                 self.hrefs.append(href)
 
 
+class _Text(HTMLParser):
+    """The text a person sees: no markup, no attribute values, nothing in script or style."""
+
+    HIDDEN = frozenset({"script", "style", "template"})
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self._hidden += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+
+# What a person must never read. Event kinds are matched as the registered words themselves; the
+# rest by shape: an object reference (app.model:pk), a snake_case code (a choice value, a field
+# name), and JSON (a quoted key followed by a colon, or an opening brace with a quoted key).
+_RAW_SHAPES = {
+    "object reference": re.compile(r"\b[a-z_]+\.[a-z_]+:\d+\b"),
+    "code": re.compile(r"(?<![\w@./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@.-])"),
+    "JSON": re.compile(r"\{\s*\"|\"[^\"\n]{1,40}\"\s*:\s*[\[{\"\d]"),
+}
+
+
+def _raw_codes(html: str) -> list[str]:
+    parser = _Text()
+    parser.feed(html)
+    text = " ".join(parser.parts)
+    found = [f"event kind {k!r}" for k in _KINDS if re.search(rf"(?<![\w.@/-]){re.escape(k)}(?![\w-])", text)]
+    for name, shape in _RAW_SHAPES.items():
+        found += [f"{name} {m.group(0)!r}" for m in shape.finditer(text)][:3]
+    return found
+
+
 def _links(base: str, html: str) -> list[str]:
     parser = _Links()
     parser.feed(html)
@@ -64,8 +113,9 @@ def _links(base: str, html: str) -> list[str]:
     return found
 
 
-def _crawl(client: Client, files_seen: set[str]) -> tuple[dict[str, int], int]:
-    """Every page reachable from home: {url: status} of the failures, and how many were fetched."""
+def _crawl(client: Client, files_seen: set[str], raw: dict[str, list[str]]) -> tuple[dict[str, int], int]:
+    """Every page reachable from home: {url: status} of the failures, and how many were fetched;
+    raw codes seen on a page are added to `raw` by url."""
     queue, seen = deque(["/"]), {"/"}
     variants: dict[str, int] = {}
     failures: dict[str, int] = {}
@@ -79,7 +129,10 @@ def _crawl(client: Client, files_seen: set[str]) -> tuple[dict[str, int], int]:
             failures[url] = response.status_code
         if "text/html" not in response.get("Content-Type", "") or response.status_code != 200:
             continue
-        for link in _links(f"http://testserver{url}", response.content.decode()):
+        html = response.content.decode()
+        if found := _raw_codes(html):
+            raw.setdefault(url, found)
+        for link in _links(f"http://testserver{url}", html):
             path, _, query = link.partition("?")
             if link in seen or (path.endswith(FILE_SUFFIXES) and path in files_seen):
                 continue
@@ -103,19 +156,28 @@ def test_every_demo_user_crawls_the_demo_without_a_server_error(settings, django
     logins = seed_demo()  # the second run adds nothing and lists the logins
     seeded = time.monotonic()
 
+    global _KINDS
+    _KINDS = sorted(known_event_kinds())
     files_seen: set[str] = set()
     failures: dict[str, dict[str, int]] = {}
+    raw: dict[str, dict[str, list[str]]] = {}
     pages = 0
     for demo in logins:
         client = Client(raise_request_exception=False)
         response = client.post("/login/", {"username": demo.login, "password": DEMO_PASSWORD})
         assert response.status_code == 302, f"{demo.login} could not log in"
-        found, fetched = _crawl(client, files_seen)
+        seen_raw: dict[str, list[str]] = {}
+        found, fetched = _crawl(client, files_seen, seen_raw)
         pages += fetched
         if found:
             failures[demo.login] = found
+        if seen_raw:
+            raw[demo.login] = seen_raw
     crawled = time.monotonic()
     assert not failures, f"server errors: {failures}"
+    assert not raw, "raw codes on pages:\n" + "\n".join(
+        f"{login} {url}: {found}" for login, pages_ in raw.items() for url, found in pages_.items()
+    )
     assert pages > 20 * len(logins)  # the crawl really went past the home pages
 
     # The beat's reminder sweep and the deliveries it queues after commit, for everyone at once.
