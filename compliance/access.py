@@ -29,3 +29,24 @@ def get_calendar_owner_or_404(token: str) -> User:
     if user is None:
         raise Http404
     return user
+
+
+def get_submission_or_404(request, pk: int):
+    """A document submitted for a duty, if its duty's contract is visible to the person asking."""
+    from compliance.models import DutySubmission
+
+    submission = (
+        DutySubmission.objects.select_related(
+            "duty", "duty__obligation", "duty__obligation__article", "contract"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if (
+        submission is None
+        or not contracts_visible_to(request.user, request.membership)
+        .filter(pk=submission.contract_id)
+        .exists()
+    ):
+        raise Http404
+    return submission

@@ -36,5 +36,57 @@ class ComplianceConfig(AppConfig):
         from core.services.outbox import register_attachment_builder
 
         register_attachment_builder(ATTACHMENT_BUILDER, duty_form_attachment)
+        register_submission_approvable()
         register_seeder(seed_contracts, order=10)
         register_seeder(seed_attestations, order=40)  # after the rosters and subcontracts
+
+
+def register_submission_approvable() -> None:
+    """A document submitted for a duty is an approvable (core.approvables): the approver's home
+    list finds those waiting for acceptance, the contractor's manager those returned to it."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from compliance import events
+    from compliance.models import DutySubmission
+    from compliance.services import submissions
+    from contracts.selectors.contracts import contracts_visible_to
+    from core.approvables import Where, register_approvable
+    from core.models import Role
+
+    def decidable(user, membership, qs):
+        # Only those the clause asks to be accepted, on contracts this person reads, by the side
+        # that accepts them (the public body for the contractor's duties, and the reverse).
+        if membership is None:
+            return qs.none()
+        qs = qs.filter(needs_acceptance=True, contract__in=contracts_visible_to(user, membership))
+        if membership.role in (Role.CLIENT_ADMIN, Role.CLIENT_STAFF):
+            return qs.filter(duty__obligation__actor="contractor")
+        return qs.filter(duty__obligation__actor="client", contract__contractor_id=membership.organisation_id)
+
+    def returned(user, membership, qs):
+        if membership is None or membership.role != Role.CONTRACTOR_ADMIN:
+            return qs.none()
+        return qs.filter(
+            duty__obligation__actor="contractor", contract__contractor_id=membership.organisation_id
+        )
+
+    def where(s) -> Where:
+        contract = s.contract
+        return Where(
+            contract.number,
+            reverse("contracts:contract_detail", args=[contract.pk]),
+            contract.contractor.name,
+        )
+
+    register_approvable(
+        model=DutySubmission,
+        event_prefix=events.SUBMISSION_PREFIX,
+        policy=submissions.policy,
+        decidable=decidable,
+        returned=returned,
+        title=lambda s: _("Document for a duty: %(title)s") % {"title": submissions.submission_title(s)},
+        url=lambda s: reverse("compliance:duty_submission", args=[s.pk]),
+        where=where,
+        related=("contract", "contract__contractor", "duty__obligation"),
+    )

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from clauses.kinds import KINDS
 from compliance.selectors import requestable_obligations
 from compliance.services.duties import MAX_EVIDENCE_FILES
+from compliance.services.submissions import MAX_SUBMISSION_FILES
 from core.templatetags.portal import clause_ja
 from core.validators import NOTE, STATEMENT
 
@@ -69,3 +70,31 @@ class RequestForm(forms.Form):
         self.fields["obligation"].choices = [
             (ob.key, f"{clause_ja(ob.clause)} {KINDS[ob.kind].label}") for ob in obligations
         ]
+
+
+class SubmissionForm(forms.Form):
+    """A document (or report) for a duty: its files and an optional comment to the other side."""
+
+    files = MultipleFileField(
+        label=_("Files of the document"),
+        help_text=_("PDF, JPEG or PNG, up to 10 files (e.g. the rules as a PDF, a scan of a signed report)."),
+        error_messages={"required": _("Attach the document: at least one file.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=STATEMENT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("e.g. what changed since the last version. At most 1,000 characters."),
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if not files:
+            # MultipleFileField answers an empty list rather than raising "required".
+            raise forms.ValidationError(self.fields["files"].error_messages["required"])
+        if len(files) > MAX_SUBMISSION_FILES:
+            raise forms.ValidationError(
+                _("Attach at most %(limit)d files.") % {"limit": MAX_SUBMISSION_FILES}
+            )
+        return files

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.approvals import Approvable
 from core.validators import STATEMENT
 
 
@@ -139,3 +140,59 @@ class AttestationEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attestation_id}: {self.file_id}"
+
+
+class DutySubmission(Approvable):
+    """A document or report submitted against a duty (the generic evidence of an `upload` or
+    `report` obligation): its files, an optional comment, and who submitted it when. Numbered per
+    duty: a later version (the document changed) is another row, so the history of what was
+    submitted is kept. Where the obligation asks the other side to accept it, the row goes through
+    the shared approval workflow (core.approvals) and the duty is met by its acceptance; otherwise
+    it is recorded as submitted at once and the submission itself is the evidence.
+    Written only by compliance.services.submissions."""
+
+    duty = models.ForeignKey(Duty, on_delete=models.PROTECT, related_name="submissions")
+    # The duty's contract, kept on the row: every approvable hangs off a contract (core.approvables
+    # filters and numbers by contract_id).
+    contract = models.ForeignKey("contracts.Contract", on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(_("version"))
+    comment = models.TextField(
+        _("comment"),
+        blank=True,
+        validators=[MaxLengthValidator(STATEMENT), ProhibitNullCharactersValidator()],
+    )
+    needs_acceptance = models.BooleanField(_("needs acceptance"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # The evidence event of the submission (`document.submitted`, `report.submitted`, or
+    # `document.resubmitted` for a later version of a met duty).
+    event = models.OneToOneField(
+        "core.Event", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("submitted document")
+        verbose_name_plural = _("submitted documents")
+        ordering = ["duty", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["duty", "version"], name="dutysubmission_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duty_id} v{self.version}"
+
+
+class DutySubmissionFile(models.Model):
+    """A file of a submitted document (a core.files StoredFile with its SHA-256, encrypted under
+    the contract's data key); frozen with the submission, never replaced."""
+
+    submission = models.ForeignKey(DutySubmission, on_delete=models.PROTECT, related_name="files")
+    file = models.OneToOneField("core.StoredFile", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("submitted file")
+        verbose_name_plural = _("submitted files")
+        ordering = ["submission", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.file_id}"

@@ -23,6 +23,22 @@ def can_act_as_contractor(user, membership: Membership | None, contract) -> bool
     )
 
 
-def can_attest_duty(user, membership: Membership | None, contract) -> bool:
-    """Attesting a measure is the contractor's."""
-    return can_act_as_contractor(user, membership, contract)
+def can_meet_duty(user, membership: Membership | None, duty) -> bool:
+    """Meeting a duty (attesting, submitting its document) is the side its obligation binds: the
+    contractor's members for the contractor's duties, the public body's contract staff for the
+    public body's own (an audit, a check it confirms)."""
+    if duty.obligation.actor == "client":
+        return can_manage_contract(user, membership, duty.contract) and not user.is_superuser
+    return can_act_as_contractor(user, membership, duty.contract)
+
+
+def can_accept_duty_document(user, membership: Membership | None, duty) -> bool:
+    """Accepting or returning a document given for a duty is the other side's."""
+    if duty.obligation.actor == "client":
+        return can_act_as_contractor(user, membership, duty.contract)
+    return can_manage_contract(user, membership, duty.contract) and not user.is_superuser
+
+
+def can_attest_duty(user, membership: Membership | None, duty) -> bool:
+    """Attesting a measure is for the side the duty binds."""
+    return can_meet_duty(user, membership, duty)

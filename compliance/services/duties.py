@@ -65,7 +65,7 @@ def duty_attest(
     the duty engine fulfils the duty from the `attestation.confirmed` event, which records the
     comment and the files' SHA-256 (never their names: events outlive the data key)."""
     duty = _locked(duty)
-    if not permissions.can_attest_duty(actor, actor_membership, duty.contract):
+    if not permissions.can_attest_duty(actor, actor_membership, duty):
         raise PermissionDenied
     if duty.state != Duty.State.OPEN or events.ATTESTATION_CONFIRMED not in duty.obligation.fulfilled_by:
         raise ValidationError(_("This duty is not met by an attestation."))

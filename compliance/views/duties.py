@@ -18,6 +18,7 @@ from compliance.forms import AttestForm, RequestForm, WaiveForm
 from compliance.models import AttestationEvidence, Duty
 from compliance.selectors import duty_status
 from compliance.services import duties as duty_services
+from compliance.services.submissions import submission_kinds, submission_status
 from contracts.access import get_contract_or_404
 from core import pdf
 from core.audit import event_kind_label
@@ -69,7 +70,7 @@ def _duty_context(request, duty) -> dict:
         "subject_title": _subject_title(duty),
         "status": duty_status(duty),
         "attestable": duty.state == Duty.State.OPEN and ATTESTATION_CONFIRMED in ob.fulfilled_by,
-        "can_attest": permissions.can_attest_duty(request.user, request.membership, contract),
+        "can_attest": permissions.can_attest_duty(request.user, request.membership, duty),
     }
 
 
@@ -88,6 +89,16 @@ def duty_detail(request, pk: int):
             "attestations": duty.attestations.select_related("attested_by").prefetch_related(
                 "evidence__file"
             ),
+            # The documents given for it, newest version first (compliance.views.submissions).
+            "submissions": [
+                (s, submission_status(s))
+                for s in duty.submissions.select_related("submitted_by", "decided_by").prefetch_related(
+                    "files__file"
+                )
+            ],
+            "can_submit": duty.state != Duty.State.WAIVED
+            and submission_kinds(duty.obligation) is not None
+            and permissions.can_meet_duty(request.user, request.membership, duty),
             "can_waive": duty.state == Duty.State.OPEN
             and permissions.can_waive_duty(request.user, request.membership, duty.contract),
         },
@@ -98,7 +109,7 @@ def duty_detail(request, pk: int):
 def duty_attest(request, pk: int):
     """GET: what is being confirmed, with an optional comment and evidence files; POST records it."""
     duty = get_duty_or_404(request, pk)
-    if not permissions.can_attest_duty(request.user, request.membership, duty.contract):
+    if not permissions.can_attest_duty(request.user, request.membership, duty):
         raise Http404
     context = _duty_context(request, duty)
     # Bound on every POST, an empty one too (the contract page's button sends only the token).
