@@ -245,10 +245,10 @@ def submission_status(submission: DutySubmission) -> str:
     waits for it, is accepted or returned; a withdrawn one is withdrawn (not 作成中)."""
     state = submission.approval_state
     if not submission.needs_acceptance:
-        return _("Submitted")
+        return _("Handed in")
     return {
         ApprovalState.SUBMITTED: _("Waiting for acceptance"),
-        ApprovalState.APPROVED: _("Accepted"),
+        ApprovalState.APPROVED: _("Document accepted"),
         ApprovalState.RETURNED: _("Returned"),
         ApprovalState.REJECTED: _("Rejected"),
     }.get(state, _("Withdrawn"))
