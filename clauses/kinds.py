@@ -212,8 +212,11 @@ DEADLINE_RULES = (
     "immediately",  # due on the day of the trigger
     "business_days_after",  # N business days of the public body after the trigger
     "calendar_days_after",  # N calendar days after the trigger
-    "before_work_start",  # due on the contract's planned work start
+    "before_work_start",  # 着手前: the business day before the work start
+    "by_work_start",  # 作業開始時まで: on the work start itself
+    "business_days_before_work_start",  # N business days before the work start
     "before_contract_end",  # due on the contract's end date
+    "business_days_before_contract_end",  # N business days before the contract's end date
     "fixed_date",  # a date given in the obligation
 )
 EVIDENCE = ("approval", "ledger", "form", "attestation", "upload", "report", "record", "none")
@@ -270,17 +273,22 @@ FLAG_LABELS: dict[str, str | Promise] = {
 
 
 def deadline_words(rule: str, days: int | None) -> str:
-    """The deadline rule as a person says it: 「5営業日以内」, 「作業開始まで」."""
+    """The deadline rule as a person says it: 「5営業日以内」, 「作業開始前」, 「作業開始日まで」."""
     from django.utils.translation import gettext
 
     if rule == "business_days_after":
         return gettext("Within %(n)s business days") % {"n": days}
     if rule == "calendar_days_after":
         return gettext("Within %(n)s days") % {"n": days}
+    if rule == "business_days_before_work_start":
+        return gettext("%(n)s business days before the work starts") % {"n": days}
+    if rule == "business_days_before_contract_end":
+        return gettext("%(n)s business days before the end of the contract") % {"n": days}
     words = {
         "none": _("No deadline"),
         "immediately": _("Without delay"),
         "before_work_start": _("Before the work starts"),
+        "by_work_start": _("By the day the work starts"),
         "before_contract_end": _("By the end of the contract"),
         "fixed_date": _("On the date set"),
     }

@@ -223,10 +223,22 @@ def _check_deadline(c: _Checker, deadline: Any, where: str, trigger: str) -> Non
     extra = set(deadline) - {"rule", "days", "date"}
     if extra:
         c.add(where, "deadline", f"unknown fields {sorted(extra)}")
+    days = deadline.get("days")
     if rule in ("business_days_after", "calendar_days_after"):
-        days = deadline.get("days")
-        if not isinstance(days, int) or days < 0:
+        if not isinstance(days, int) or isinstance(days, bool) or days < 0:
             c.add(where, "deadline.days", f"is required for {rule}: a whole number of days ≥ 0")
+    elif rule in ("business_days_before_work_start", "business_days_before_contract_end"):
+        # 0 days before would be the day itself: that is by_work_start / before_contract_end.
+        if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+            c.add(where, "deadline.days", f"is required for {rule}: a whole number of business days ≥ 1")
+    elif days is not None:
+        c.add(where, "deadline.days", f"is not used with {rule}")
+    if trigger == "contract_end" and rule in (
+        "before_work_start",
+        "by_work_start",
+        "business_days_before_work_start",
+    ):
+        c.add(where, "deadline.rule", f"{rule} cannot be counted from the end of the contract")
     if rule == "fixed_date" and not isinstance(deadline.get("date"), date):
         c.add(where, "deadline.date", "is required for fixed_date: a date like 2025-03-31")
 

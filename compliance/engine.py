@@ -17,13 +17,14 @@ from django.utils import timezone
 from clauses.events import CLAUSE_TEMPLATE_LOADED
 from clauses.models import ClauseTemplate, Obligation
 from compliance import events
-from compliance.deadlines import add_interval, due_date
+from compliance.deadlines import CONTRACT_END_RULES, WORK_START_RULES, add_interval, due_date, first_cycle_due
 from compliance.models import Adoption, Duty
 from contracts.models import Contract
 from core.business_days import calendar_for
 from core.models import Event
 
 ACTIVATED = "contract.activated"
+WORK_STARTED = "contract.work_started"
 ENDED = "contract.ended"
 REQUESTED = events.DUTY_REQUESTED
 ON_ACTIVATION = ("contract_signed", "work_start", "periodic", "standing")
@@ -69,7 +70,7 @@ def named_kinds() -> frozenset[str]:
     in this process clears it (handle_event), and loading is a deploy step (the clause_library
     command), after which the web and worker processes restart.
     """
-    kinds = {ACTIVATED, ENDED, REQUESTED}
+    kinds = {ACTIVATED, WORK_STARTED, ENDED, REQUESTED}
     for opens_on, fulfilled_by in Obligation.objects.values_list("opens_on", "fulfilled_by"):
         kinds.update(opens_on)
         kinds.update(fulfilled_by)
@@ -93,6 +94,15 @@ def event_date(event: Event) -> date:
     return timezone.localdate(event.occurred_at)
 
 
+def event_anchor(event: Event | None) -> date | None:
+    """The work start an event carries for the duties it opens (a subcontract's own start), or
+    None: such duties count the work-start rules from it instead of the contract's."""
+    if event is None or not isinstance(event.data, dict):
+        return None
+    value = event.data.get("anchor_date") or event.data.get("work_start")
+    return date.fromisoformat(value) if value else None
+
+
 def event_subject(event: Event) -> str:
     subject = event.data.get("subject") if isinstance(event.data, dict) else None
     if subject:
@@ -107,33 +117,55 @@ class _Applier:
         self.day = event_date(event)
         self.cal = calendar_for(contract.public_body)
         self.now = timezone.now()
+        # The end the contract-end rules count from: the planned one, or the real one when the
+        # contract ends earlier.
+        self.end = contract.end_date
+        if event.kind == ENDED and self.day < contract.end_date:
+            self.end = self.day
 
-    def due(self, ob: Obligation, trigger_day: date) -> date | None:
+    def due(
+        self,
+        ob: Obligation,
+        trigger_day: date,
+        *,
+        work_start: date | None = None,
+        contract_end: date | None = None,
+    ) -> date | None:
+        end = contract_end or self.end
         if ob.trigger == "periodic":
-            return add_interval(self.contract.start_date, months=ob.every_months, days=ob.every_days)
+            return first_cycle_due(
+                start=self.contract.start_date, end=end, months=ob.every_months, days=ob.every_days
+            )
+        if ob.trigger == "contract_end":
+            # Counted from the (planned, or the real earlier) end, whatever event opened it.
+            trigger_day = end
         return due_date(
             rule=ob.deadline_rule,
             days=ob.deadline_days,
             fixed=ob.deadline_date,
             trigger_date=trigger_day,
-            work_start=self.contract.work_start_date,
-            contract_end=self.contract.end_date,
+            work_start=work_start or self.contract.work_start_date,
+            contract_end=end,
             cal=self.cal,
         )
 
-    def open(self, ob: Obligation, *, subject: str = "") -> Duty | None:
+    def open(self, ob: Obligation, *, subject: str = "", once: bool = False) -> Duty | None:
         if not _applies(ob, self.contract):
             return None
         existing = Duty.objects.filter(contract=self.contract, obligation=ob, subject=subject)
         if existing.filter(state=Duty.State.OPEN).exists():
             return None  # already waiting for evidence: the same duty covers this event too
+        if once and existing.exists():
+            return None  # opened at activation and already met: the end does not open it again
         cycle = (existing.aggregate(m=Max("cycle"))["m"] or 0) + 1
         duty = Duty(
             contract=self.contract,
             obligation=ob,
             subject=subject,
             cycle=cycle,
-            due_date=self.due(ob, self.day),
+            due_date=self.due(
+                ob, self.day, work_start=event_anchor(self.event) if ob.trigger == "event" else None
+            ),
             opened_at=self.now,
             opened_by_event=self.event,
         )
@@ -176,6 +208,25 @@ class _Applier:
             duty.on_time = duty.due_date is None or self.day <= duty.due_date
             duty.save(update_fields=["state", "closed_at", "evidence_event", "on_time"])
             self.roll_forward(ob, duty)
+
+    def redate(self, rules: frozenset[str], triggers: tuple[str, ...], **anchors: date) -> None:
+        """Re-date the open duties counted from a date that has now really happened (the work
+        start recorded, an early end). Duties anchored on their own event's start (a
+        subcontract's) keep their date: that start did not move."""
+        duties = (
+            Duty.objects.filter(contract=self.contract, state=Duty.State.OPEN)
+            .filter(Q(obligation__deadline_rule__in=rules) | Q(obligation__trigger__in=triggers))
+            .select_related("obligation", "opened_by_event")
+        )
+        for duty in duties:
+            ob = duty.obligation
+            if ob.trigger == "periodic" or event_anchor(duty.opened_by_event) is not None:
+                continue
+            opened_on = event_date(duty.opened_by_event) if duty.opened_by_event else self.day
+            new_due = self.due(ob, opened_on, **anchors)
+            if new_due != duty.due_date:
+                duty.due_date = new_due
+                duty.save(update_fields=["due_date"])
 
     def roll_forward(self, ob: Obligation, duty: Duty) -> None:
         if not (ob.every_months or ob.every_days) or ob.trigger not in ("periodic", "standing"):
@@ -228,14 +279,21 @@ def handle_event(event: Event) -> None:
     if contract is None:
         return
     applier = _Applier(event, contract)
+    if event.kind == WORK_STARTED and applier.day != contract.work_start_date:
+        applier.redate(WORK_START_RULES, ("work_start",), work_start=applier.day)
+    if event.kind == ENDED and applier.day < contract.end_date:
+        applier.redate(CONTRACT_END_RULES, ("contract_end",))
     for template_pk in _adopted_templates(contract, create=event.kind == ACTIVATED):
         index = obligation_index(template_pk)
         if event.kind == ACTIVATED:
-            for ob in index.on_activation:
+            # End-of-contract duties exist from the start, dated from the planned end, so that
+            # calendars and reminders show them months ahead.
+            for ob in [*index.on_activation, *index.on_end]:
                 applier.open(ob)
         elif event.kind == ENDED:
+            # A contract activated before the end duties opened at activation gets them now.
             for ob in index.on_end:
-                applier.open(ob)
+                applier.open(ob, once=True)
         elif event.kind == REQUESTED:
             ob = index.by_key.get(event.data.get("obligation", ""))
             if ob is not None and ob.trigger == "on_request":

@@ -380,6 +380,8 @@ def subcontract_create(
             "subcontractor": subcontractor.pk,
             "depth": link.depth,
             "parent": parent.pk if parent else None,
+            # The duties this application opens count from its own start, not the contract's.
+            "work_start": link.start_date.isoformat(),
             # A new organisation, invited with this application (invitation.created says to whom).
             **({"invitation": invitation.pk} if invitation is not None else {}),
         },
@@ -485,7 +487,7 @@ def subcontract_act(
             actor=actor,
             obj=link,
             contract_id=link.contract_id,
-            data={"depth": link.depth},
+            data={"depth": link.depth, "work_start": link.start_date.isoformat()},
         )
     if link.precheck_confirmed:
         record_event(

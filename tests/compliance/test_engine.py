@@ -30,8 +30,9 @@ def test_activation_opens_the_duties_the_contract_flags_allow(side, make_contrac
         ("2.1-roster", "", 1),
         ("3.1-periodic-report", "", 1),
         ("3.3-no-ai", "", 1),
+        ("4.1-return", "", 1),  # an end-of-contract duty is there from activation
     }
-    assert duties[("2.1-roster", "", 1)].due_date == date(2025, 4, 14)  # the planned work start
+    assert duties[("2.1-roster", "", 1)].due_date == date(2025, 4, 14)  # by the planned work start
     assert duties[("3.1-periodic-report", "", 1)].due_date == date(2025, 7, 1)  # start + 3 months
     # 5 business days after 2025-04-01 (Tue): 4/2, 4/3, 4/4, 4/7, 4/8
     assert duties[("3.3-no-ai", "", 1)].due_date == date(2025, 4, 8)
@@ -110,8 +111,10 @@ def test_on_request_duty_opens_when_the_public_body_asks(side, make_contract):
     assert duty.due_date == date(2025, 5, 12)
 
 
-def test_contract_end_opens_return_duty_in_business_days(side, make_contract):
+def test_an_early_end_moves_the_return_duty_counted_in_business_days(side, make_contract):
     contract = _activate(side, make_contract())
+    # From activation, 10 business days after the planned end 2026-03-31: 4/1–4/3, 4/6–4/10, 4/13, 4/14.
+    assert _duties(contract)[("4.1-return", "", 1)].due_date == date(2026, 4, 14)
     contract_end(
         actor=side.client_admin.user,
         actor_membership=side.client_admin,
@@ -121,6 +124,7 @@ def test_contract_end_opens_return_duty_in_business_days(side, make_contract):
     # 10 business days after Fri 2025-12-26: 1/5–1/9, then 1/13–1/16 (1/12 成人の日), then 1/19;
     # the 12/29–1/3 closure and weekends are skipped.
     assert _duties(contract)[("4.1-return", "", 1)].due_date == date(2026, 1, 19)
+    assert [d.cycle for d in Duty.objects.filter(contract=contract, obligation__key="4.1-return")] == [1]
 
 
 def test_statutory_clock_opens_on_reportable_breach(side, make_contract, statutory_template):
