@@ -18,7 +18,7 @@ from compliance.models import Duty, DutySubmission
 from compliance.services.duties import duty_attest, duty_request
 from compliance.services.submissions import duty_document_submit, duty_submission_act
 from contracts.services import contract_activate, contract_create
-from core.models import Event, Notification, StoredFile
+from core.models import Event, Notification, OutboundMessage, StoredFile
 
 DATA = Path(__file__).parent / "data"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -99,8 +99,10 @@ def test_acceptance_flow_return_then_a_new_version_accepted_meets_the_duty(side,
     assert first.needs_acceptance and first.approval_state == "submitted"
     duty.refresh_from_db()
     assert duty.state == Duty.State.OPEN  # the upload alone does not meet it
-    # The public body is asked to decide (the shared workflow's notice).
+    # The public body is asked to decide (the shared workflow's notice), in the portal and by mail.
     assert Notification.objects.filter(user=side.client_admin.user).exists()
+    mail = OutboundMessage.objects.get(to=[side.client_admin.user.email])
+    assert "処理計画書" in mail.subject
     with pytest.raises(ValidationError):  # one pending version at a time
         duty_document_submit(duty=duty, files=[_pdf()], **_as(side.contractor_admin))
     with pytest.raises(PermissionDenied):  # the contractor does not accept its own document
