@@ -7,6 +7,7 @@
 #   make lint-imports  the layers between apps (import-linter, pyproject.toml)
 #   make fmt       ruff format + ruff check --fix
 #   make messages  makemessages -l ja, then compilemessages
+#   make docs      regenerate docs/clause-template-reference.md from the registries
 #   make lock      regenerate requirements.lock from pyproject.toml (pip-compile)
 #   make bench     run every tests/bench/bench_*.py
 #   make clean     remove var/ (dev database, broker, media, mail) and caches; keeps .venv
@@ -33,7 +34,7 @@ DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 export PORT
 
 .PHONY: help run test lint fmt messages compilemessages bench clean venv lock \
-        system system-test check-deploy check-compose pytest ruff lint-imports
+        system system-test check-deploy check-compose pytest ruff lint-imports docs
 
 help:
 	@awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' Makefile
@@ -124,6 +125,11 @@ fmt: $(STAMP)
 messages: $(STAMP)
 	$(DEV) $(MANAGE) makemessages -l ja --no-obsolete --ignore=$(VENV) --ignore=node_modules --ignore=tests --ignore=staticfiles --ignore=var
 	@$(MAKE) --no-print-directory compilemessages
+
+# The reference of every code a clause template may use, written from the registries (kinds,
+# PDF forms, event kinds); tests/clauses/test_reference_doc.py fails while it is out of date.
+docs: $(STAMP)
+	$(DEV) $(MANAGE) clause_library reference
 
 bench: $(STAMP)
 	@shopt -s nullglob; files=(tests/bench/bench_*.py); \

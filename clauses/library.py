@@ -13,8 +13,10 @@ registries are filled in AppConfig.ready(), so validation needs Django set up.
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,6 +27,8 @@ import yaml
 from clauses.kinds import ACTORS, DEADLINE_RULES, EVIDENCE, GENERIC_PARAM, KINDS, TRIGGERS
 
 LIBRARY_DIR = Path(__file__).resolve().parent / "clause_library"
+# Every code a template may use, generated from the registries (manage.py clause_library reference).
+REFERENCE_DOC = "docs/clause-template-reference.md"
 CONTRACT_FLAGS = ("handles_personal_info", "handles_my_number", "on_premises", "subcontracting")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 KEY_RE = re.compile(r"^[0-9]+[0-9.()a-z-]*-[a-z0-9-]+$")
@@ -81,6 +85,14 @@ class Problem:
         return f"{self.file}:{where} [{self.field}] {self.message}"
 
 
+def did_you_mean(value: Any, choices: Iterable[str]) -> str:
+    """' — did you mean 'x'?' for the closest of ``choices``, or '' when none is close."""
+    if not isinstance(value, str) or not value:
+        return ""
+    match = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f" — did you mean {match[0]!r}?" if match else ""
+
+
 class TemplateError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
@@ -118,18 +130,29 @@ class _Checker:
         return value
 
     def unknown(self, data: dict, allowed: set[str], where: str) -> None:
-        for key in sorted(set(data) - allowed):
-            self.add(where, key, "is not a known field")
+        for key in sorted(set(data) - allowed, key=str):
+            self.add(where, str(key), f"unknown field {key!r}{did_you_mean(key, allowed)}")
+
+    def one_of(self, where: str, field_name: str, what: str, value: Any, choices: Iterable[str]) -> None:
+        # A typo gets its closest spelling first; the whole list follows for a real unknown.
+        choices = list(choices)
+        self.add(
+            where,
+            field_name,
+            f"unknown {what} {value!r}{did_you_mean(value, choices)} (one of: {', '.join(choices)})",
+        )
 
 
-def _check_obligation(c: _Checker, ob: Any, where: str, keys: set[str]) -> None:
+def _check_obligation(c: _Checker, ob: Any, where: str, keys: set[str], position: int) -> None:
     if not isinstance(ob, dict):
-        c.add(where, "obligations", "each obligation must be a mapping")
+        c.add(f"{where} obligation #{position}", "obligations", "each obligation must be a mapping")
         return
+    key = c.text(ob, "key", f"{where} obligation #{position}")
+    # Every problem of an obligation names it by its key (what the author searches the file for),
+    # or by its position in the article when it has none.
+    where = f"{where} obligation {key}" if key else f"{where} obligation #{position}"
     c.unknown(ob, OBLIGATION_FIELDS, where)
-    key = c.text(ob, "key", where)
     if key:
-        where = f"{where} obligation {key}"
         if key in keys:
             c.add(where, "key", "is used twice in this file")
         keys.add(key)
@@ -139,25 +162,35 @@ def _check_obligation(c: _Checker, ob: Any, where: str, keys: set[str]) -> None:
     c.text(ob, "summary", where)
     kind = c.text(ob, "kind", where)
     if kind and kind not in KINDS:
-        c.add(where, "kind", f"unknown kind {kind!r} (see clauses/kinds.py)")
+        c.add(
+            where,
+            "kind",
+            f"unknown kind {kind!r}{did_you_mean(kind, KINDS)} (see {REFERENCE_DOC}, or use "
+            "submit-document / attest-measure)",
+        )
     if kind in GENERIC_PARAM and not ob.get(GENERIC_PARAM[kind]):
         c.add(where, GENERIC_PARAM[kind], f"is required for kind {kind}")
     actor = c.text(ob, "actor", where)
     if actor and actor not in ACTORS:
-        c.add(where, "actor", f"must be one of {', '.join(ACTORS)}")
+        c.one_of(where, "actor", "actor", actor, ACTORS)
     trigger = c.text(ob, "trigger", where)
     if trigger and trigger not in TRIGGERS:
-        c.add(where, "trigger", f"must be one of {', '.join(TRIGGERS)}")
+        c.one_of(where, "trigger", "trigger", trigger, TRIGGERS)
     evidence = ob.get("evidence") or (KINDS[kind].evidence if kind in KINDS else "")
     if evidence and evidence not in EVIDENCE:
-        c.add(where, "evidence", f"must be one of {', '.join(EVIDENCE)}")
+        c.one_of(where, "evidence", "evidence", evidence, EVIDENCE)
     _check_deadline(c, ob.get("deadline"), where, trigger)
     form_id = ob.get("form")
     if form_id is not None:
         if not isinstance(form_id, str) or not form_id:
             c.add(where, "form", "must be a form id such as 'contracts.roster'")
         elif form_id not in c.form_ids:
-            c.add(where, "form", f"unknown form id {form_id!r}: no app registers it (core.pdf.register_form)")
+            c.add(
+                where,
+                "form",
+                f"unknown form id {form_id!r}: no app registers it (core.pdf.register_form)"
+                f"{did_you_mean(form_id, c.form_ids)}",
+            )
     for list_field in ("opens_on", "fulfilled_by"):
         value = ob.get(list_field)
         if value is None:
@@ -170,7 +203,8 @@ def _check_obligation(c: _Checker, ob: Any, where: str, keys: set[str]) -> None:
                 c.add(
                     where,
                     list_field,
-                    f"unknown event kind {kind_name!r}: no app declares it (<app>/events.py)",
+                    f"unknown event kind {kind_name!r}: no app declares it (<app>/events.py)"
+                    f"{did_you_mean(kind_name, c.event_kinds)}",
                 )
     if trigger == "event" and not ob.get("opens_on"):
         c.add(where, "opens_on", "is required when the trigger is 'event'")
@@ -204,7 +238,7 @@ def _check_obligation(c: _Checker, ob: Any, where: str, keys: set[str]) -> None:
     else:
         for flag in flags:
             if flag not in CONTRACT_FLAGS:
-                c.add(where, "applies_if", f"unknown contract flag {flag!r} ({', '.join(CONTRACT_FLAGS)})")
+                c.one_of(where, "applies_if", "contract flag", flag, CONTRACT_FLAGS)
     for bool_field in ("per_subject", "survives_contract"):
         if bool_field in ob and not isinstance(ob[bool_field], bool):
             c.add(where, bool_field, "must be true or false")
@@ -309,8 +343,8 @@ def check_template(data: Any, file: str) -> list[Problem]:
         if not isinstance(obligations, list) or not obligations:
             c.add(where, "obligations", "list its obligations, or mark it informational: true with a reason")
             continue
-        for ob in obligations:
-            _check_obligation(c, ob, where, keys)
+        for position, ob in enumerate(obligations, 1):
+            _check_obligation(c, ob, where, keys, position)
     return c.problems
 
 
@@ -318,14 +352,95 @@ def read_file(path: Path | str) -> tuple[dict, list[Problem]]:
     path = Path(path)
     name = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         return {}, [Problem(name, "", "(file)", f"cannot be read: {exc.strerror}")]
+    except UnicodeDecodeError as exc:
+        return {}, [Problem(name, "", "(file)", f"is not UTF-8 text (byte {exc.start}): save it as UTF-8")]
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else ""
-        return {}, [Problem(name, where, "(yaml)", str(getattr(exc, "problem", exc)))]
+        return {}, [yaml_problem(name, text, exc)]
     return data, check_template(data, name)
+
+
+# PyYAML's wording of the common mistakes, and what the author should do about each. Matched in
+# order against the parser's `problem` (and `context`); the parser's own words follow in ().
+_YAML_EXPLANATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "found character '\\t'",
+        "a tab character: YAML indents with spaces only",
+    ),
+    (
+        "mapping values are not allowed here",
+        "a ':' where none can be: quote a value that contains ': ' (summary: \"…: …\"), "
+        "or this line is indented deeper than the field above it",
+    ),
+    (
+        "could not find expected ':'",
+        "a line that is not 'field: value': check the ':' after the field name and the indentation",
+    ),
+    (
+        "expected <block end>",
+        "the indentation does not line up: each field of a mapping starts in the same column, "
+        "each list item with '- ' in the same column",
+    ),
+    (
+        "while scanning a quoted scalar",
+        "a quote is not closed: end the text with the same quote it starts with",
+    ),
+    (
+        "while scanning a double-quoted scalar",
+        "inside double quotes a backslash starts an escape: use single quotes, or write \\\\",
+    ),
+    (
+        "while parsing a flow sequence",
+        "a list in [ ] is not closed, or its items are not separated by ','",
+    ),
+    (
+        "while parsing a flow mapping",
+        "a mapping in { } is not closed, or its fields are not separated by ','",
+    ),
+    (
+        "while parsing a flow node",
+        "a '- ' list item inside [ ]: write a list either as [a, b] or as lines starting with '- '",
+    ),
+    (
+        "found undefined alias",
+        "'*' starts a YAML alias: put a value that begins with '*' in quotes",
+    ),
+    (
+        "could not determine a constructor",
+        "'!' starts a YAML tag, which templates do not use: remove it, or put the value in quotes",
+    ),
+    (
+        "that cannot start any token",
+        "this character cannot begin a value: put the value in quotes",
+    ),
+)
+
+
+def yaml_problem(file: str, text: str, exc: yaml.YAMLError) -> Problem:
+    """A YAML syntax error as a Problem: its line and column, a plain explanation, the line itself."""
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None) or ""
+    mark = getattr(exc, "problem_mark", None)
+    said = f"{problem} {context}"
+    plain = next(
+        (words for needle, words in _YAML_EXPLANATIONS if needle in said), "the file is not valid YAML"
+    )
+    parser = f"{context}: {problem}" if context else problem
+    if mark is None:
+        return Problem(file, "", "(yaml)", f"{plain} ({parser})")
+    where = f"line {mark.line + 1}, column {mark.column + 1}"
+    # An unclosed quote or bracket is found where the file ends: say where it was opened.
+    opened = getattr(exc, "context_mark", None)
+    if opened is not None and opened.line != mark.line:
+        plain += f" (see line {opened.line + 1}, column {opened.column + 1}, where it begins)"
+    lines = text.splitlines()
+    shown = lines[mark.line].strip() if mark.line < len(lines) else ""
+    near = f"; the line reads: {shown}" if shown else ""
+    return Problem(file, where, "(yaml)", f"{plain} ({parser}){near}")
 
 
 def library_files(directory: Path = LIBRARY_DIR) -> list[Path]:

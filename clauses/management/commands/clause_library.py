@@ -1,11 +1,224 @@
+"""manage.py clause_library: list loaded templates, validate files, load the library, and write
+the clause-template reference (docs/clause-template-reference.md) from the registries.
+
+Everything a template may name — obligation kinds, triggers, deadline rules, evidence, contract
+flags, PDF form ids, event kinds — is read for the reference at run time from the place that
+defines it (clauses.kinds, clauses.library, core.pdf, core.audit), so the page cannot drift from
+the code: `clause_library reference` (make docs) writes it, and tests/clauses/test_reference_doc.py
+fails while the committed file differs from what render_reference() gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
+from django.utils import translation
 
-from clauses.library import read_file
+from clauses import kinds
+from clauses.library import CONTRACT_FLAGS, DEFAULT_FULFILLED_BY, REFERENCE_DOC, read_file
 from clauses.models import ClauseTemplate
 from clauses.services import TemplateError, clause_library_load
+from core.audit import event_kind_label, event_kind_owner, known_event_kinds
+from core.pdf import registered_forms
+
+REFERENCE_PATH = Path(settings.BASE_DIR) / REFERENCE_DOC
+
+
+def _in(language: str, value: object) -> str:
+    with translation.override(language):
+        return str(value)
+
+
+def _cell(value: object) -> str:
+    # A label with a '|' or a line break would split the table row.
+    return str(value).replace("|", "\\|").replace("\n", " ").strip()
+
+
+def _code(value: str) -> str:
+    return f"`{value}`"
+
+
+def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]:
+    header = list(header)
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def _both(label: object) -> tuple[str, str]:
+    return _in("ja", label), _in("en", label)
+
+
+def _feature(code: str) -> str:
+    label = kinds.FEATURE_LABELS.get(code)
+    return f"`{code}` ({_in('ja', label)})" if label is not None else _code(code)
+
+
+def _portal_apps() -> dict[str, str]:
+    """app label -> the app's folder, for the portal's own apps: test settings add apps of their own
+    (tests/approvals_app) whose kinds are not the product's and must not enter the page."""
+    base = Path(settings.BASE_DIR).resolve()
+    found = {}
+    for config in apps.get_app_configs():
+        path = Path(config.path).resolve()
+        if path.is_relative_to(base) and not path.is_relative_to(base / "tests"):
+            found[config.label] = path.relative_to(base).as_posix()
+    return found
+
+
+def _default_events(evidence: str) -> str:
+    if evidence in DEFAULT_FULFILLED_BY:
+        return ", ".join(_code(k) for k in DEFAULT_FULFILLED_BY[evidence])
+    # The validator's rule (clauses.library): only informational evidence needs no events.
+    return "(nothing: shown only)" if evidence == "none" else "(none: `fulfilled_by` is required)"
+
+
+def _deadline_rows() -> list[tuple[str, str, str, str]]:
+    # A rule counts N days when its words change with N; the rules and their words are another
+    # part's (clauses.kinds), so ask them instead of keeping a second list here.
+    words: Callable[..., str] = kinds.deadline_words
+    rows = []
+    for rule in kinds.DEADLINE_RULES:
+        counts = words(rule, 5) != words(rule, 6)
+        with translation.override("ja"):
+            ja = words(rule, "N") if counts else words(rule, None)
+        with translation.override("en"):
+            en = words(rule, "N") if counts else words(rule, None)
+        rows.append((_code(rule), "`days` (N)" if counts else "", ja, en))
+    return rows
+
+
+def _event_kind_rows(portal: dict[str, str]) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for kind in sorted(known_event_kinds()):
+        owner = event_kind_owner(kind)
+        if owner not in portal:
+            continue
+        with translation.override("ja"):
+            ja = event_kind_label(kind)
+        with translation.override("en"):
+            en = event_kind_label(kind)
+        rows.append((_code(kind), ja, en, _code(owner)))
+    return rows
+
+
+def _form_rows(portal: dict[str, str]) -> list[tuple[str, str, str, str]]:
+    # A form id reads '<app label>.<name>' (core.pdf); one a test registers on the fly is left out.
+    return [
+        (_code(form.form_id), _in("ja", form.title), _code(form.form_id.split(".", 1)[0]), form.template_name)
+        for form in registered_forms()
+        if form.form_id.split(".", 1)[0] in portal
+    ]
+
+
+def render_reference() -> str:
+    """The whole page, as committed in docs/clause-template-reference.md."""
+    portal = _portal_apps()
+    out = [
+        "# Clause templates: the reference",
+        "",
+        "<!-- Generated by `manage.py clause_library reference` (`make docs`) from the registries;",
+        "     do not edit by hand: tests/clauses/test_reference_doc.py fails when it is out of date. -->",
+        "",
+        "Every code a clause template ([clause-templates.md](clause-templates.md)) may use, read from",
+        "the code that defines it. The validator (`manage.py clause_library validate`) accepts exactly",
+        "these. Labels are what people see in the portal (Japanese, and English when chosen).",
+        "",
+        "## Obligation kinds (`kind`)",
+        "",
+        "From `clauses/kinds.py` (`KINDS`). The feature is the part of the portal that serves the",
+        "kind; the evidence is the obligation's `evidence` when it gives none.",
+        "",
+    ]
+    out += _table(
+        ("kind", "日本語", "English", "group", "feature", "default evidence"),
+        (
+            (
+                _code(k.code),
+                *_both(k.label),
+                _code(k.group),
+                _feature(k.feature),
+                _code(k.evidence),
+            )
+            for k in kinds.KINDS.values()
+        ),
+    )
+    generic = ", ".join(f"`{kind}` needs `{param}`" for kind, param in kinds.GENERIC_PARAM.items())
+    out += ["", f"Generic kinds and the field each needs: {generic}.", ""]
+    out += ["## Actors (`actor`)", ""]
+    out += [", ".join(_code(a) for a in kinds.ACTORS), ""]
+    out += ["## Triggers (`trigger`)", "", "From `clauses/kinds.py` (`TRIGGERS`, `TRIGGER_LABELS`).", ""]
+    out += _table(
+        ("trigger", "日本語", "English"),
+        ((_code(t), *_both(kinds.TRIGGER_LABELS.get(t, t))) for t in kinds.TRIGGERS),
+    )
+    out += [
+        "",
+        "## Deadline rules (`deadline.rule`)",
+        "",
+        "From `clauses/kinds.py` (`DEADLINE_RULES`, and the words of `deadline_words`). What each rule",
+        "counts from is explained in [clause-templates.md](clause-templates.md#deadlines-deadlinerule).",
+        "",
+    ]
+    out += _table(("rule", "counts", "日本語", "English"), _deadline_rows())
+    out += ["", "## Evidence (`evidence`)", ""]
+    out += [
+        "From `clauses/kinds.py` (`EVIDENCE`) and `clauses/library.py` (`DEFAULT_FULFILLED_BY`: the",
+        "events that meet the duty when the obligation gives no `fulfilled_by`).",
+        "",
+    ]
+    out += _table(
+        ("evidence", "日本語", "English", "default `fulfilled_by`"),
+        (
+            (
+                _code(e),
+                *_both(kinds.EVIDENCE_LABELS.get(e, e)),
+                _default_events(e),
+            )
+            for e in kinds.EVIDENCE
+        ),
+    )
+    out += ["", "## Contract flags (`applies_if`)", ""]
+    out += ["From `clauses/library.py` (`CONTRACT_FLAGS`) and `clauses/kinds.py` (`FLAG_LABELS`).", ""]
+    out += _table(
+        ("flag", "日本語", "English"),
+        ((_code(f), *_both(kinds.FLAG_LABELS.get(f, f))) for f in CONTRACT_FLAGS),
+    )
+    out += [
+        "",
+        "## PDF forms (`form`)",
+        "",
+        "Every form id an app registers with the PDF engine (`core.pdf.register_form`, from the app's",
+        "`pdf/` package). The title is the form's own (forms are always printed in Japanese).",
+        "",
+    ]
+    out += _table(("form id", "title", "app", "template"), _form_rows(portal))
+    out += [
+        "",
+        "## Event kinds (`opens_on`, `fulfilled_by`)",
+        "",
+        "Every event kind an app declares (`core.audit.register_event_kinds`, from the app's",
+        "`events.py`), with the app that records it. A kind of a feature not built yet is declared",
+        "ahead by the app that will record it.",
+        "",
+    ]
+    out += _table(("event kind", "日本語", "English", "recorded by"), _event_kind_rows(portal))
+    return "\n".join(out) + "\n"
+
+
+def write_reference(path: Path | None = None) -> bool:
+    """Write the page (docs/clause-template-reference.md unless told); True when it changed."""
+    path = path or REFERENCE_PATH
+    text = render_reference()
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
 
 
 class Command(BaseCommand):
@@ -18,6 +231,15 @@ class Command(BaseCommand):
         validate.add_argument("files", nargs="+")
         load = sub.add_parser("load", help="Load the library (or the given files); all or nothing.")
         load.add_argument("files", nargs="*")
+        reference = sub.add_parser(
+            "reference",
+            help="Write docs/clause-template-reference.md from the registries (make docs).",
+        )
+        reference.add_argument(
+            "--check",
+            action="store_true",
+            help="Write nothing; exit 1 when the committed file is out of date.",
+        )
 
     def handle(self, *args, action, **options):
         getattr(self, f"do_{action}")(**options)
@@ -55,3 +277,14 @@ class Command(BaseCommand):
         for template, created in results:
             state = "loaded" if created else "unchanged"
             self.stdout.write(f"{state}: {template.template_id} {template.version}")
+
+    def do_reference(self, check, **options):
+        if check:
+            path = REFERENCE_PATH
+            current = path.read_text(encoding="utf-8") if path.exists() else ""
+            if current != render_reference():
+                raise CommandError(f"{REFERENCE_DOC} is out of date: run make docs")
+            self.stdout.write(f"{REFERENCE_DOC}: up to date")
+            return
+        changed = write_reference()
+        self.stdout.write(f"{REFERENCE_DOC}: {'written' if changed else 'unchanged'}")
