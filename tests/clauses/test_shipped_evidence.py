@@ -14,16 +14,18 @@ from clauses.kinds import KINDS
 from clauses.library import DEFAULT_FULFILLED_BY, library_files
 
 # The evidence a person records on a page of the portal: evidence -> (the URL name of the page,
-# the event kind that page records). An obligation of this evidence met by that event needs the
-# page. upload and report: the generic submission page is being built; until its URL name
-# resolves their check is skipped, and it turns on by itself when the page lands.
-EVIDENCE_PAGES: dict[str, tuple[str, str]] = {
-    "attestation": ("compliance:duty_attest", "attestation.confirmed"),
-    "upload": ("compliance:duty_submit", "document.submitted"),
-    "report": ("compliance:duty_submit", "report.submitted"),
+# the event kinds recorded through it). An obligation of this evidence met by one of those events
+# needs the page. The submission page also records the acceptance of a document or report where
+# the clause asks for it (docs/duties-evidence.md).
+EVIDENCE_PAGES: dict[str, tuple[str, frozenset[str]]] = {
+    "attestation": ("compliance:duty_attest", frozenset({"attestation.confirmed"})),
+    "upload": ("compliance:duty_submit", frozenset({"document.submitted", "document.accepted"})),
+    "report": ("compliance:duty_submit", frozenset({"report.submitted", "report.accepted"})),
 }
-# Pages not built yet: a missing one skips its check instead of failing it.
-PAGES_BEING_BUILT = {"upload", "report"}
+# Evidence whose page is still being built: while its URL name does not resolve, its check is
+# skipped (with the reason) instead of failing, and it turns on by itself when the page lands.
+# Empty now: the submission page (compliance:duty_submit) has landed, so a lost page fails.
+PAGES_BEING_BUILT: set[str] = set()
 
 
 def _obligations():
@@ -82,11 +84,11 @@ def _undeclared(obligations) -> list[str]:
 
 def _not_attestable(obligations) -> list[str]:
     # The attestation page (compliance:duty_attest) fulfils a duty only through attestation.confirmed.
-    event = EVIDENCE_PAGES["attestation"][1]
+    events = EVIDENCE_PAGES["attestation"][1]
     return sorted(
         _where(path, ob)
         for path, ob in obligations
-        if _evidence(ob) == "attestation" and event not in _fulfilled_by(ob)
+        if _evidence(ob) == "attestation" and not events & set(_fulfilled_by(ob))
     )
 
 
@@ -116,22 +118,40 @@ def test_the_checks_find_a_planted_mistake():
     assert _not_attestable(planted) == ["x.yaml 1.3-c"]
 
 
+def _needing_page(obligations, evidence: str) -> list[str]:
+    events = EVIDENCE_PAGES[evidence][1]
+    return sorted(
+        _where(path, ob)
+        for path, ob in obligations
+        if _evidence(ob) == evidence and events & set(_fulfilled_by(ob))
+    )
+
+
 @pytest.mark.parametrize("evidence", sorted(EVIDENCE_PAGES))
 def test_evidence_recorded_on_a_page_has_that_page(evidence):
-    url_name, event = EVIDENCE_PAGES[evidence]
-    needing = sorted(
-        _where(path, ob)
-        for path, ob in _obligations()
-        if _evidence(ob) == evidence and event in _fulfilled_by(ob)
-    )
+    url_name, events = EVIDENCE_PAGES[evidence]
+    needing = _needing_page(_obligations(), evidence)
     if not needing or url_name in _url_names():
         return
     if evidence in PAGES_BEING_BUILT:
         pytest.skip(
-            f"{len(needing)} {evidence} obligation(s) wait for {event}, recorded on {url_name}, "
-            "which does not exist yet"
+            f"{len(needing)} {evidence} obligation(s) wait for {', '.join(sorted(events))}, "
+            f"recorded on {url_name}, which does not exist yet"
         )
-    pytest.fail(f"no page {url_name} records {event} for: {needing}")
+    pytest.fail(f"no page {url_name} records {', '.join(sorted(events))} for: {needing}")
+
+
+def test_a_page_being_built_skips_and_a_lost_page_fails(monkeypatch):
+    import tests.clauses.test_shipped_evidence as this
+
+    monkeypatch.setitem(EVIDENCE_PAGES, "upload", ("compliance:not_built_yet", EVIDENCE_PAGES["upload"][1]))
+    assert _needing_page(_obligations(), "upload"), "some shipped obligation is met by a submitted document"
+    monkeypatch.setattr(this, "PAGES_BEING_BUILT", {"upload"})
+    with pytest.raises(pytest.skip.Exception, match="compliance:not_built_yet, which does not exist yet"):
+        test_evidence_recorded_on_a_page_has_that_page("upload")
+    monkeypatch.setattr(this, "PAGES_BEING_BUILT", set())
+    with pytest.raises(pytest.fail.Exception, match="no page compliance:not_built_yet records"):
+        test_evidence_recorded_on_a_page_has_that_page("upload")
 
 
 def test_the_url_names_are_found():
