@@ -234,7 +234,11 @@ class _Applier:
         base = duty.due_date or self.day
         nxt = add_interval(base, months=ob.every_months, days=ob.every_days)
         if nxt > self.contract.end_date and not ob.survives_contract:
-            return
+            if ob.trigger != "periodic" or base >= self.contract.end_date:
+                return
+            # The contract's last period still has its cycle (the fourth quarterly report of a
+            # one-year contract), due at the end rather than after the contract has ended.
+            nxt = self.contract.end_date
         Duty.objects.create(
             contract=self.contract,
             obligation=ob,
