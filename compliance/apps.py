@@ -52,6 +52,7 @@ def register_submission_approvable() -> None:
     from compliance.services import submissions
     from contracts.selectors.contracts import contracts_visible_to
     from core.approvables import Where, register_approvable
+    from core.describers import register_object_describer
     from core.models import Role
 
     def decidable(user, membership, qs):
@@ -79,6 +80,13 @@ def register_submission_approvable() -> None:
             contract.contractor.name,
         )
 
+    def describe(ids: list[str]) -> dict[str, str]:
+        # The audit trail names a submission as its page does (core.describers), in one query.
+        pks = [int(i) for i in ids if str(i).isdigit()]
+        found = DutySubmission.objects.filter(pk__in=pks).select_related("duty__obligation")
+        return {str(s.pk): submissions.submission_title(s) for s in found}
+
+    register_object_describer("compliance.dutysubmission", describe)
     register_approvable(
         model=DutySubmission,
         event_prefix=events.SUBMISSION_PREFIX,

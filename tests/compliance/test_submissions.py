@@ -164,3 +164,12 @@ def test_a_duty_met_otherwise_takes_no_document(side, contract):
     check = _duty(contract, "2.2-client-check")
     with pytest.raises(ValidationError):
         duty_document_submit(duty=check, files=[_pdf()], **_as(side.client_admin))
+
+
+def test_the_audit_trail_names_a_submission_in_words(side, contract):
+    from core.describers import describe_objects
+
+    duty = _duty(contract, "1.2-processing-schedule")
+    submission = duty_document_submit(duty=duty, files=[_pdf()], **_as(side.contractor_admin))
+    ref = ("compliance.dutysubmission", str(submission.pk))
+    assert describe_objects([ref])[ref] == "処理計画書（第1版）"
