@@ -55,6 +55,12 @@ def submission_kinds(obligation: Obligation) -> tuple[str, str | None] | None:
     return None
 
 
+def awaits_acceptance(duty: Duty) -> bool:
+    """Whether a version of the duty's document waits for the other side's decision (then no
+    other version is submitted until it is decided or withdrawn)."""
+    return duty.submissions.filter(approval_state=ApprovalState.SUBMITTED, needs_acceptance=True).exists()
+
+
 def needs_acceptance(obligation: Obligation) -> bool:
     kinds = submission_kinds(obligation)
     return bool(kinds and kinds[1])
@@ -156,8 +162,7 @@ def duty_document_submit(
     if kinds is None or duty.state == Duty.State.WAIVED:
         raise ValidationError(_("This duty is not met by a submitted document."))
     submitted_kind, accepted_kind = kinds
-    pending = duty.submissions.filter(approval_state=ApprovalState.SUBMITTED, needs_acceptance=True)
-    if pending.exists():
+    if awaits_acceptance(duty):
         raise ValidationError(
             _("An earlier version waits for acceptance: withdraw it first, or wait for the decision.")
         )

@@ -18,7 +18,7 @@ from compliance.forms import AttestForm, RequestForm, WaiveForm
 from compliance.models import AttestationEvidence, Duty
 from compliance.selectors import duty_status
 from compliance.services import duties as duty_services
-from compliance.services.submissions import submission_kinds, submission_status
+from compliance.services.submissions import awaits_acceptance, submission_kinds, submission_status
 from contracts.access import get_contract_or_404
 from core import pdf
 from core.audit import event_kind_label
@@ -98,7 +98,8 @@ def duty_detail(request, pk: int):
             ],
             "can_submit": duty.state != Duty.State.WAIVED
             and submission_kinds(duty.obligation) is not None
-            and permissions.can_meet_duty(request.user, request.membership, duty),
+            and permissions.can_meet_duty(request.user, request.membership, duty)
+            and not awaits_acceptance(duty),
             "can_waive": duty.state == Duty.State.OPEN
             and permissions.can_waive_duty(request.user, request.membership, duty.contract),
         },

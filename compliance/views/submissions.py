@@ -36,7 +36,8 @@ def duty_submit(request, pk: int):
     context = _duty_context(request, duty)
     posted = request.method == "POST"
     form = SubmissionForm(request.POST if posted else None, request.FILES if posted else None)
-    open_for = submittable(duty)
+    waiting = services.awaits_acceptance(duty)
+    open_for = submittable(duty) and not waiting
     if posted and open_for and form.is_valid():
         try:
             submission = services.duty_document_submit(
@@ -55,7 +56,7 @@ def duty_submit(request, pk: int):
                 message = _("%(title)s was submitted.")
             messages.success(request, message % {"title": services.submission_title(submission)})
             return redirect("compliance:duty_detail", pk=duty.pk)
-    elif posted and not open_for:
+    elif posted and not open_for and not waiting:
         form.add_error(None, _("This duty is not met by a submitted document."))
     return render(
         request,
@@ -64,6 +65,7 @@ def duty_submit(request, pk: int):
             **context,
             "form": form,
             "open_for": open_for,
+            "waiting": waiting,
             "needs_acceptance": services.needs_acceptance(duty.obligation),
             "resubmission": duty.state == Duty.State.FULFILLED,
         },

@@ -132,3 +132,16 @@ def test_the_public_body_meets_its_own_duties_on_the_same_pages(client, side, co
     client.force_login(side.auditor.user)
     page = client.get(reverse("compliance:duty_detail", args=[audit.pk])).content.decode()
     assert "監査結果.pdf" in page and reverse("compliance:duty_submit", args=[audit.pk]) not in page
+
+
+def test_no_second_version_is_offered_while_one_waits_for_acceptance(client, side, contract):
+    duty = _duty(contract, "1.2-processing-schedule")
+    client.force_login(side.contractor_admin.user)
+    url = reverse("compliance:duty_submit", args=[duty.pk])
+    client.post(url, {"files": [_pdf()]})
+    page = client.get(reverse("compliance:duty_detail", args=[duty.pk])).content.decode()
+    assert url not in page and "受理待ち" in page
+    page = client.get(url).content.decode()
+    assert "前の版が受理を待っています" in page and 'type="file"' not in page
+    client.post(url, {"files": [_pdf()]})
+    assert DutySubmission.objects.count() == 1
