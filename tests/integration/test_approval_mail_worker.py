@@ -42,6 +42,9 @@ def test_a_return_is_mailed_once_by_the_worker_after_commit(celery_worker, broke
     obj = Application.objects.create(title="作業場所", contract_id=side.body.pk)
     # The publish after COMMIT is the ordinary fast path; only its queue is the test worker's.
     monkeypatch.setattr(core_tasks.send_outbound, "queue", celery_worker.queue, raising=False)
+    # Celery caches a task's options at its first publish in the process (Task._exec_options):
+    # after an earlier test published send_outbound, the queue set above would be ignored.
+    monkeypatch.setattr(core_tasks.send_outbound, "_exec_options", None, raising=False)
 
     obj = approval_transition(actor=manager, obj=obj, action=ApprovalAction.SUBMIT, policy=policy)
     approval_transition(
