@@ -358,10 +358,37 @@ def read_file(path: Path | str) -> tuple[dict, list[Problem]]:
     except UnicodeDecodeError as exc:
         return {}, [Problem(name, "", "(file)", f"is not UTF-8 text (byte {exc.start}): save it as UTF-8")]
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_TemplateLoader)  # noqa: S506 - a SafeLoader, see below
     except yaml.YAMLError as exc:
         return {}, [yaml_problem(name, text, exc)]
     return data, check_template(data, name)
+
+
+class _TemplateLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping.
+
+    Plain YAML keeps the last of two `fulfilled_by:` lines of an obligation without a word, so the
+    first list would be lost from a template that validates cleanly.
+    """
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            first: dict = {}  # key -> where it was first given
+            for key_node, _value in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    earlier = first.get(key)
+                except TypeError:  # an unhashable key: SafeLoader itself says so below
+                    continue
+                if earlier is not None:
+                    raise yaml.constructor.ConstructorError(
+                        "while reading a mapping",
+                        earlier,
+                        f"found duplicate key {key!r}",
+                        key_node.start_mark,
+                    )
+                first[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
 
 
 # PyYAML's wording of the common mistakes, and what the author should do about each. Matched in
@@ -406,6 +433,11 @@ _YAML_EXPLANATIONS: tuple[tuple[str, str], ...] = (
         "a '- ' list item inside [ ]: write a list either as [a, b] or as lines starting with '- '",
     ),
     (
+        "found duplicate key",
+        "a field given twice in the same mapping: YAML would silently keep only the last one, "
+        "so write it once",
+    ),
+    (
         "found undefined alias",
         "'*' starts a YAML alias: put a value that begins with '*' in quotes",
     ),
@@ -436,7 +468,11 @@ def yaml_problem(file: str, text: str, exc: yaml.YAMLError) -> Problem:
     # An unclosed quote or bracket is found where the file ends: say where it was opened.
     opened = getattr(exc, "context_mark", None)
     if opened is not None and opened.line != mark.line:
-        plain += f" (see line {opened.line + 1}, column {opened.column + 1}, where it begins)"
+        first = "duplicate key" in problem
+        plain += (
+            f" (see line {opened.line + 1}, column {opened.column + 1}, "
+            f"{'where it is first given' if first else 'where it begins'})"
+        )
     lines = text.splitlines()
     shown = lines[mark.line].strip() if mark.line < len(lines) else ""
     near = f"; the line reads: {shown}" if shown else ""

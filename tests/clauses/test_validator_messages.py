@@ -202,6 +202,17 @@ YAML_SAMPLES = [
         id="unclosed-list",
     ),
     pytest.param(
+        _broken(
+            "        form: contracts.roster\n",
+            "        form: contracts.roster\n        fulfilled_by: [person.added]\n",
+        ),
+        21,
+        9,
+        "a field given twice in the same mapping: YAML would silently keep only the last one, "
+        "so write it once (see line 19, column 9, where it is first given)",
+        id="duplicate-key",
+    ),
+    pytest.param(
         _broken("summary: 名簿と誓約書を提出する。", 'summary: "名簿\\と誓約書"'),
         10,
         18,
