@@ -59,16 +59,12 @@ def _feature(code: str) -> str:
     return f"`{code}` ({_in('ja', label)})" if label is not None else _code(code)
 
 
-def _portal_apps() -> dict[str, str]:
-    """app label -> the app's folder, for the portal's own apps: test settings add apps of their own
-    (tests/approvals_app) whose kinds are not the product's and must not enter the page."""
+def _portal_apps() -> set[str]:
+    """The labels of the portal's own apps: the folders at the top of the project. Test settings
+    add apps of their own (tests/approvals_app) whose kinds are not the product's, and the
+    installed packages (.venv, inside the project too) are not the portal's either."""
     base = Path(settings.BASE_DIR).resolve()
-    found = {}
-    for config in apps.get_app_configs():
-        path = Path(config.path).resolve()
-        if path.is_relative_to(base) and not path.is_relative_to(base / "tests"):
-            found[config.label] = path.relative_to(base).as_posix()
-    return found
+    return {config.label for config in apps.get_app_configs() if Path(config.path).resolve().parent == base}
 
 
 def _default_events(evidence: str) -> str:
@@ -93,7 +89,7 @@ def _deadline_rows() -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def _event_kind_rows(portal: dict[str, str]) -> list[tuple[str, str, str, str]]:
+def _event_kind_rows(portal: set[str]) -> list[tuple[str, str, str, str]]:
     rows = []
     for kind in sorted(known_event_kinds()):
         owner = event_kind_owner(kind)
@@ -107,7 +103,7 @@ def _event_kind_rows(portal: dict[str, str]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def _form_rows(portal: dict[str, str]) -> list[tuple[str, str, str, str]]:
+def _form_rows(portal: set[str]) -> list[tuple[str, str, str, str]]:
     # A form id reads '<app label>.<name>' (core.pdf); one a test registers on the fly is left out.
     return [
         (_code(form.form_id), _in("ja", form.title), _code(form.form_id.split(".", 1)[0]), form.template_name)
