@@ -110,6 +110,15 @@ def event_subject(event: Event) -> str:
     return f"{event.object_type}:{event.object_id}" if event.object_type else ""
 
 
+def recorded_work_start(contract: Contract, *, before: int | None = None) -> date:
+    """The work start last recorded for the contract (before event `before`), else the planned one."""
+    events_ = Event.objects.filter(contract_id=contract.pk, kind=WORK_STARTED)
+    if before is not None:
+        events_ = events_.filter(pk__lt=before)
+    last = events_.order_by("-pk").first()
+    return event_date(last) if last is not None else contract.work_start_date
+
+
 class _Applier:
     def __init__(self, event: Event, contract: Contract):
         self.event = event
@@ -122,6 +131,17 @@ class _Applier:
         self.end = contract.end_date
         if event.kind == ENDED and self.day < contract.end_date:
             self.end = self.day
+        self._work_start: date | None = None
+
+    def work_start(self) -> date:
+        """The work start the contract's work-start rules count from: the one recorded
+        (contract.work_started, this event or the latest before it), else the planned one."""
+        if self._work_start is None:
+            if self.event.kind == WORK_STARTED:
+                self._work_start = self.day
+            else:
+                self._work_start = recorded_work_start(self.contract, before=self.event.pk)
+        return self._work_start
 
     def due(
         self,
@@ -144,7 +164,8 @@ class _Applier:
             days=ob.deadline_days,
             fixed=ob.deadline_date,
             trigger_date=trigger_day,
-            work_start=work_start or self.contract.work_start_date,
+            work_start=work_start
+            or (self.work_start() if ob.deadline_rule in WORK_START_RULES else self.contract.work_start_date),
             contract_end=end,
             cal=self.cal,
         )
@@ -220,7 +241,14 @@ class _Applier:
         )
         for duty in duties:
             ob = duty.obligation
-            if ob.trigger == "periodic" or event_anchor(duty.opened_by_event) is not None:
+            if ob.trigger == "periodic":
+                # A cycle due after an early end falls due at the end: nothing is due after it.
+                early = self.end < self.contract.end_date and not ob.survives_contract
+                if early and duty.due_date and duty.due_date > self.end:
+                    duty.due_date = self.end
+                    duty.save(update_fields=["due_date"])
+                continue
+            if event_anchor(duty.opened_by_event) is not None:
                 continue
             opened_on = event_date(duty.opened_by_event) if duty.opened_by_event else self.day
             new_due = self.due(ob, opened_on, **anchors)
@@ -283,10 +311,10 @@ def handle_event(event: Event) -> None:
     if contract is None:
         return
     applier = _Applier(event, contract)
-    if event.kind == WORK_STARTED and applier.day != contract.work_start_date:
+    if event.kind == WORK_STARTED and applier.day != recorded_work_start(contract, before=event.pk):
         applier.redate(WORK_START_RULES, ("work_start",), work_start=applier.day)
     if event.kind == ENDED and applier.day < contract.end_date:
-        applier.redate(CONTRACT_END_RULES, ("contract_end",))
+        applier.redate(CONTRACT_END_RULES, ("contract_end", "periodic"))
     for template_pk in _adopted_templates(contract, create=event.kind == ACTIVATED):
         index = obligation_index(template_pk)
         if event.kind == ACTIVATED:

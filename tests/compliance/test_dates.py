@@ -157,6 +157,40 @@ def test_recording_a_later_work_start_re_dates_the_open_duties_counted_from_it(s
     assert _due(contract, "3.2-disposal") == END
 
 
+def test_a_correction_of_the_recorded_work_start_re_dates_again(side, dates_template):
+    contract = _contract(side, dates_template)
+    admin = side.client_admin
+    for started_on in (date(2026, 5, 7), WORK_START):
+        contract_record_work_start(
+            actor=admin.user, actor_membership=admin, contract=contract, started_on=started_on
+        )
+    assert _due(contract, "1.1-approval-before-start") == date(2026, 4, 14)
+
+
+def test_a_duty_opened_after_the_recorded_work_start_counts_from_it(side, dates_template):
+    contract = _contract(side, dates_template)
+    admin = side.client_admin
+    contract_record_work_start(
+        actor=admin.user, actor_membership=admin, contract=contract, started_on=date(2026, 5, 7)
+    )
+    record_event(
+        kind="person.added",
+        object_type="contracts.person",
+        object_id=7,
+        contract_id=contract.pk,
+        data={"effective_date": "2026-04-20"},
+    )
+    assert _due(contract, "1.3-pledge-before-start", "contracts.person:7") == date(2026, 5, 1)
+
+
+def test_an_early_end_brings_the_periodic_cycles_due_after_it_to_the_end(side, dates_template):
+    contract = _contract(side, dates_template)
+    admin = side.client_admin
+    contract_end(actor=admin.user, actor_membership=admin, contract=contract, ended_on=date(2026, 6, 15))
+    assert _cycles(contract, "2.2-quarterly-report") == [date(2026, 6, 15)]
+    assert _cycles(contract, "2.1-yearly-check") == [date(2026, 6, 15)]
+
+
 def test_recording_the_planned_work_start_changes_nothing(side, dates_template):
     contract = _contract(side, dates_template)
     before = list(Duty.objects.filter(contract=contract).values_list("pk", "due_date"))
