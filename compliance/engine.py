@@ -256,6 +256,25 @@ class _Applier:
                 duty.due_date = new_due
                 duty.save(update_fields=["due_date"])
 
+    def reanchor(self, subject: str, anchor: date) -> None:
+        """Re-date the open duties of `subject` counted from its own start when an event says
+        that start now (a subcontract's start changed after its application was drafted)."""
+        if not subject:
+            return
+        duties = Duty.objects.filter(
+            contract=self.contract,
+            subject=subject,
+            state=Duty.State.OPEN,
+            obligation__deadline_rule__in=WORK_START_RULES,
+            obligation__trigger="event",
+        ).select_related("obligation", "opened_by_event")
+        for duty in duties:
+            opened_on = event_date(duty.opened_by_event) if duty.opened_by_event else self.day
+            new_due = self.due(duty.obligation, opened_on, work_start=anchor)
+            if new_due != duty.due_date:
+                duty.due_date = new_due
+                duty.save(update_fields=["due_date"])
+
     def roll_forward(self, ob: Obligation, duty: Duty) -> None:
         if not (ob.every_months or ob.every_days) or ob.trigger not in ("periodic", "standing"):
             return
@@ -305,7 +324,10 @@ def _latest_statutory_ids() -> list[int]:
 def handle_event(event: Event) -> None:
     if event.kind == CLAUSE_TEMPLATE_LOADED:
         named_kinds.cache_clear()  # the new version may name kinds no earlier one did
-    if event.contract_id is None or event.kind not in named_kinds():
+    anchor = event_anchor(event)
+    # An event that carries its own start (a subcontract drafted, changed, applied for) matters
+    # even when no template names its kind: it moves the duties counted from that start.
+    if event.contract_id is None or (event.kind not in named_kinds() and anchor is None):
         return
     contract = Contract.objects.select_related("public_body").filter(pk=event.contract_id).first()
     if contract is None:
@@ -315,6 +337,8 @@ def handle_event(event: Event) -> None:
         applier.redate(WORK_START_RULES, ("work_start",), work_start=applier.day)
     if event.kind == ENDED and applier.day < contract.end_date:
         applier.redate(CONTRACT_END_RULES, ("contract_end", "periodic"))
+    if anchor is not None and event.kind != WORK_STARTED:
+        applier.reanchor(event_subject(event), anchor)
     for template_pk in _adopted_templates(contract, create=event.kind == ACTIVATED):
         index = obligation_index(template_pk)
         if event.kind == ACTIVATED:

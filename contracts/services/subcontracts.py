@@ -412,7 +412,7 @@ def subcontract_update(
         actor=actor,
         obj=link,
         contract_id=link.contract_id,
-        data={"fields": changed},
+        data={"fields": changed, "work_start": link.start_date.isoformat()},
     )
     return link
 

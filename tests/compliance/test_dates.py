@@ -267,6 +267,36 @@ def test_a_subcontracts_approval_is_due_the_business_day_before_its_own_start(si
     assert duty.state == Duty.State.FULFILLED
 
 
+def test_a_changed_start_of_an_application_moves_its_duties(side, dates_template):
+    contract = _contract(side, dates_template)
+    org, _ = _sub_org(side, "x")
+    manager = side.contractor_admin
+    link = subcontract_services.subcontract_create(
+        actor=manager.user,
+        actor_membership=manager,
+        contract=contract,
+        subcontractor=org,
+        start_date=SUB_START,
+        end_date=contract.end_date,
+        **FIELDS,
+    )
+    subject = f"contracts.subcontract:{link.pk}"
+    assert _due(contract, "4.1-subcontract-application", subject) == date(2026, 4, 30)
+    subcontract_services.subcontract_update(
+        actor=manager.user,
+        actor_membership=manager,
+        subcontract=link,
+        start_date=date(2026, 6, 1),  # Mon
+        end_date=contract.end_date,
+        **FIELDS,
+    )
+    assert _due(contract, "4.1-subcontract-application", subject) == date(2026, 5, 28)
+    subcontract_services.subcontract_act(
+        actor=manager.user, actor_membership=manager, subcontract=link, action="submit"
+    )
+    assert _due(contract, "4.2-subcontract-approval", subject) == date(2026, 5, 29)
+
+
 def test_a_further_tier_opens_its_own_approval_duty_from_its_own_start(side, dates_template):
     contract = _contract(side, dates_template)
     x, x_admin = _sub_org(side, "x")
