@@ -248,7 +248,7 @@ class _Applier:
                     duty.due_date = self.end
                     duty.save(update_fields=["due_date"])
                 continue
-            if event_anchor(duty.opened_by_event) is not None:
+            if ob.deadline_rule in WORK_START_RULES and event_anchor(duty.opened_by_event) is not None:
                 continue
             opened_on = event_date(duty.opened_by_event) if duty.opened_by_event else self.day
             new_due = self.due(ob, opened_on, **anchors)
