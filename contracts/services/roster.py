@@ -345,6 +345,12 @@ def _announcements(change: RosterChange, actor) -> list[dict]:
         ]
         base = {"actor": actor, "obj": entry.person, "contract_id": change.contract_id}
         data = {"subject": _subject(entry.person), "change": change.number}
+        if entry.action == RosterEntry.Action.ADD:
+            # The person's own start: the duties their joining opens (a pledge before they work,
+            # the prior approval of a change) count "before the work start" from it, not from
+            # the contract's (compliance.engine.event_anchor) — someone joining in May is due
+            # the business day before May, not before the contract's April start.
+            data["work_start"] = entry.start_date.isoformat()
         batch.append({**base, "kind": kind, "data": data})
         if entry.action != RosterEntry.Action.REMOVE and entry.role in LEADING_ROLES:
             # Naming a responsible person or security officer is itself a duty of some clauses

@@ -337,3 +337,37 @@ def test_the_shipped_templates_date_end_duties_from_activation(side):
     assert _due(contract, "15.2-disposal-application") == date(2027, 3, 30)
     assert _due(contract, "10(2)-backup-inspection") == END
     assert _due(contract, "4.1-responsible-person") == date(2026, 4, 14)
+
+
+def test_a_person_joining_later_is_due_before_their_own_start(side, dates_template):
+    # Through the roster service: person.added carries the person's start, so their pledge
+    # (before_work_start) is due the business day before it — 2026-05-01 for a 2026-05-07 start
+    # (Golden Week between) — while someone starting with the contract is due 2026-04-14.
+    from contracts.models import PersonRole
+    from contracts.services.roster import roster_change_act, roster_change_open, roster_person_add
+    from core.approvals import ApprovalAction
+    from tests.contracts.conftest import upload_pledges
+
+    contract = _contract(side, dates_template)
+    manager = {"actor": side.contractor_admin.user, "actor_membership": side.contractor_admin}
+    change = roster_change_open(contract=contract, **manager)
+    first = roster_person_add(
+        change=change,
+        full_name="田中 一郎",
+        full_name_kana="たなか いちろう",
+        role=PersonRole.RESPONSIBLE,
+        start_date=WORK_START,
+        **manager,
+    ).person
+    later = roster_person_add(
+        change=change,
+        full_name="高橋 三郎",
+        full_name_kana="たかはし さぶろう",
+        role=PersonRole.WORKER,
+        start_date=SUB_START,
+        **manager,
+    ).person
+    upload_pledges(side, change)  # these clauses want the pledges before the roster goes in
+    roster_change_act(change=change, action=ApprovalAction.SUBMIT, **manager)
+    assert _due(contract, "1.3-pledge-before-start", f"contracts.person:{first.pk}") == date(2026, 4, 14)
+    assert _due(contract, "1.3-pledge-before-start", f"contracts.person:{later.pk}") == date(2026, 5, 1)
