@@ -86,6 +86,7 @@ STATUS_LABELS = {
     "overdue": gettext_lazy("Overdue"),
     "due_soon": gettext_lazy("Due soon"),
     "upcoming": gettext_lazy("Upcoming"),
+    "standing": gettext_lazy("Standing (no due date)"),
     "fulfilled": gettext_lazy("Fulfilled"),
     "waived": gettext_lazy("Waived"),
 }
@@ -93,6 +94,7 @@ STATUS_CLASSES = {
     "overdue": "pill pill--bad",
     "due_soon": "pill pill--warn",
     "upcoming": "pill",
+    "standing": "pill",
     "fulfilled": "pill pill--ok",
     "waived": "pill pill--muted",
 }

@@ -37,7 +37,11 @@ def duty_status(duty: Duty, on: date | None = None) -> str:
     on = on or today()
     if duty.state != Duty.State.OPEN:
         return duty.state
-    if duty.due_date is None or duty.due_date > on + timedelta(days=DUE_SOON_DAYS):
+    if duty.due_date is None:
+        # A standing measure the clauses give no date (常時): never overdue, never "upcoming".
+        # The counts (status_filters) keep it with the open duties not yet due.
+        return "standing"
+    if duty.due_date > on + timedelta(days=DUE_SOON_DAYS):
         return "upcoming"
     return "overdue" if duty.due_date < on else "due_soon"
 

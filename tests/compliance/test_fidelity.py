@@ -34,7 +34,7 @@ TEMPLATE_OF_SEED = {
 }
 # Contract-wide rows the engine gets right (article, actor and due date), per seed, as measured.
 # Raise a floor when the engine gets more right; never lower one without saying why.
-FLOOR = {"000": 7, "001": 4, "002": 9, "003": 1, "004": 9}
+FLOOR = {"000": 21, "001": 29, "002": 22, "003": 13, "004": 17}
 
 _ARTICLE = re.compile(r"第(\d+)条")
 
