@@ -54,6 +54,11 @@ class Contract(models.Model):
     )
     on_premises = models.BooleanField(_("work on the public body's premises"), default=False)
     subcontracting = models.BooleanField(_("subcontracting foreseen"), default=False)
+    # The contractor connects its own devices or media to the public body's network or systems
+    # (002 §11: bring-in only with permission and a virus check): a fact clauses can depend on.
+    uses_client_network = models.BooleanField(
+        _("connects to the public body's network or systems"), default=False
+    )
     client_responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responsible staff (public body)"),
@@ -182,6 +187,9 @@ class RosterEntry(models.Model):
     dispatch_terms_confirmed = models.BooleanField(
         _("the dispatch contract carries the confidentiality terms"), default=False
     )
+    # Roles the adopted template declares beyond `role` (e.g. 授受担当者, the person who hands
+    # over and receives the information), as the template's role codes: a person may hold several.
+    declared_roles = models.JSONField(_("further roles"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("roster entry")
