@@ -141,7 +141,7 @@ def _roster(
 
 def _worksite(manager: Membership, approver: Membership, contract: Contract) -> None:
     """The one work site of the scenario: the contractor's office, or the public body's premises
-    where the scenario says so (003, 004), approved in advance with effect from the roster's day."""
+    where the scenario says so (003, 004), in force from the roster's day."""
     on_premises = contract.on_premises
     change = worksite_change_open(contract=contract, **_as(manager))
     worksite_add(
@@ -156,6 +156,11 @@ def _worksite(manager: Membership, approver: Membership, contract: Contract) -> 
         people=list(Person.objects.filter(contract=contract)),
         **_as(manager),
     )
+    # As the roster's: notified in force from that day where the clauses ask no approval (a change
+    # made before work sites could be notified has no such flag and is always approved).
+    if not getattr(change, "needs_approval", True):
+        worksite_change_act(change=change, action="submit", effective_on=ROSTER_ON, **_as(manager))
+        return
     worksite_change_act(change=change, action="submit", **_as(manager))
     worksite_change_act(change=change, action="approve", effective_on=ROSTER_ON, **_as(approver))
 
