@@ -9,10 +9,14 @@ relation by hand.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
+
+from django.utils.translation import gettext as _
 
 from clauses.kinds import KINDS
+from clauses.library import EVIDENCE_CONDITIONS
 from clauses.models import ClauseTemplate
 
 # The kinds the domain apps ask about (codes of clauses.kinds.KINDS).
@@ -94,3 +98,58 @@ def party_words(of: ClauseTemplate | HasClauses) -> PartyWords:
 def form_ids(of: ClauseTemplate | HasClauses) -> set[str]:
     """The PDF form ids the template's obligations name (core.pdf registry ids)."""
     return set(_template(of).obligations.exclude(form_id="").values_list("form_id", flat=True))
+
+
+def declared_roster_roles(of: ClauseTemplate | HasClauses) -> dict[str, str]:
+    """The roster roles the template declares beyond the built-in ones: code → its label
+    (e.g. {"handover": "授受担当者"}), in the template's order; empty when it declares none."""
+    roles = (_template(of).content or {}).get("roster_roles") or []
+    return {role["code"]: role["label"] for role in roles}
+
+
+def _conditions(of: ClauseTemplate | HasClauses) -> list[dict]:
+    """The evidence conditions of the obligations that apply to `of` (a contract's flags count)."""
+    rows = _template(of).obligations.exclude(evidence_conditions={}).values_list(
+        "evidence_conditions", "applies_if"
+    )
+    if isinstance(of, ClauseTemplate):
+        return [conditions for conditions, _flags in rows]
+    return [conditions for conditions, flags in rows if all(getattr(of, flag, False) for flag in flags)]
+
+
+def required_roster_fields(of: ClauseTemplate | HasClauses) -> set[str]:
+    """The roster-entry fields some obligation's evidence needs for every person (001 §7: 所属,
+    従事期間): the union of its roster_fields conditions."""
+    return {name for conditions in _conditions(of) for name in conditions.get("roster_fields", [])}
+
+
+# Evidence conditions (an obligation's evidence_conditions) are checked by the app that owns the
+# data, registered from its ready(): this app knows their names, not the roster's tables.
+ConditionChecker = Callable[[Any, list[str], Any], list[str]]
+_condition_checkers: dict[str, ConditionChecker] = {}
+
+
+def register_condition_checker(name: str, checker: ConditionChecker) -> None:
+    """Register ``checker(contract, values, event)`` for the condition ``name``: it returns what
+    is missing, each in words for a person (empty when the condition holds). ``event`` is the
+    event offered as evidence, or None for the state in force now (a duty's page)."""
+    if name not in EVIDENCE_CONDITIONS:
+        raise ValueError(f"unknown evidence condition {name!r} (one of {', '.join(EVIDENCE_CONDITIONS)})")
+    _condition_checkers[name] = checker
+
+
+def unmet_conditions(contract: HasClauses, conditions: dict, *, event: Any = None) -> list[str]:
+    """What the evidence lacks under `conditions`, in words; empty when every condition holds.
+    A condition no app checks counts as unmet: a duty is never closed on evidence nobody read."""
+    missing: list[str] = []
+    for name, values in conditions.items():
+        checker = _condition_checkers.get(name)
+        if checker is None:
+            missing.append(_("This duty's condition cannot be checked yet."))
+            continue
+        missing.extend(checker(contract, values, event))
+    return missing
+
+
+def conditions_met(contract: HasClauses, conditions: dict, *, event: Any = None) -> bool:
+    return not unmet_conditions(contract, conditions, event=event)

@@ -49,6 +49,7 @@ TOP_FIELDS = {
     "articles",
     "statutory",
     "description",
+    "roster_roles",
 }
 ARTICLE_FIELDS = {"number", "heading", "summary", "obligations", "informational", "reason"}
 OBLIGATION_FIELDS = {
@@ -70,7 +71,17 @@ OBLIGATION_FIELDS = {
     "document",
     "measure",
     "note",
+    "evidence_conditions",
 }
+# What an obligation may ask of its evidence (evidence_conditions), each checked by the app that
+# owns the data (clauses.api.register_condition_checker): the roster once the fulfilling change is
+# in force names someone in each role / has these fields filled for every person on it.
+EVIDENCE_CONDITIONS = ("roster_roles", "roster_fields")
+# The roles every roster offers (contracts.models.PersonRole); a template may declare more.
+BUILTIN_ROSTER_ROLES = ("security_officer", "responsible", "worker")
+# The fields of a roster entry a condition may require (the name is always required).
+ROSTER_FIELDS = ("affiliation", "job_title", "scope_of_work", "start_date", "planned_end_date")
+ROLE_CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -114,6 +125,8 @@ class _Checker:
     problems: list[Problem] = field(default_factory=list)
     event_kinds: frozenset[str] = field(default_factory=frozenset)
     form_ids: frozenset[str] = field(default_factory=frozenset)
+    # The role codes the template's conditions may name: the built-in ones and its own.
+    roster_roles: tuple[str, ...] = BUILTIN_ROSTER_ROLES
 
     def add(self, where: str, field_name: str, message: str) -> None:
         self.problems.append(Problem(self.file, where, field_name, message))
@@ -242,6 +255,58 @@ def _check_obligation(c: _Checker, ob: Any, where: str, keys: set[str], position
     for bool_field in ("per_subject", "survives_contract"):
         if bool_field in ob and not isinstance(ob[bool_field], bool):
             c.add(where, bool_field, "must be true or false")
+    if "evidence_conditions" in ob:
+        _check_evidence_conditions(c, ob["evidence_conditions"], where)
+
+
+def _check_evidence_conditions(c: _Checker, conditions: Any, where: str) -> None:
+    if not isinstance(conditions, dict) or not conditions:
+        c.add(where, "evidence_conditions", "must be a mapping such as {roster_roles: [responsible]}")
+        return
+    for name, values in conditions.items():
+        field_name = f"evidence_conditions.{name}"
+        if name not in EVIDENCE_CONDITIONS:
+            c.one_of(where, "evidence_conditions", "condition", name, EVIDENCE_CONDITIONS)
+            continue
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+            c.add(where, field_name, "must be a non-empty list of codes")
+            continue
+        choices = c.roster_roles if name == "roster_roles" else ROSTER_FIELDS
+        what = "roster role" if name == "roster_roles" else "roster field"
+        for value in values:
+            if value not in choices:
+                c.one_of(where, field_name, what, value, choices)
+
+
+def _check_roster_roles(c: _Checker, roles: Any) -> tuple[str, ...]:
+    """The template's own roster roles ({code, label}); returns every role code its conditions may use."""
+    if roles is None:
+        return BUILTIN_ROSTER_ROLES
+    if not isinstance(roles, list):
+        c.add("", "roster_roles", "must be a list of {code, label}, e.g. {code: handover, label: 授受担当者}")
+        return BUILTIN_ROSTER_ROLES
+    codes: list[str] = []
+    for position, role in enumerate(roles, 1):
+        where = f"roster role #{position}"
+        if not isinstance(role, dict):
+            c.add(where, "roster_roles", "each role must be a mapping {code, label}")
+            continue
+        c.unknown(role, {"code", "label"}, where)
+        code = c.text(role, "code", where)
+        c.text(role, "label", where)
+        if not code:
+            continue
+        where = f"roster role {code}"
+        if not ROLE_CODE_RE.match(code):
+            c.add(where, "code", "use lower-case ASCII letters, digits and '_', starting with a letter")
+        elif code in BUILTIN_ROSTER_ROLES:
+            builtin = ", ".join(BUILTIN_ROSTER_ROLES)
+            c.add(where, "code", f"is a built-in role already ({builtin}): do not declare it")
+        elif code in codes:
+            c.add(where, "code", "is declared twice")
+        else:
+            codes.append(code)
+    return (*BUILTIN_ROSTER_ROLES, *codes)
 
 
 def _check_deadline(c: _Checker, deadline: Any, where: str, trigger: str) -> None:
@@ -291,6 +356,7 @@ def check_template(data: Any, file: str) -> list[Problem]:
         c.add("", "version", 'is required: text such as "2025-03-04" or "1" (quote it)')
     c.text(data, "title", "")
     c.text(data, "issuer", "")
+    c.roster_roles = _check_roster_roles(c, data.get("roster_roles"))
     parties = data.get("parties")
     if not isinstance(parties, dict) or not all(
         isinstance(parties.get(k), str) for k in ("client", "contractor")

@@ -93,6 +93,9 @@ class Obligation(models.Model):
     document = models.CharField(_("document"), max_length=200, blank=True)
     measure = models.CharField(_("measure"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # What the fulfilling evidence must show, checked by the engine against the domain's data
+    # when the event arrives ({roster_roles: [responsible]}); empty when any such event meets it.
+    evidence_conditions = models.JSONField(_("conditions on the evidence"), default=dict, blank=True)
 
     class Meta:
         db_table = "compliance_obligation"

@@ -106,6 +106,7 @@ def clause_template_load(*, path: Path | str, actor=None) -> tuple[ClauseTemplat
                     document=ob.get("document", ""),
                     measure=ob.get("measure", ""),
                     note=ob.get("note", ""),
+                    evidence_conditions=ob.get("evidence_conditions") or {},
                 )
             )
     Obligation.objects.bulk_create(obligations)

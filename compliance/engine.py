@@ -212,6 +212,8 @@ class _Applier:
         )
 
     def fulfil(self, obligation_ids: list[int], index_by_id: dict[int, Obligation]) -> None:
+        from clauses import api as clauses_api  # the conditions' checkers, filled by the apps
+
         duties = Duty.objects.filter(
             contract=self.contract, obligation_id__in=obligation_ids, state=Duty.State.OPEN
         ).order_by("due_date", "pk")
@@ -222,6 +224,12 @@ class _Applier:
             if named_key and ob.key != named_key:
                 continue
             if duty.subject and duty.subject != subject:
+                continue
+            # Evidence that does not show what the clause asks (a roster without its 管理責任者)
+            # leaves the duty open; its page says what is missing (clauses.api.unmet_conditions).
+            if ob.evidence_conditions and not clauses_api.conditions_met(
+                self.contract, ob.evidence_conditions, event=self.event
+            ):
                 continue
             duty.state = Duty.State.FULFILLED
             duty.closed_at = self.now

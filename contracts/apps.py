@@ -45,6 +45,12 @@ class ContractsConfig(AppConfig):
         register_object_describer("contracts.contract", describers.describe_contracts)
         register_object_describer("contracts.person", describers.describe_people)
         pdf.register()
+        from clauses.api import register_condition_checker
+        from contracts.selectors.roster import roster_fields_missing, roster_roles_missing
+
+        # The clauses' conditions on roster evidence (001 §6 a 管理責任者, §7 所属 and period).
+        register_condition_checker("roster_roles", roster_roles_missing)
+        register_condition_checker("roster_fields", roster_fields_missing)
         register_seeder(seed_rosters, order=20)
         register_seeder(seed_worksites, order=22)
         register_seeder(seed_training, order=24)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from clauses import api as clauses_api
 from clauses.kinds import KINDS
 from compliance import permissions
 from compliance.access import get_duty_or_404
@@ -102,6 +103,10 @@ def duty_detail(request, pk: int):
             and not awaits_acceptance(duty),
             "can_waive": duty.state == Duty.State.OPEN
             and permissions.can_waive_duty(request.user, request.membership, duty.contract),
+            # Why evidence already given did not meet it (a roster without its 管理責任者).
+            "missing": clauses_api.unmet_conditions(duty.contract, duty.obligation.evidence_conditions)
+            if duty.state == Duty.State.OPEN and duty.obligation.evidence_conditions
+            else [],
         },
     )
 

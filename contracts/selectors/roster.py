@@ -6,9 +6,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clauses import api as clauses_api
-from contracts.models import Contract, RosterChange, RosterEntry
+from contracts.models import Contract, PersonRole, RosterChange, RosterEntry
 
 
 def roster_needs_prior_approval(contract: Contract) -> bool:
@@ -103,3 +104,76 @@ def people_without_pledge(change: RosterChange) -> list:
         for entry in change.entries.select_related("person").filter(action=RosterEntry.Action.ADD)
         if not entry.person.pledges.exists()
     ]
+
+
+def roster_with_change(change: RosterChange) -> QuerySet[RosterEntry]:
+    """The roster as it stands once `change` is in force: each person's latest version among the
+    changes already in force and this one (at its event the change may not carry its date yet)."""
+    in_force = Q(change__effective_at__isnull=False) | Q(change=change)
+    latest = (
+        RosterEntry.objects.filter(in_force, person=OuterRef("person"))
+        .order_by("-change__number")
+        .values("pk")[:1]
+    )
+    return (
+        RosterEntry.objects.filter(change__contract_id=change.contract_id, pk=Subquery(latest))
+        .exclude(action=RosterEntry.Action.REMOVE)
+        .select_related("person")
+    )
+
+
+def _change_of(contract: Contract, event) -> RosterChange | None:
+    """The roster change an event is about: the change itself (roster.submitted, .approved) or the
+    one its data names (person.added, responsible_person.designated carry its number)."""
+    if event is None:
+        return None
+    changes = RosterChange.objects.filter(contract=contract)
+    if event.object_type == RosterChange._meta.label_lower and event.object_id.isdigit():
+        return changes.filter(pk=int(event.object_id)).first()
+    number = event.data.get("change") if isinstance(event.data, dict) else None
+    return changes.filter(number=number).first() if isinstance(number, int) else None
+
+
+def roster_as_evidence(contract: Contract, event=None) -> QuerySet[RosterEntry]:
+    """The roster an event offers as evidence (once its change is in force), or, without an
+    event or a change it names, the roster in force today."""
+    change = _change_of(contract, event)
+    return roster_with_change(change) if change is not None else roster_in_force(contract)
+
+
+def roster_role_labels(contract: Contract) -> dict[str, str]:
+    """Every role a person on this contract's roster may hold, in words: the built-in ones and
+    those its clauses declare (授受担当者)."""
+    return {
+        **{code: str(label) for code, label in PersonRole.choices},
+        **clauses_api.declared_roster_roles(contract),
+    }
+
+
+def roster_roles_missing(contract: Contract, roles: list[str], event=None) -> list[str]:
+    """Checker of the roster_roles condition: the roles nobody on the roster holds, in words."""
+    present: set[str] = set()
+    for role, declared in roster_as_evidence(contract, event).values_list("role", "declared_roles"):
+        present.add(role)
+        present.update(declared or [])
+    labels = roster_role_labels(contract)
+    return [
+        _("The roster names no %(role)s.") % {"role": labels.get(role, role)}
+        for role in roles
+        if role not in present
+    ]
+
+
+def roster_fields_missing(contract: Contract, fields: list[str], event=None) -> list[str]:
+    """Checker of the roster_fields condition: the fields left blank for someone on the roster,
+    with how many people (not who: the duty's page is not a view of the roster's names)."""
+    entries = list(roster_as_evidence(contract, event))
+    missing = []
+    for name in fields:
+        blank = sum(1 for entry in entries if getattr(entry, name) in (None, ""))
+        if blank:
+            label = RosterEntry._meta.get_field(name).verbose_name
+            missing.append(
+                _("The roster lacks the %(field)s of %(count)s people.") % {"field": label, "count": blank}
+            )
+    return missing

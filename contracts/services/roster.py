@@ -359,7 +359,8 @@ def _announcements(change: RosterChange, actor) -> list[dict]:
                 {
                     **base,
                     "kind": events.RESPONSIBLE_PERSON_DESIGNATED,
-                    "data": {"subject": _subject(entry.person), "role": entry.role},
+                    # The change's number: a clause's condition reads the roster it brings in force.
+                    "data": {"subject": _subject(entry.person), "role": entry.role, "change": change.number},
                 }
             )
     return batch
