@@ -223,8 +223,9 @@ def _check_obligation(c: _Checker, ob: Any, where: str, keys: set[str], position
         c.add(where, "opens_on", "is required when the trigger is 'event'")
     if ob.get("opens_on") and trigger != "event":
         c.add(where, "opens_on", "is only used with trigger 'event'")
-    if ob.get("per_subject") and trigger != "event":
-        c.add(where, "per_subject", "is only used with trigger 'event'")
+    # On request, per_subject means the request names the people it concerns (002 §7.3 pledges).
+    if ob.get("per_subject") and trigger not in ("event", "on_request"):
+        c.add(where, "per_subject", "is only used with trigger 'event' or 'on_request'")
     if (
         kind in KINDS
         and not ob.get("fulfilled_by")

@@ -110,6 +110,17 @@ def event_subject(event: Event) -> str:
     return f"{event.object_type}:{event.object_id}" if event.object_type else ""
 
 
+def event_subjects(event: Event) -> frozenset[str]:
+    """Every subject the event is evidence for: the people a training session names
+    (data["subjects"]), else its one subject. A session is evidence for each person who attended
+    it and for no one else, so a per-person duty is met only by a record naming that person."""
+    listed = event.data.get("subjects") if isinstance(event.data, dict) else None
+    if isinstance(listed, list):
+        return frozenset(str(s) for s in listed if s)
+    subject = event_subject(event)
+    return frozenset({subject}) if subject else frozenset()
+
+
 def recorded_work_start(contract: Contract, *, before: int | None = None) -> date:
     """The work start last recorded for the contract (before event `before`), else the planned one."""
     events_ = Event.objects.filter(contract_id=contract.pk, kind=WORK_STARTED)
@@ -206,7 +217,11 @@ class _Applier:
         object_type, _, object_id = subject.partition(":")
         return (
             Event.objects.filter(contract_id=self.contract.pk, kind__in=ob.fulfilled_by)
-            .filter(Q(data__subject=subject) | Q(object_type=object_type, object_id=object_id))
+            .filter(
+                Q(data__subject=subject)
+                | Q(data__subjects__contains=[subject])
+                | Q(object_type=object_type, object_id=object_id)
+            )
             .order_by("id")
             .first()
         )
@@ -218,12 +233,12 @@ class _Applier:
             contract=self.contract, obligation_id__in=obligation_ids, state=Duty.State.OPEN
         ).order_by("due_date", "pk")
         named_key = self.event.data.get("obligation") if isinstance(self.event.data, dict) else None
-        subject = event_subject(self.event)
+        subjects = event_subjects(self.event)
         for duty in duties:
             ob = index_by_id[duty.obligation_id]
             if named_key and ob.key != named_key:
                 continue
-            if duty.subject and duty.subject != subject:
+            if duty.subject and duty.subject not in subjects:
                 continue
             # Evidence that does not show what the clause asks (a roster without its 管理責任者)
             # leaves the duty open; its page says what is missing (clauses.api.unmet_conditions).
@@ -361,7 +376,11 @@ def handle_event(event: Event) -> None:
         elif event.kind == REQUESTED:
             ob = index.by_key.get(event.data.get("obligation", ""))
             if ob is not None and ob.trigger == "on_request":
-                applier.open(ob)
+                # A request of something asked of each person (pledges, 002 §7.3) names the people
+                # it concerns: one duty each, met by that person's own evidence.
+                named = (event.data.get("subjects") or [""]) if ob.per_subject else [""]
+                for subject in named:
+                    applier.open(ob, subject=subject)
         for ob in index.opens.get(event.kind, ()):
             applier.open(ob, subject=event_subject(event) if ob.per_subject else "")
         if event.kind in index.fulfils:

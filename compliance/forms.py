@@ -5,6 +5,7 @@ from clauses.kinds import KINDS
 from compliance.selectors import requestable_obligations
 from compliance.services.duties import MAX_EVIDENCE_FILES
 from compliance.services.submissions import MAX_SUBMISSION_FILES
+from contracts.selectors.roster import roster_in_force
 from core.templatetags.portal import clause_ja
 from core.validators import NOTE, STATEMENT
 
@@ -55,6 +56,9 @@ class AttestForm(forms.Form):
         return files
 
 
+EVERYONE = "everyone"  # the people field's choice for everyone on the roster
+
+
 class RequestForm(forms.Form):
     obligation = forms.ChoiceField(label=_("Request"))
     note = forms.CharField(
@@ -64,12 +68,39 @@ class RequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    # For what the clauses ask of each person (pledges, 002 §7.3): whom the request concerns.
+    people = forms.MultipleChoiceField(
+        label=_("People concerned"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "For a request to each person (e.g. pledges): everyone on the roster, or the people chosen."
+        ),
+    )
+
     def __init__(self, *args, contract, **kwargs):
         super().__init__(*args, **kwargs)
-        obligations = requestable_obligations(contract)
+        obligations = list(requestable_obligations(contract))
         self.fields["obligation"].choices = [
             (ob.key, f"{clause_ja(ob.clause)} {KINDS[ob.kind].label}") for ob in obligations
         ]
+        self.per_person = {ob.key for ob in obligations if ob.per_subject}
+        if not self.per_person:
+            del self.fields["people"]  # nothing here is asked of each person
+            return
+        self.fields["people"].choices = [
+            (EVERYONE, _("Everyone on the roster")),
+            *((str(entry.person_id), entry.person.full_name) for entry in roster_in_force(contract)),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("people") or []
+        if cleaned.get("obligation") in self.per_person and not chosen:
+            self.add_error("people", _("Choose the people this request concerns, or everyone."))
+        cleaned["everyone"] = EVERYONE in chosen
+        cleaned["people"] = [int(pk) for pk in chosen if pk != EVERYONE]
+        return cleaned
 
 
 class SubmissionForm(forms.Form):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from compliance import events, permissions
 from compliance.models import Attestation, AttestationEvidence, Duty
 from compliance.selectors import requestable_obligations
+from contracts.selectors.roster import roster_in_force
 from core.audit import record_event
 from core.files import store_upload
 from core.validators import NOTE, STATEMENT, check_input
@@ -115,19 +116,44 @@ def duty_attest(
     return attestation
 
 
+def _requested_subjects(contract, people: Iterable[int], everyone: bool) -> list[str]:
+    """The people a per-person request concerns, as references: everyone on the roster now, or
+    those named, each of whom must be on it."""
+    on_roster = set(roster_in_force(contract).values_list("person_id", flat=True))
+    chosen = on_roster if everyone else {int(pk) for pk in people}
+    if not chosen:
+        if everyone:
+            raise ValidationError({"people": _("No one is on the roster yet.")})
+        raise ValidationError({"people": _("Choose the people this request concerns, or everyone.")})
+    if chosen - on_roster:
+        raise ValidationError({"people": _("Choose people on this contract's roster.")})
+    return [f"contracts.person:{pk}" for pk in sorted(chosen)]
+
+
 @transaction.atomic
-def duty_request(*, actor, actor_membership, contract, obligation_key: str, note: str = "") -> None:
-    """The public body asks for something the clauses let it ask for (a report, the ledger, pledges)."""
+def duty_request(
+    *,
+    actor,
+    actor_membership,
+    contract,
+    obligation_key: str,
+    note: str = "",
+    people: Iterable[int] = (),
+    everyone: bool = False,
+) -> None:
+    """The public body asks for something the clauses let it ask for (a report, the ledger, pledges).
+
+    What the clauses ask of each person (pledges, 002 §7.3) is asked of people: those named, or
+    everyone on the roster. The request names them (references, never names), and the duty
+    engine opens one duty for each, met only by that person's own evidence."""
     if not permissions.can_request_duty(actor, actor_membership, contract):
         raise PermissionDenied
     check_input(texts={"note": (note.strip(), NOTE)})
     ob = requestable_obligations(contract).filter(key=obligation_key).first()
     if ob is None:
         raise ValidationError({"obligation": _("The clauses of this contract have no such request.")})
-    record_event(
-        kind=events.DUTY_REQUESTED,
-        actor=actor,
-        obj=contract,
-        contract_id=contract.pk,
-        data={"obligation": obligation_key, "note": note.strip()},
-    )
+    data = {"obligation": obligation_key, "note": note.strip()}
+    if ob.per_subject:
+        data["subjects"] = _requested_subjects(contract, people, everyone)
+        data["everyone"] = everyone
+    record_event(kind=events.DUTY_REQUESTED, actor=actor, obj=contract, contract_id=contract.pk, data=data)

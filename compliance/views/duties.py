@@ -178,13 +178,15 @@ def duty_request(request, pk: int):
                 contract=contract,
                 obligation_key=form.cleaned_data["obligation"],
                 note=form.cleaned_data["note"],
+                people=form.cleaned_data.get("people", []),
+                everyone=form.cleaned_data.get("everyone", False),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("The request was recorded and the contractor notified by the duty."))
-    elif form.errors.get("note"):
-        messages.error(request, " ".join(form.errors["note"]))
+    elif form.errors.get("note") or form.errors.get("people"):
+        messages.error(request, " ".join([*form.errors.get("people", []), *form.errors.get("note", [])]))
     else:
         messages.error(request, _("Choose what to request."))
     return redirect("contracts:contract_detail", pk=contract.pk)

@@ -6,7 +6,9 @@ Events the duty engine knows (clauses/event_kinds.py):
 - `training.plan_approved` — recorded here after the workflow's own `training_plan.approved`
   (the workflow names events `<prefix>.<verb>`, which cannot spell the registered kind);
 - `training.reported` — at the first submission of a report: the results were reported;
-- `training.attended_client_session` — when attendance at the public body's training is recorded.
+- `training.attended_client_session` — when attendance at the public body's training is recorded;
+- `training.session_recorded` / `training.attendance_changed` — name who attended (or was added)
+  in `subjects`: the evidence of each person's own training duty (000 §11, 001 §9, 003 §19).
 Event data never carries names (events outlive the contract's data key).
 """
 
@@ -246,6 +248,10 @@ def training_plan_act(
 # --- sessions and attendance --------------------------------------------------------------------
 
 
+def _subject(person_pk: int) -> str:
+    return f"contracts.person:{person_pk}"
+
+
 def _people(contract: Contract, attendees: Iterable) -> list[Person]:
     ids = sorted({getattr(a, "pk", a) for a in attendees})
     people = list(Person.objects.filter(pk__in=ids))
@@ -326,6 +332,10 @@ def training_session_record(
             "client_session": is_client_session,
             "attendees": len(people),
             "materials": stored.sha256 if stored else "",
+            # Who was trained, by reference (never names): the evidence of each person's own
+            # training duty (000 §11, 001 §9, 003 §4.2 and §19), met on the day it was held.
+            "subjects": [_subject(p.pk) for p in people],
+            "effective_date": held_on.isoformat(),
         },
     )
     if is_client_session and people:
@@ -367,8 +377,11 @@ def training_attendance_set(
         obj=session,
         contract_id=contract.pk,
         data={
-            "added": [f"contracts.person:{pk}" for pk in sorted(after - before)],
-            "removed": [f"contracts.person:{pk}" for pk in sorted(before - after)],
+            "added": [_subject(pk) for pk in sorted(after - before)],
+            "removed": [_subject(pk) for pk in sorted(before - after)],
+            # The people added were trained at this session: evidence for them only, on its day.
+            "subjects": [_subject(pk) for pk in sorted(after - before)],
+            "effective_date": session.held_on.isoformat(),
         },
     )
     if session.is_client_session and after - before:
