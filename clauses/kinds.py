@@ -206,7 +206,16 @@ KINDS: dict[str, Kind] = {
 }
 
 ACTORS = ("contractor", "client")
-TRIGGERS = ("contract_signed", "work_start", "event", "periodic", "on_request", "contract_end", "standing")
+TRIGGERS = (
+    "contract_signed",
+    "work_start",
+    "event",
+    "periodic",
+    "on_request",
+    "contract_end",
+    "standing",
+    "procurement",  # the public body's own steps while the contract is prepared (actor client)
+)
 DEADLINE_RULES = (
     "none",  # standing duty: no date (attestations renewed by their own period, if any)
     "immediately",  # due on the day of the trigger
@@ -218,6 +227,7 @@ DEADLINE_RULES = (
     "before_contract_end",  # due on the contract's end date
     "business_days_before_contract_end",  # N business days before the contract's end date
     "fixed_date",  # a date given in the obligation
+    "business_days_before_contract_start",  # N business days before the contract's start date
 )
 EVIDENCE = ("approval", "ledger", "form", "attestation", "upload", "report", "record", "none")
 GENERIC_PARAM = {"submit-document": "document", "attest-measure": "measure"}
@@ -235,6 +245,7 @@ TRIGGER_LABELS: dict[str, str | Promise] = {
     "on_request": _("When the public body asks"),
     "contract_end": _("When the contract ends"),
     "standing": _("Throughout the contract"),
+    "procurement": _("While the contract is prepared (the public body's steps)"),
 }
 EVIDENCE_LABELS: dict[str, str | Promise] = {
     "approval": _("Approval"),
@@ -284,6 +295,8 @@ def deadline_words(rule: str, days: int | None) -> str:
         return gettext("%(n)s business days before the work starts") % {"n": days}
     if rule == "business_days_before_contract_end":
         return gettext("%(n)s business days before the end of the contract") % {"n": days}
+    if rule == "business_days_before_contract_start":
+        return gettext("%(n)s business days before the contract starts") % {"n": days}
     words = {
         "none": _("No deadline"),
         "immediately": _("Without delay"),

@@ -189,6 +189,9 @@ def _check_obligation(c: _Checker, ob: Any, where: str, keys: set[str], position
     trigger = c.text(ob, "trigger", where)
     if trigger and trigger not in TRIGGERS:
         c.one_of(where, "trigger", "trigger", trigger, TRIGGERS)
+    if trigger == "procurement" and actor and actor != "client":
+        # Procurement steps open on the draft, before any contractor is bound by the contract.
+        c.add(where, "actor", "must be client with trigger 'procurement' (the public body's own steps)")
     evidence = ob.get("evidence") or (KINDS[kind].evidence if kind in KINDS else "")
     if evidence and evidence not in EVIDENCE:
         c.one_of(where, "evidence", "evidence", evidence, EVIDENCE)
@@ -327,7 +330,11 @@ def _check_deadline(c: _Checker, deadline: Any, where: str, trigger: str) -> Non
     if rule in ("business_days_after", "calendar_days_after"):
         if not isinstance(days, int) or isinstance(days, bool) or days < 0:
             c.add(where, "deadline.days", f"is required for {rule}: a whole number of days ≥ 0")
-    elif rule in ("business_days_before_work_start", "business_days_before_contract_end"):
+    elif rule in (
+        "business_days_before_work_start",
+        "business_days_before_contract_end",
+        "business_days_before_contract_start",
+    ):
         # 0 days before would be the day itself: that is by_work_start / before_contract_end.
         if not isinstance(days, int) or isinstance(days, bool) or days < 1:
             c.add(where, "deadline.days", f"is required for {rule}: a whole number of business days ≥ 1")

@@ -44,6 +44,7 @@ def due_date(
     work_start: date,
     contract_end: date,
     cal: BusinessCalendar,
+    contract_start: date | None = None,
 ) -> date | None:
     """The due date for a duty opened on `trigger_date` (a date in Japan), or None.
 
@@ -77,6 +78,12 @@ def due_date(
         # Asked for before the end-of-contract act it precedes (apply for disposal before
         # disposing): N business days before the end date.
         return cal.add_business_days(contract_end, -(days or 1))
+    if rule == "business_days_before_contract_start":
+        # A step of the public body while the contract is prepared (procurement), counted back
+        # from the planned contract start: N business days before it.
+        if contract_start is None:
+            raise ValueError("business_days_before_contract_start needs the contract start")
+        return cal.add_business_days(contract_start, -(days or 1))
     if rule == "fixed_date":
         return fixed
     raise ValueError(f"Unknown deadline rule {rule!r}")

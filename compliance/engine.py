@@ -23,6 +23,7 @@ from contracts.models import Contract
 from core.business_days import calendar_for
 from core.models import Event
 
+CREATED = "contract.created"
 ACTIVATED = "contract.activated"
 WORK_STARTED = "contract.work_started"
 ENDED = "contract.ended"
@@ -38,6 +39,7 @@ class ObligationIndex:
     fulfils: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     on_activation: list[Obligation] = field(default_factory=list)
     on_end: list[Obligation] = field(default_factory=list)
+    on_created: list[Obligation] = field(default_factory=list)  # the public body's procurement steps
     by_key: dict[str, Obligation] = field(default_factory=dict)
     by_id: dict[int, Obligation] = field(default_factory=dict)
 
@@ -53,6 +55,8 @@ def obligation_index(template_pk: int) -> ObligationIndex:
             index.on_activation.append(ob)
         elif ob.trigger == "contract_end":
             index.on_end.append(ob)
+        elif ob.trigger == "procurement":
+            index.on_created.append(ob)
         for kind in ob.opens_on:
             index.opens[kind].append(ob)
         for kind in ob.fulfilled_by:
@@ -70,7 +74,7 @@ def named_kinds() -> frozenset[str]:
     in this process clears it (handle_event), and loading is a deploy step (the clause_library
     command), after which the web and worker processes restart.
     """
-    kinds = {ACTIVATED, WORK_STARTED, ENDED, REQUESTED}
+    kinds = {CREATED, ACTIVATED, WORK_STARTED, ENDED, REQUESTED}
     for opens_on, fulfilled_by in Obligation.objects.values_list("opens_on", "fulfilled_by"):
         kinds.update(opens_on)
         kinds.update(fulfilled_by)
@@ -179,6 +183,7 @@ class _Applier:
             or (self.work_start() if ob.deadline_rule in WORK_START_RULES else self.contract.work_start_date),
             contract_end=end,
             cal=self.cal,
+            contract_start=self.contract.start_date,
         )
 
     def open(self, ob: Obligation, *, subject: str = "", once: bool = False) -> Duty | None:
@@ -320,11 +325,26 @@ class _Applier:
         )
 
 
-def _adopted_templates(contract: Contract, *, create: bool) -> list[int]:
-    if create:
+def _additional_ids(event: Event) -> list[int]:
+    """The further templates a draft adopts beside its clauses (the public body's own rules), as
+    contract_create recorded them: non-statutory ones only, whatever the event carries."""
+    listed = event.data.get("additional_templates") if isinstance(event.data, dict) else None
+    pks = [pk for pk in listed or () if isinstance(pk, int)]
+    return list(ClauseTemplate.objects.filter(pk__in=pks, statutory=False).values_list("pk", flat=True))
+
+
+def _adopted_templates(contract: Contract, event: Event) -> list[int]:
+    """The template versions the event applies to. A draft adopts its clauses and the further
+    templates chosen with it when created (their procurement steps open then); activation adds
+    the statutory ones, the latest loaded, and keeps what the draft adopted."""
+    wanted: list[int] = []
+    if event.kind == CREATED:
+        wanted = [contract.clause_template_id, *_additional_ids(event)]
+    elif event.kind == ACTIVATED:
         wanted = [contract.clause_template_id]
         if contract.handles_personal_info:
             wanted += _latest_statutory_ids()
+    if wanted:
         Adoption.objects.bulk_create(
             [Adoption(contract=contract, template_id=t) for t in wanted], ignore_conflicts=True
         )
@@ -362,9 +382,14 @@ def handle_event(event: Event) -> None:
         applier.redate(CONTRACT_END_RULES, ("contract_end", "periodic"))
     if anchor is not None and event.kind != WORK_STARTED:
         applier.reanchor(event_subject(event), anchor)
-    for template_pk in _adopted_templates(contract, create=event.kind == ACTIVATED):
+    for template_pk in _adopted_templates(contract, event):
         index = obligation_index(template_pk)
-        if event.kind == ACTIVATED:
+        if event.kind == CREATED:
+            # The public body's steps while the contract is prepared, dated from its planned
+            # dates; activation does not open them again (they are not on_activation).
+            for ob in index.on_created:
+                applier.open(ob)
+        elif event.kind == ACTIVATED:
             # End-of-contract duties exist from the start, dated from the planned end, so that
             # calendars and reminders show them months ahead.
             for ob in [*index.on_activation, *index.on_end]:

@@ -9,9 +9,13 @@ from core.validators import STATEMENT
 
 
 class Adoption(models.Model):
-    """The template versions a contract runs under: its own clauses and the statutory ones.
+    """The template versions a contract runs under: its own clauses, the further templates the
+    public body adopted beside them (its own standing rules), and the statutory ones.
 
-    Written once, when the contract is activated; later revisions of any template leave it.
+    Written by the duty engine when the draft is registered (its clauses and the further
+    templates chosen with it) and when it is activated (the statutory ones); later revisions of
+    any template leave it. Which role a row plays follows from the contract and the template
+    (its clause_template, the template's statutory flag), so it is not stored twice.
     """
 
     contract = models.ForeignKey("contracts.Contract", on_delete=models.PROTECT, related_name="adoptions")

@@ -99,6 +99,7 @@ STATUS_CLASSES = {
     "waived": "pill pill--muted",
 }
 ATTESTATION = "attestation.confirmed"  # the event a measure's duty is met by: a "confirm" link
+PROCUREMENT = "procurement"  # the trigger of the public body's steps while the contract is prepared
 # The page's status filter: every status of a duty, and every open one whatever its date.
 STATUS_FILTERS = {"open": gettext_lazy("Not yet met (all)"), **STATUS_LABELS}
 
@@ -123,6 +124,9 @@ class ArticleGroup:
     article: Article
     obligations: list[ObligationGroup] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
+    # Set on the first article of each template when the contract runs under more than one: the
+    # page starts that template's part with its title.
+    template_heading: str = ""
 
     @property
     def total(self) -> int:
@@ -221,7 +225,7 @@ class _Urls:
         return self.pattern.replace(str(self.MARK), str(pk))
 
 
-def _present(duties: list, today, *, attest: bool, waive: bool) -> None:
+def _present(duties: list, today, *, attest: frozenset[str], waive: bool) -> None:
     """What each row of the duty tables prints, worked out here rather than in the template: at
     500 duties the template's lookups and filters were most of the page's time."""
     labels = {status: str(label) for status, label in STATUS_LABELS.items()}
@@ -249,7 +253,7 @@ def _present(duties: list, today, *, attest: bool, waive: bool) -> None:
             duty.evidence_text = ""
         actions = []
         if duty.state == Duty.State.OPEN:
-            if attest and ATTESTATION in ob.fulfilled_by:
+            if ob.actor in attest and ATTESTATION in ob.fulfilled_by:
                 actions.append((urls["attest"](duty.pk), words["attest"]))
             if waive:
                 actions.append((urls["waive"](duty.pk), words["waive"]))
@@ -259,16 +263,31 @@ def _present(duties: list, today, *, attest: bool, waive: bool) -> None:
         duty.late = duty.on_time is False
 
 
+def _template_headings(groups: list[ArticleGroup], *, several: bool) -> None:
+    """Mark the first article shown of each template with its title, when the contract runs
+    under more than one."""
+    if not several:
+        return
+    seen: set[int] = set()
+    for g in groups:
+        template = g.article.template
+        if template.pk not in seen:
+            seen.add(template.pk)
+            g.template_heading = str(template)
+
+
 def contract_duties_panel(request, contract) -> tuple[str, dict]:
     """The contract's page below its facts: what needs action first (overdue, due within
     DUE_SOON_DAYS, approvals), then every article folded with its obligations and duties,
     filtered by status and kind. ?print=1 unfolds everything and ignores the filters."""
     today = selectors.today()
-    words = party_words(contract)
     printing = request.GET.get("print") == "1"
     obligations = list(selectors.obligations_of_contract(contract))
     by_pk = {ob.pk: ob for ob in obligations}
     articles = {a.pk: ArticleGroup(article=a) for a in selectors.articles_of_contract(contract)}
+    # Each template speaks of the parties in its own words (甲/乙 in the clauses, 本市/受託者 in
+    # the body's own rule): an obligation is labelled with its template's.
+    words = {g.article.template_id: party_words(g.article.template) for g in articles.values()}
     duties = selectors.duties_of_contract(contract)
     by_obligation: dict[int, list] = {}
     for duty in duties:
@@ -276,18 +295,33 @@ def contract_duties_panel(request, contract) -> tuple[str, dict]:
         by_obligation.setdefault(duty.obligation_id, []).append(duty)
     can_manage = permissions.can_waive_duty(request.user, request.membership, contract)
     is_contractor = permissions.can_act_as_contractor(request.user, request.membership, contract)
-    _present(duties, today, attest=is_contractor and not printing, waive=can_manage and not printing)
+    # Each side confirms its own measures (permissions.can_attest_duty): the contractor its
+    # duties, the public body's contract staff theirs, such as its procurement checklist.
+    attest = frozenset(
+        side
+        for side, allowed in (
+            ("contractor", is_contractor),
+            ("client", can_manage and not request.user.is_superuser),
+        )
+        if allowed and not printing
+    )
+    _present(duties, today, attest=attest, waive=can_manage and not printing)
     _subject_labels(duties)
     kinds = {ob.kind: str(KINDS[ob.kind].label) for ob in obligations}
     filters = _filters(request, kinds, ignore=printing)
     action_duties = []
+    checklist: list = []
     detail = _Urls("compliance:duty_detail")
     for ob in obligations:
         group = articles[ob.article_id]
-        actor_word = words.client if ob.actor == "client" else words.contractor
+        template_words = words[ob.template_id]
+        actor_word = template_words.client if ob.actor == "client" else template_words.contractor
         own = by_obligation.get(ob.pk, [])
         for duty in own:
             group.counts[duty.status] += 1
+            if ob.trigger == PROCUREMENT:
+                duty.article, duty.actor_word, duty.detail_url = group.article, actor_word, detail(duty.pk)
+                checklist.append(duty)
             if duty.status in ("overdue", "due_soon"):
                 duty.article, duty.actor_word = group.article, actor_word
                 duty.days = abs((duty.due_date - today).days)
@@ -302,12 +336,18 @@ def contract_duties_panel(request, contract) -> tuple[str, dict]:
     groups = list(articles.values())
     if filters["active"]:
         groups = [g for g in groups if g.obligations]
+    _template_headings(groups, several=len(words) > 1)
     action_duties.sort(key=lambda d: (d.due_date, d.pk))
     overdue = [d for d in action_duties if d.status == "overdue"]
     due_soon = [d for d in action_duties if d.status == "due_soon"]
     approvals_kind, approvals = _approval_items(request, contract)
     return "compliance/contract/duties.html", {
         "groups": groups,
+        # The public body's procurement steps: its checklist while the contract is a draft, and
+        # after activation as long as a step is still open.
+        "checklist": checklist
+        if contract.status == Contract.Status.DRAFT or any(d.state == Duty.State.OPEN for d in checklist)
+        else [],
         "overdue": overdue[:ACTION_LIMIT],
         "overdue_more": max(0, len(overdue) - ACTION_LIMIT),
         "due_soon": due_soon[:ACTION_LIMIT],

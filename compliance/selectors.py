@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from clauses.models import Article, Obligation
-from compliance.models import Duty
+from compliance.models import Adoption, Duty
 from core.models import Membership
 
 DUE_SOON_DAYS = 7
@@ -121,17 +121,34 @@ def duties_of_contract(contract) -> list[Duty]:
     )
 
 
+def _of_adopted_templates(contract) -> Q:
+    """The rows of every template the contract runs under: those it adopted (a draft adopts its
+    clauses and further templates when created, activation adds the statutory ones) and its
+    chosen clauses (a draft registered before drafts adopted anything). One subquery, no join:
+    a join through adoptions would repeat the rows of a template every other contract adopts."""
+    adopted = Adoption.objects.filter(contract=contract).values("template_id")
+    return Q(template_id__in=adopted) | Q(template_id=contract.clause_template_id)
+
+
+def _template_order(contract) -> Case:
+    # The contract's own clauses first, then the further templates it adopted, statutory last.
+    return Case(
+        When(template_id=contract.clause_template_id, then=Value(0)),
+        When(template__statutory=True, then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
 def articles_of_contract(contract) -> QuerySet[Article]:
     """Every article the contract runs under, informational ones included, in the order of
-    obligations_of_contract: its adopted templates once active (statutory last), else its chosen
-    template."""
-    qs = (
-        Article.objects.filter(template__adoptions__contract=contract)
-        if contract.status != contract.Status.DRAFT
-        else Article.objects.filter(template=contract.clause_template)
-    )
+    obligations_of_contract: template by template (its own clauses, further templates, statutory
+    last), each in document order."""
     return (
-        qs.select_related("template").defer("template__content").order_by("template__statutory", "position")
+        Article.objects.filter(_of_adopted_templates(contract))
+        .select_related("template")
+        .defer("template__content")
+        .order_by(_template_order(contract), "template_id", "position")
     )
 
 
@@ -151,15 +168,12 @@ def open_duties_for(contracts: QuerySet, *, actor: str | None = None) -> QuerySe
 
 
 def obligations_of_contract(contract) -> QuerySet[Obligation]:
-    """The obligations a contract's page lists: of its adopted templates once active, else of its
-    chosen template; statutory ones last, in document order. Their articles come from
-    articles_of_contract (one query), not joined here with their template's stored source."""
-    qs = (
-        Obligation.objects.filter(template__adoptions__contract=contract)
-        if contract.status != contract.Status.DRAFT
-        else Obligation.objects.filter(template=contract.clause_template)
+    """The obligations a contract's page lists: of every template it runs under, in the order of
+    articles_of_contract. Their articles come from articles_of_contract (one query), not joined
+    here with their template's stored source."""
+    return Obligation.objects.filter(_of_adopted_templates(contract)).order_by(
+        _template_order(contract), "template_id", "position"
     )
-    return qs.order_by("template__statutory", "position")
 
 
 def calendar_membership(user) -> Membership | None:

@@ -1,6 +1,8 @@
 from django import forms
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from clauses.models import ClauseTemplate
 from contracts.models import Contract
 from contracts.selectors.contracts import (
     CLIENT_RESPONSIBLE_ROLES,
@@ -10,7 +12,7 @@ from contracts.selectors.contracts import (
 from contracts.services.contracts import CLIENT_ONLY_FIELDS, FIELDS, period_errors
 from core.models import Membership, Organisation, User
 from core.selectors import public_bodies_of_contractor
-from core.validators import PlausibleDateField
+from core.validators import IdsChoiceField, PlausibleDateField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -25,7 +27,43 @@ def _grouped_by_company(memberships) -> list:
     return [("", _("Choose the contractor's responsible person")), *groups.items()]
 
 
+def _latest_versions() -> QuerySet[ClauseTemplate]:
+    """The latest loaded version of each template a contract may adopt beside its clauses (a
+    statutory one applies by law and is never chosen)."""
+    newest = ClauseTemplate.objects.filter(template_id=OuterRef("template_id")).order_by("-loaded_at", "-pk")
+    return (
+        ClauseTemplate.objects.filter(statutory=False, pk=Subquery(newest.values("pk")[:1]))
+        .defer("content")
+        .order_by("title", "pk")
+    )
+
+
+class TemplateChoiceField(IdsChoiceField):
+    def label_from_instance(self, obj: ClauseTemplate) -> str:
+        # Its title and who issued it: two bodies' rules may share a title.
+        return _("%(title)s (%(issuer)s, version %(version)s)") % {
+            "title": obj.title,
+            "issuer": obj.issuer,
+            "version": obj.version,
+        }
+
+
 class ContractForm(forms.ModelForm):
+    # The public body's own standing rules (e.g. its rule on outsourcing) that bind the contract
+    # beside its special clauses: contract_create hands them to the duty engine.
+    additional_templates = TemplateChoiceField(
+        label=_("Further rules adopted beside the special clauses"),
+        queryset=ClauseTemplate.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The public body's own rules that also bind this contract (for example its rule on "
+            "outsourcing), in their latest version; their duties are tracked with those of the "
+            "special clauses. Leave them unticked when only the special clauses apply. Statutory "
+            "clauses apply by law and are not listed."
+        ),
+    )
+
     class Meta:
         model = Contract
         fields = [f for f in FIELDS if f != "public_body"]
@@ -53,6 +91,11 @@ class ContractForm(forms.ModelForm):
         self.fields["clause_template"].queryset = self.fields["clause_template"].queryset.filter(
             statutory=False
         )
+        self.fields["additional_templates"].queryset = _latest_versions()
+        order = list(self.fields)
+        order.remove("additional_templates")
+        order.insert(order.index("clause_template") + 1, "additional_templates")
+        self.order_fields(order)
         staff = responsible_candidates([body.pk], CLIENT_RESPONSIBLE_ROLES)
         self.fields["client_responsible"].queryset = User.objects.filter(pk__in=staff.values("user"))
         # Only the people of the contractors this body works with, grouped and labelled by
@@ -84,6 +127,8 @@ class ContractProposalForm(ContractForm):
     public_body = forms.ModelChoiceField(
         label=_("Public body"), queryset=Organisation.objects.none(), empty_label=_("Choose the public body")
     )
+    # The public body's own rules are its to adopt, not the contractor's to propose.
+    additional_templates = None
 
     class Meta(ContractForm.Meta):
         fields = [f for f in FIELDS if f not in CLIENT_ONLY_FIELDS]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
+from clauses.models import ClauseTemplate
 from contracts import events, permissions
 from contracts.models import Contract
 from contracts.selectors import contracts as selectors
@@ -82,8 +84,30 @@ def _validate(contract: Contract) -> None:
         raise ValidationError(errors)
 
 
+def _additional_errors(contract: Contract, templates: Sequence[ClauseTemplate]) -> list[str]:
+    """What is wrong with the further templates chosen beside the contract's clauses."""
+    errors = []
+    families = [t.template_id for t in templates]
+    if any(t.statutory for t in templates):
+        errors.append(_("Statutory clauses apply by law: they are not chosen."))
+    if contract.clause_template_id and contract.clause_template.template_id in families:
+        errors.append(_("The special clauses chosen above are adopted already: do not choose them again."))
+    if len(set(families)) != len(families):
+        errors.append(_("Choose one version of each further template."))
+    return errors
+
+
 @transaction.atomic
-def contract_create(*, actor, actor_membership: Membership, **fields) -> Contract:
+def contract_create(
+    *,
+    actor,
+    actor_membership: Membership,
+    additional_templates: Sequence[ClauseTemplate] = (),
+    **fields,
+) -> Contract:
+    """Register a draft (or a contractor's proposal). `additional_templates` are the public
+    body's further templates the contract adopts beside its clauses (its own standing rules);
+    the duty engine adopts them from `contract.created` and opens their procurement steps."""
     if not permissions.can_create_contract(actor, actor_membership):
         raise PermissionDenied
     unknown = set(fields) - set(FIELDS)
@@ -110,6 +134,11 @@ def contract_create(*, actor, actor_membership: Membership, **fields) -> Contrac
         if actor_membership.department_id and not contract.department_id:
             contract.department = actor_membership.department
     _validate(contract)
+    additional = list(additional_templates)
+    if additional and actor_membership.is_contractor_side:
+        raise ValidationError({"additional_templates": _("Only the public body adopts its own rules.")})
+    if errors := _additional_errors(contract, additional):
+        raise ValidationError({"additional_templates": errors})
     contract.data_key = data_key_create(scope=f"contract:{contract.public_body_id}:{contract.number}")
     contract.full_clean()
     contract.save()
@@ -120,7 +149,12 @@ def contract_create(*, actor, actor_membership: Membership, **fields) -> Contrac
         obj=contract,
         contract_id=contract.pk,
         organisation_id=contract.public_body_id,
-        data={"template": contract.clause_template_id, "contractor": contract.contractor_id},
+        data={
+            "template": contract.clause_template_id,
+            "contractor": contract.contractor_id,
+            # Read by the duty engine (compliance.engine._additional_ids).
+            "additional_templates": [t.pk for t in additional],
+        },
     )
     return contract
 

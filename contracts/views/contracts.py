@@ -82,6 +82,7 @@ def contract_create(request):
             contract = services.contract_create(
                 actor=request.user,
                 actor_membership=membership,
+                additional_templates=form.cleaned_data.get("additional_templates") or (),
                 **{f: form.cleaned_data[f] for f in form.Meta.fields},
             )
         except ValidationError as exc:
