@@ -20,7 +20,7 @@ from contracts.services.pledges import pledge_upload
 from contracts.services.roster import roster_change_act, roster_change_open, roster_person_add
 from core.business_days import calendar_for
 from core.models import Event
-from tests.contracts.conftest import MINIMAL_PDF, TODAY, _contract, upload_pledges
+from tests.contracts.conftest import END, MINIMAL_PDF, TODAY, _contract, upload_pledges
 
 # The people start after today, each on their own day, so that a session held today is in time.
 FIRST, SECOND = TODAY + timedelta(days=14), TODAY + timedelta(days=28)
@@ -37,7 +37,14 @@ def _roster(side, contract, people, *, pledges: bool = True):
     change = roster_change_open(actor=manager.user, actor_membership=manager, contract=contract)
     added = [
         roster_person_add(
-            actor=manager.user, actor_membership=manager, change=change, full_name=name, start_date=start
+            actor=manager.user,
+            actor_membership=manager,
+            change=change,
+            full_name=name,
+            start_date=start,
+            # What some clauses want on every roster entry (001 §7: affiliation and period).
+            affiliation="運用部",
+            planned_end_date=END,
         ).person
         for name, start in people
     ]
@@ -147,6 +154,21 @@ def test_000_training_is_due_on_each_persons_first_day(side):
     duties = _duties(contract, "11-training")
     assert duties[_subject(a)].due_date == FIRST
     assert duties[_subject(b)].due_date == SECOND
+
+
+def test_002_each_person_is_trained_within_the_contract_and_the_report_stays_one(side):
+    """002 §6: 定期的 with no interval — each person at least once by the end; one report."""
+    contract = _under(side, "002-*.yaml", "R7-PP-002")
+    a, b = _roster(side, contract, [("所沢 一郎", FIRST), ("所沢 花子", SECOND)], pledges=False)
+    duties = _duties(contract, "6-training-each-person")
+    assert set(duties) == {_subject(a), _subject(b)}
+    assert {d.due_date for d in duties.values()} == {contract.end_date}
+    assert set(_duties(contract, "6-training")) == {""}
+    _session(side, contract, [b])
+    duties = _duties(contract, "6-training-each-person")
+    assert duties[_subject(b)].state == Duty.State.FULFILLED
+    assert duties[_subject(a)].state == Duty.State.OPEN
+    assert _duties(contract, "6-training")[""].state == Duty.State.OPEN  # a session is no report
 
 
 def test_each_person_carries_their_own_photo_id_by_their_first_day(side):
