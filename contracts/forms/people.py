@@ -10,6 +10,36 @@ from core.validators import NOTE, PlausibleDateField
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def declared_roles_field() -> forms.MultipleChoiceField:
+    # Its choices are the roles the contract's template declares (clause_fields).
+    return forms.MultipleChoiceField(
+        label=_("Further roles"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The roles this contract's clauses name beyond the role above."),
+    )
+
+
+def clause_fields(
+    form: forms.Form, *, required_fields=(), declared_roles: dict[str, str] | None = None
+) -> None:
+    """What the contract's clauses make of a roster entry form: the fields a condition needs for
+    every person become required (001 §7: 所属, 従事期間), with the reason at the field; the roles
+    the template declares are offered by their labels, and the choice is dropped where it declares none."""
+    for name in required_fields:
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        field.required = True
+        field.error_messages["required"] = _(
+            "Enter the %(field)s: this contract's clauses ask for it on the roster."
+        ) % {"field": field.label}
+    if declared_roles:
+        form.fields["declared_roles"].choices = list(declared_roles.items())
+    else:
+        del form.fields["declared_roles"]
+
+
 class PersonForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=100)
     full_name_kana = forms.CharField(label=_("Full name (kana)"), max_length=100, required=False)
@@ -36,16 +66,20 @@ class PersonForm(forms.Form):
         help_text=_("Required for dispatch workers."),
     )
 
-    def __init__(self, *args, subcontractors=None, **kwargs):
+    declared_roles = declared_roles_field()
+
+    def __init__(self, *args, subcontractors=None, required_fields=(), declared_roles=None, **kwargs):
         super().__init__(*args, **kwargs)
         if subcontractors is None or not subcontractors.exists():
             del self.fields["employer"]  # no approved subcontractor: everyone is the contractor's
         else:
             self.fields["employer"].queryset = subcontractors
+        clause_fields(self, required_fields=required_fields, declared_roles=declared_roles)
 
 
 class EntryChangeForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=PersonRole.choices)
+    declared_roles = declared_roles_field()
     job_title = forms.CharField(label=_("Job title"), max_length=100, required=False)
     scope_of_work = forms.CharField(label=_("Scope of work"), max_length=300, required=False)
     planned_end_date = PlausibleDateField(label=_("Planned end date"), widget=DATE, required=False)
@@ -54,6 +88,12 @@ class EntryChangeForm(forms.Form):
         required=False,
         help_text=_("The planned end date becomes the last day of work."),
     )
+
+    def __init__(self, *args, declared_roles=None, **kwargs):
+        # The clauses' required fields are checked by the service, at the field: a removal needs
+        # no more than its last day, which the form cannot know before it is cleaned.
+        super().__init__(*args, **kwargs)
+        clause_fields(self, declared_roles=declared_roles)
 
 
 class AsOfForm(forms.Form):

@@ -109,8 +109,11 @@ def roster_context(contract: Contract, *, on: date | None = None, pending_change
             if change is not None
             else []
         )
+        # The roles the template declares are printed by its own labels after the built-in one.
+        declared = clauses_api.declared_roster_roles(contract)
         for entry in [*entries, *removed]:
-            entry.role_words = label_words(str(entry.get_role_display()))
+            further = [declared[code] for code in entry.declared_roles or [] if code in declared]
+            entry.role_words = label_words("、".join([str(entry.get_role_display()), *further]))
             entry.employment_words = label_words(str(entry.person.get_employment_display()))
             entry.kind_of_change = (
                 _CHANGE_WORDS[entry.action] if change is not None and entry.change_id == change.pk else ""

@@ -150,6 +150,25 @@ def roster_role_labels(contract: Contract) -> dict[str, str]:
     }
 
 
+def roster_form_clauses(contract: Contract) -> dict:
+    """What the contract's clauses make of its roster entry forms (contracts.forms.people)."""
+    return {
+        "required_fields": sorted(clauses_api.required_roster_fields(contract)),
+        "declared_roles": clauses_api.declared_roster_roles(contract),
+    }
+
+
+def with_further_roles(entries, contract: Contract) -> list[RosterEntry]:
+    """The entries, each with `further_roles`: the roles it holds that the template declares, by
+    the template's labels (「授受担当者」), joined for a cell; never the codes."""
+    entries = list(entries)
+    # The template is read only when someone holds such a role: the page's queries stay as they were.
+    labels = clauses_api.declared_roster_roles(contract) if any(e.declared_roles for e in entries) else {}
+    for entry in entries:
+        entry.further_roles = "、".join(labels[code] for code in entry.declared_roles or [] if code in labels)
+    return entries
+
+
 def roster_roles_missing(contract: Contract, roles: list[str], event=None) -> list[str]:
     """Checker of the roster_roles condition: the roles nobody on the roster holds, in words."""
     present: set[str] = set()

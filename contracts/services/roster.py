@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clauses import api as clauses_api
 from contracts import events, permissions
 from contracts.models import Contract, Employment, Person, PersonRole, RosterChange, RosterEntry
 from contracts.pdf.roster import ROSTER_FORM, roster_context
@@ -43,6 +44,7 @@ ENTRY_FIELDS = (
     "start_date",
     "planned_end_date",
     "dispatch_terms_confirmed",
+    "declared_roles",
 )
 
 
@@ -143,9 +145,24 @@ def _employer_errors(contract: Contract, employer, employment: str) -> dict[str,
     return {}
 
 
+def _clause_errors(contract: Contract, entry: dict) -> dict[str, str]:
+    """Only the roles the contract's template declares (clauses.api) may be given to an entry.
+
+    The fields a clause's condition needs for every person (001 §7: 所属, 従事期間) are required
+    by the entry form (contracts.forms.people.clause_fields), not here: a roster drafted or
+    imported without them is still a roster, and the duty asking for them stays open, its page
+    saying what is missing (clauses.api.unmet_conditions)."""
+    declared = entry.get("declared_roles") or []
+    known = clauses_api.declared_roster_roles(contract) if declared else {}
+    if not isinstance(declared, list) or any(code not in known for code in declared):
+        return {"declared_roles": _("Choose only roles this contract's clauses name.")}
+    return {}
+
+
 def _check_person(contract: Contract, *, full_name: str, employer, employment: str, entry: dict) -> None:
     """The rules of a person drafted into a change, each at its field (adding and editing alike)."""
     errors = _check_dates(contract, entry.get("start_date"), entry.get("planned_end_date"))
+    errors.update(_clause_errors(contract, entry))
     if not full_name.strip():
         errors["full_name"] = _("Enter the name.")
     errors.update(_employer_errors(contract, employer, employment))
@@ -291,6 +308,8 @@ def roster_entry_change(
     if remove:
         values["planned_end_date"] = fields.get("planned_end_date") or timezone.localdate()
     errors = _check_dates(change.contract, values["start_date"], values["planned_end_date"])
+    if not remove:
+        errors.update(_clause_errors(change.contract, values))
     if errors and not remove:
         raise ValidationError(errors)
     RosterEntry.objects.filter(change=change, person=person).delete()

@@ -23,7 +23,9 @@ from contracts.selectors.roster import (
     open_change,
     people_on,
     roster_changes,
+    roster_form_clauses,
     roster_needs_prior_approval,
+    with_further_roles,
 )
 from contracts.selectors.subcontracts import approved_subcontractors
 from contracts.services import roster as roster_services
@@ -44,6 +46,8 @@ def roster(request, pk: int):
     contract = get_contract_or_404(request, pk)
     form, on = _as_of(request.GET)
     page = Paginator(people_on(contract, on), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The roles the template declares, by its labels (授受担当者).
+    page.object_list = with_further_roles(page.object_list, contract)
     # Names of people are personal data: every view of the roster is on the record.
     personal_data_read(
         kind=events.ROSTER_VIEWED,
@@ -160,10 +164,11 @@ def roster_change(request, pk: int):
     change = get_roster_change_or_404(request, pk)
     contract = change.contract
     workflow = approval_context(request, change)
-    entries = list(
+    entries = with_further_roles(
         change.entries.select_related("person", "person__employer")
         .prefetch_related("person__pledges")
-        .order_by("action", "pk")
+        .order_by("action", "pk"),
+        contract,
     )
     drafted = {e.person_id for e in entries}
     approved_now = (
@@ -191,7 +196,9 @@ def roster_change(request, pk: int):
             "entries": entries,
             "approved_now": approved_now,
             **workflow,
-            "person_form": PersonForm(initial={"start_date": contract.work_start_date}),
+            "person_form": PersonForm(
+                initial={"start_date": contract.work_start_date}, **roster_form_clauses(contract)
+            ),
         },
     )
 
@@ -205,6 +212,7 @@ def roster_person_add(request, pk: int):
         request.POST or None,
         initial={"start_date": change.contract.work_start_date},
         subcontractors=approved_subcontractors(change.contract),
+        **roster_form_clauses(change.contract),
     )
     added = save_form(
         request,
@@ -242,8 +250,10 @@ def roster_entry_change(request, pk: int, person_pk: int):
             "job_title": shown.job_title,
             "scope_of_work": shown.scope_of_work,
             "planned_end_date": shown.planned_end_date,
+            "declared_roles": shown.declared_roles,
             "remove": drafted is not None and drafted.action == RosterEntry.Action.REMOVE,
         },
+        declared_roles=roster_form_clauses(change.contract)["declared_roles"],
     )
     changed = partial(roster_services.roster_entry_change, change=change, person=person)
     if save_form(request, form, changed, success=None):
@@ -270,7 +280,12 @@ def _person_edit(request, change, person: Person, drafted: RosterEntry):
         employment=person.employment,
         employer=None if person.employer_id == contract.contractor_id else person.employer_id,
     )
-    form = PersonForm(request.POST or None, initial=initial, subcontractors=approved_subcontractors(contract))
+    form = PersonForm(
+        request.POST or None,
+        initial=initial,
+        subcontractors=approved_subcontractors(contract),
+        **roster_form_clauses(contract),
+    )
     edited = partial(roster_services.roster_person_edit, change=change, person=person)
     saved = save_form(
         request,

@@ -205,6 +205,8 @@ def test_designating_the_responsible_person_meets_the_clause(side):
         actor=side.contractor_admin.user, actor_membership=side.contractor_admin, contract=contract
     )
     _add(side, change, "責任 者子", role=PersonRole.RESPONSIBLE)
+    # Both are named: the 管理責任者 alone does not meet §3.2 (tests/compliance/test_evidence_conditions.py).
+    _add(side, change, "情報 保全", role=PersonRole.SECURITY_OFFICER)
     upload_pledges(side, change)  # 004 §3.3 asks a pledge of every handler
     _act(side, change, A.SUBMIT)
     duty = Duty.objects.get(contract=contract, obligation__key="3.2-responsible-person")
