@@ -109,8 +109,10 @@ def declared_roster_roles(of: ClauseTemplate | HasClauses) -> dict[str, str]:
 
 def _conditions(of: ClauseTemplate | HasClauses) -> list[dict]:
     """The evidence conditions of the obligations that apply to `of` (a contract's flags count)."""
-    rows = _template(of).obligations.exclude(evidence_conditions={}).values_list(
-        "evidence_conditions", "applies_if"
+    rows = (
+        _template(of)
+        .obligations.exclude(evidence_conditions={})
+        .values_list("evidence_conditions", "applies_if")
     )
     if isinstance(of, ClauseTemplate):
         return [conditions for conditions, _flags in rows]
