@@ -42,7 +42,7 @@ TEMPLATE_OF_SEED = {
 }
 # Contract-wide rows the engine gets right (article, actor and due date), per seed, as measured.
 # Raise a floor when the engine gets more right; never lower one without saying why.
-FLOOR = {"000": 23, "001": 30, "002": 25, "003": 14, "004": 21}
+FLOOR = {"000": 23, "001": 31, "002": 28, "003": 15, "004": 23}
 
 _ARTICLE = re.compile(r"第(\d+)条")
 

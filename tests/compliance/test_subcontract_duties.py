@@ -18,6 +18,7 @@ from compliance.models import Duty
 from compliance.services.submissions import duty_document_submit, duty_submission_act
 from contracts.services import contract_activate, contract_create
 from contracts.services import subcontracts as subcontract_services
+from core.audit import record_event
 from core.models import Role
 from core.services.organisations import organisation_grant_visibility
 from tests import factories
@@ -228,5 +229,35 @@ def test_004_management_method_returned_stays_open(side):
     again = duty_document_submit(duty=duty, files=[_pdf(PDF + b"% 2\n")], **_as(side.contractor_admin))
     assert again.version == 2
     duty_submission_act(submission=again, action="approve", **_as(side.client_admin))
+    duty.refresh_from_db()
+    assert duty.state == Duty.State.FULFILLED
+
+
+# --- 001 §18(2), §21.2: a duty per take-out and per outsourced disposal ---------------------------
+
+
+def test_001_a_media_take_out_stays_open_until_its_return_is_confirmed(side):
+    contract = _contract(side, _shipped("001-"))
+    assert _duties(contract, "18(2)-media-takeout-log") == {}  # no contract-wide attestation
+    taken = {"subject": "ledgers.takeout:1"}
+    record_event(kind="takeout.approved", contract_id=contract.pk, data=taken)
+    duty = _duties(contract, "18(2)-media-takeout-log")["ledgers.takeout:1"]
+    assert duty.state == Duty.State.OPEN and duty.due_date is None
+    record_event(kind="takeout.returned", contract_id=contract.pk, data={"subject": "ledgers.takeout:2"})
+    duty.refresh_from_db()
+    assert duty.state == Duty.State.OPEN  # another medium's return
+    record_event(kind="takeout.returned", contract_id=contract.pk, data=taken)
+    duty.refresh_from_db()
+    assert duty.state == Duty.State.FULFILLED
+
+
+def test_001_an_outsourced_disposal_waits_for_the_public_bodys_approval(side):
+    contract = _contract(side, _shipped("001-"))
+    assert _duties(contract, "21.2-outsourcing-approval") == {}
+    applied = {"subject": "ledgers.disposal:1"}
+    record_event(kind="disposal.applied", contract_id=contract.pk, data=applied)
+    duty = _duties(contract, "21.2-outsourcing-approval")["ledgers.disposal:1"]
+    assert duty.state == Duty.State.OPEN
+    record_event(kind="disposal.approved", contract_id=contract.pk, data=applied)
     duty.refresh_from_db()
     assert duty.state == Duty.State.FULFILLED
