@@ -9,8 +9,9 @@ relation by hand.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ PLEDGE = "pledge"
 IDENTIFICATION = "identification"
 SUBCONTRACT_MAIN_PART_FORBIDDEN = "subcontract-main-part-forbidden"
 LOCKED_STORAGE = "locked-storage"
+WORKSITE_APPROVAL = "worksite-approval"
 
 
 class HasClauses(Protocol):
@@ -98,6 +100,59 @@ def party_words(of: ClauseTemplate | HasClauses) -> PartyWords:
 def form_ids(of: ClauseTemplate | HasClauses) -> set[str]:
     """The PDF form ids the template's obligations name (core.pdf registry ids)."""
     return set(_template(of).obligations.exclude(form_id="").values_list("form_id", flat=True))
+
+
+def worksites_need_prior_approval(of: ClauseTemplate | HasClauses) -> bool:
+    """Whether a work site may be used only after the public body approves it (002 §5: 申請し、
+    その承認を得なければならない), rather than once it is notified."""
+    return requires(of, WORKSITE_APPROVAL)
+
+
+# --- facts about a contract (an obligation's applies_if) ------------------------------------------
+# The vocabulary is clauses.library.CONTRACT_FLAGS; how each fact is answered belongs to the app
+# that holds the records (contracts: its flags, the roster), registered from its AppConfig.ready().
+# The duty engine asks here, so it never reads a domain app's tables for a condition itself.
+
+
+class FactAnswer(Protocol):
+    def __call__(self, contract: Any, *, on: date, subject: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Fact:
+    code: str
+    holds: FactAnswer  # (contract, on=the day, subject="" or the duty's subject) -> bool
+    changed_by: frozenset[str]  # event kinds after which the fact may hold where it did not
+
+
+_facts: dict[str, Fact] = {}
+
+
+def register_fact(code: str, holds: FactAnswer, *, changed_by: Iterable[str] = ()) -> None:
+    from clauses.library import CONTRACT_FLAGS
+
+    if code not in CONTRACT_FLAGS:
+        # A fact no template may name would never be asked: the vocabulary is closed.
+        raise ValueError(f"unknown contract fact {code!r} (clauses.library.CONTRACT_FLAGS)")
+    _facts[code] = Fact(code, holds, frozenset(changed_by))
+
+
+def registered_facts() -> dict[str, Fact]:
+    return dict(_facts)
+
+
+def fact_holds(contract: Any, code: str, *, on: date, subject: str = "") -> bool:
+    """Whether the fact holds for the contract on `on`; for a duty per subject (a person), of
+    that subject where the fact says so (dispatch_workers: the person is a dispatch worker)."""
+    fact = _facts.get(code)
+    if fact is None:
+        raise ValueError(f"no app answers the contract fact {code!r} (clauses.api.register_fact)")
+    return bool(fact.holds(contract, on=on, subject=subject))
+
+
+def facts_changed_by(kind: str) -> frozenset[str]:
+    """The facts an event of this kind may make true (a dispatch worker's roster in force)."""
+    return frozenset(code for code, fact in _facts.items() if kind in fact.changed_by)
 
 
 def declared_roster_roles(of: ClauseTemplate | HasClauses) -> dict[str, str]:

@@ -280,6 +280,10 @@ FLAG_LABELS: dict[str, str | Promise] = {
     "handles_my_number": _("the contract handles My Number (specific personal information)"),
     "on_premises": _("the work is done on the public body's premises"),
     "subcontracting": _("subcontracting is foreseen"),
+    "uses_client_network": _("the contractor connects to the public body's network or systems"),
+    "dispatch_workers": _(
+        "dispatch workers do the work (a duty per person: the person is a dispatch worker)"
+    ),
 }
 
 

@@ -29,7 +29,17 @@ from clauses.kinds import ACTORS, DEADLINE_RULES, EVIDENCE, GENERIC_PARAM, KINDS
 LIBRARY_DIR = Path(__file__).resolve().parent / "clause_library"
 # Every code a template may use, generated from the registries (manage.py clause_library reference).
 REFERENCE_DOC = "docs/clause-template-reference.md"
-CONTRACT_FLAGS = ("handles_personal_info", "handles_my_number", "on_premises", "subcontracting")
+# The facts about a contract an obligation's `applies_if` may test: its flags, and facts derived
+# from its records (dispatch_workers: the roster in force names a dispatch worker). The domain
+# apps say how each is answered (clauses.api.register_fact); the engine asks clauses.api.
+CONTRACT_FLAGS = (
+    "handles_personal_info",
+    "handles_my_number",
+    "on_premises",
+    "subcontracting",
+    "uses_client_network",
+    "dispatch_workers",
+)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 KEY_RE = re.compile(r"^[0-9]+[0-9.()a-z-]*-[a-z0-9-]+$")
 DEFAULT_FULFILLED_BY = {

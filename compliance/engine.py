@@ -86,8 +86,18 @@ def clear_caches() -> None:
     named_kinds.cache_clear()
 
 
-def _applies(ob: Obligation, contract: Contract) -> bool:
-    return all(getattr(contract, flag, False) for flag in ob.applies_if)
+def _applies(ob: Obligation, contract: Contract, *, on: date, subject: str = "") -> bool:
+    """Whether the obligation's facts (applies_if) hold, as the app holding the records answers
+    them (clauses.api.fact_holds): the engine reads no domain table for a condition itself."""
+    from clauses import api as clauses_api
+
+    return all(clauses_api.fact_holds(contract, fact, on=on, subject=subject) for fact in ob.applies_if)
+
+
+def _facts_changed_by(kind: str) -> frozenset[str]:
+    from clauses import api as clauses_api
+
+    return clauses_api.facts_changed_by(kind)
 
 
 def event_date(event: Event) -> date:
@@ -187,7 +197,7 @@ class _Applier:
         )
 
     def open(self, ob: Obligation, *, subject: str = "", once: bool = False) -> Duty | None:
-        if not _applies(ob, self.contract):
+        if not _applies(ob, self.contract, on=self.day, subject=subject):
             return None
         existing = Duty.objects.filter(contract=self.contract, obligation=ob, subject=subject)
         if existing.filter(state=Duty.State.OPEN).exists():
@@ -368,9 +378,13 @@ def handle_event(event: Event) -> None:
     if event.kind == CLAUSE_TEMPLATE_LOADED:
         named_kinds.cache_clear()  # the new version may name kinds no earlier one did
     anchor = event_anchor(event)
+    facts_changed = _facts_changed_by(event.kind)
     # An event that carries its own start (a subcontract drafted, changed, applied for) matters
-    # even when no template names its kind: it moves the duties counted from that start.
-    if event.contract_id is None or (event.kind not in named_kinds() and anchor is None):
+    # even when no template names its kind: it moves the duties counted from that start. So does
+    # one that may make a fact of applies_if true (a dispatch worker's roster in force).
+    if event.contract_id is None or (
+        event.kind not in named_kinds() and anchor is None and not facts_changed
+    ):
         return
     contract = Contract.objects.select_related("public_body").filter(pk=event.contract_id).first()
     if contract is None:
@@ -406,6 +420,13 @@ def handle_event(event: Event) -> None:
                 named = (event.data.get("subjects") or [""]) if ob.per_subject else [""]
                 for subject in named:
                     applier.open(ob, subject=subject)
+        if facts_changed and contract.status == Contract.Status.ACTIVE:
+            # A fact became true after activation (a dispatch worker joined, the contractor now
+            # connects to the public body's network): the contract-wide duties that depend on it
+            # open now, once; open() asks whether their facts hold.
+            for ob in [*index.on_activation, *index.on_end]:
+                if facts_changed.intersection(ob.applies_if):
+                    applier.open(ob, once=True)
         for ob in index.opens.get(event.kind, ()):
             applier.open(ob, subject=event_subject(event) if ob.per_subject else "")
         if event.kind in index.fulfils:

@@ -16,6 +16,10 @@ class ContractsConfig(AppConfig):
         from core.navigation import register_nav_item
 
         events.register()
+        from contracts.selectors import facts
+
+        # What the clauses' applies_if may test (its flags, a dispatch worker on the roster).
+        facts.register()
         register_nav_item(
             "contracts",
             _("Contracts"),

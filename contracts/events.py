@@ -20,6 +20,7 @@ CONTRACT_PROPOSED = "contract.proposed"
 CONTRACT_ACTIVATED = "contract.activated"
 CONTRACT_WORK_STARTED = "contract.work_started"
 CONTRACT_ENDED = "contract.ended"
+CONTRACT_UPDATED = "contract.updated"
 ROSTER_VIEWED = "roster.viewed"
 ROSTER_PRINTED = "roster.printed"
 ROSTER_EXPORTED = "roster.exported"
@@ -38,6 +39,7 @@ RESPONSIBLE_PERSON_DESIGNATED = "responsible_person.designated"
 PLEDGE_UPLOADED = "pledge.uploaded"
 WORKSITE_VIEWED = "worksite.viewed"
 WORKSITE_CHANGE_OPENED = "worksite.change_opened"
+WORKSITE_CHANGE_NOTIFIED = "worksite.change_notified"
 WORKSITE_ENTRY_DRAFTED = "worksite.entry_drafted"
 WORKSITE_ENTRY_DISCARDED = "worksite.entry_discarded"
 WORKSITE_RULES_ACKNOWLEDGED = "worksite.rules_acknowledged"
@@ -73,6 +75,7 @@ EVENT_KINDS: dict[str, Promise] = {
     CONTRACT_ACTIVATED: _("Contract activated"),
     CONTRACT_WORK_STARTED: _("Work under the contract started"),
     CONTRACT_ENDED: _("Contract ended"),
+    CONTRACT_UPDATED: _("Contract's conditions changed"),
     # the roster and its people
     ROSTER_VIEWED: _("Roster viewed"),
     ROSTER_PRINTED: _("Roster printed"),
@@ -93,6 +96,7 @@ EVENT_KINDS: dict[str, Promise] = {
     # work sites
     WORKSITE_VIEWED: _("Work sites viewed"),
     WORKSITE_CHANGE_OPENED: _("Work-site change started"),
+    WORKSITE_CHANGE_NOTIFIED: _("Work-site change notified"),
     WORKSITE_ENTRY_DRAFTED: _("Work-site change entry drafted"),
     WORKSITE_ENTRY_DISCARDED: _("Work-site change entry discarded"),
     WORKSITE_RULES_ACKNOWLEDGED: _("Security-area rules acknowledged"),

@@ -65,7 +65,10 @@ def register_approvables() -> None:
         model=WorksiteChange,
         event_prefix=events.WORKSITE_PREFIX,
         policy=worksites.policy,
-        decidable=_on_visible_contracts,
+        # As the roster's: a change notified under notice-only clauses is in force, undecided.
+        decidable=lambda user, membership, qs: _on_visible_contracts(user, membership, qs).filter(
+            needs_approval=True
+        ),
         returned=_contractors_own,
         title=lambda c: _("Work-site change #%(n)s") % {"n": c.number},
         url=lambda c: reverse("contracts:worksite_change", args=[c.pk]),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("contracts/new/", contracts.contract_create, name="contract_create"),
     path("contracts/<int:pk>/", contracts.contract_detail, name="contract_detail"),
     path("contracts/<int:pk>/activate/", contracts.contract_activate, name="contract_activate"),
+    path("contracts/<int:pk>/conditions/", contracts.contract_conditions, name="contract_conditions"),
     path("contracts/<int:pk>/work-start/", contracts.contract_work_start, name="contract_work_start"),
     path("contracts/<int:pk>/end/", contracts.contract_end, name="contract_end"),
     # Roster (名簿) and its change requests

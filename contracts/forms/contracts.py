@@ -9,7 +9,7 @@ from contracts.selectors.contracts import (
     CONTRACTOR_RESPONSIBLE_ROLES,
     responsible_candidates,
 )
-from contracts.services.contracts import CLIENT_ONLY_FIELDS, FIELDS, period_errors
+from contracts.services.contracts import CLIENT_ONLY_FIELDS, CONDITION_FIELDS, FIELDS, period_errors
 from core.models import Membership, Organisation, User
 from core.selectors import public_bodies_of_contractor
 from core.validators import IdsChoiceField, PlausibleDateField
@@ -71,6 +71,11 @@ class ContractForm(forms.ModelForm):
         help_texts = {
             "clause_template": _("The special clauses the contract adopts; the contract keeps this version."),
             "work_start_date": _("Duties due 'before work starts' are due on this day."),
+            "uses_client_network": _(
+                "Tick it when the contractor brings its own computers or media into the public body's "
+                "network or systems to work: the clauses on bringing them in then apply. It can be "
+                "changed later on the contract's page."
+            ),
         }
 
     def __init__(self, *args, membership: Membership, contractors, **kwargs):
@@ -153,3 +158,18 @@ class ActivateForm(forms.Form):
 
 class DateForm(forms.Form):
     on = PlausibleDateField(label=_("Date"), widget=DATE)
+
+
+class ContractConditionsForm(forms.ModelForm):
+    """The conditions of a contract that may change while it runs (CONDITION_FIELDS): the duties
+    of the clauses that then apply are opened when it is saved."""
+
+    class Meta:
+        model = Contract
+        fields = list(CONDITION_FIELDS)
+        help_texts = {
+            "uses_client_network": _(
+                "Tick it when the contractor brings its own computers or media into the public body's "
+                "network or systems to work: the clauses on bringing them in then apply."
+            ),
+        }

@@ -51,8 +51,9 @@ class Worksite(models.Model):
 
 
 class WorksiteChange(ChangeRequest):
-    """The first declaration of the work sites, or a change to them: always approved in advance.
-    It takes effect at its approval; until then the sites approved before stay in force."""
+    """The first declaration of the work sites, or a change to them. Where the clauses ask prior
+    approval (所沢市 §5) it takes effect at its approval, and until then the sites approved before
+    stay in force; where they ask none, it is notified and in force from its submission."""
 
     contract = models.ForeignKey(
         "contracts.Contract",
@@ -60,6 +61,9 @@ class WorksiteChange(ChangeRequest):
         on_delete=models.PROTECT,
         related_name="worksite_changes",
     )
+    # Set when created, from the clauses (clauses.api.worksites_need_prior_approval), as the
+    # roster's: a change keeps the mode it was drafted under.
+    needs_approval = models.BooleanField(_("needs prior approval"), default=True)
 
     class Meta(ChangeRequest.Meta):
         verbose_name = _("work site change")

@@ -18,8 +18,6 @@ from contracts.selectors.worksites import (
 from core import pdf
 
 WORKSITE_FORM = "contracts.worksite"
-# The clauses' kind of the work sites' prior approval (clauses.kinds; 所沢市 §5).
-WORKSITE_APPROVAL = "worksite-approval"
 
 # --- the PDF form: 作業場所（変更）承認申請書 / 作業場所一覧 -----------------------------------------
 
@@ -35,26 +33,38 @@ def worksite_context(
         sites = list(sites_with_change(change))
         removed = [e for e in change_entries(change) if e.action == WorksiteEntry.Action.REMOVE]
         first = not previously_approved(change)
-        heading = "作業場所承認申請書" if first else "作業場所変更承認申請書"
-        intro = (
-            f"次の契約に係る業務で情報を取り扱う作業場所を下記のとおり定めましたので、"
-            f"業務の着手前に承認をお願いします（{about}申請）。"
-            if first
-            else f"次の契約に係る業務の作業場所を下記のとおり変更したいので、"
-            f"変更の前に承認をお願いします（{about}申請）。"
-        )
+        if change.needs_approval:
+            heading = "作業場所承認申請書" if first else "作業場所変更承認申請書"
+            intro = (
+                f"次の契約に係る業務で情報を取り扱う作業場所を下記のとおり定めましたので、"
+                f"業務の着手前に承認をお願いします（{about}申請）。"
+                if first
+                else f"次の契約に係る業務の作業場所を下記のとおり変更したいので、"
+                f"変更の前に承認をお願いします（{about}申請）。"
+            )
+        else:
+            # The clauses ask no approval of the sites: the form is a notice (届出), not an application.
+            heading = "作業場所届" if first else "作業場所変更届"
+            intro = (
+                f"次の契約に係る業務で情報を取り扱う作業場所を下記のとおり定めましたので、届け出ます（{about}届出）。"
+                if first
+                else f"次の契約に係る業務の作業場所を下記のとおり変更しますので、届け出ます（{about}届出）。"
+            )
         issued_on = timezone.localdate(change.submitted_at) if change.submitted_at else timezone.localdate()
         as_of = None
     else:
         as_of = on or timezone.localdate()
         sites, removed, first = list(sites_in_force(contract, as_of)), [], True
-        # The sites in force were approved (a work-site change always is): a print of them is
-        # no notice (届出), and names the clauses only where they ask for that approval.
+        # A print of the sites in force is no notice (届出) itself, and names the clauses only
+        # where they ask for the sites' approval.
         heading = "作業場所一覧"
-        basis = f"（{about}承認）" if clauses_api.requires(template, WORKSITE_APPROVAL) else ""
-        intro = (
-            f"次の契約に係る業務で情報を取り扱う作業場所として承認を受けた場所は、下記のとおりです{basis}。"
-        )
+        if clauses_api.worksites_need_prior_approval(template):
+            intro = (
+                f"次の契約に係る業務で情報を取り扱う作業場所として承認を受けた場所は、"
+                f"下記のとおりです（{about}承認）。"
+            )
+        else:
+            intro = "次の契約に係る業務で情報を取り扱う作業場所として届け出た場所は、下記のとおりです。"
         issued_on = timezone.localdate()
     for entry in sites:
         entry.is_new = change is not None and entry.change_id == change.pk

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from clauses import api as clauses_api
 from contracts.models import (
     Contract,
     Person,
@@ -104,9 +105,20 @@ def worksite_changes(contract: Contract) -> QuerySet[WorksiteChange]:
     )
 
 
+def worksites_need_prior_approval(contract: Contract) -> bool:
+    """Whether the adopted clauses demand approval of a work site before use (所沢市 §5) or only
+    its notice."""
+    return clauses_api.worksites_need_prior_approval(contract)
+
+
 def open_change(contract: Contract) -> WorksiteChange | None:
-    """The change being drafted or waiting for the decision (one at a time)."""
-    return WorksiteChange.objects.filter(contract=contract, approval_state__in=OPEN_STATES).first()
+    """The change being drafted or waiting for the decision (one at a time). A change notified
+    under notice-only clauses is already in force: it does not block the next."""
+    return (
+        WorksiteChange.objects.filter(contract=contract, approval_state__in=OPEN_STATES)
+        .exclude(approval_state=ApprovalState.SUBMITTED, effective_at__isnull=False)
+        .first()
+    )
 
 
 def previously_approved(change: WorksiteChange) -> bool:

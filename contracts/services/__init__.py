@@ -4,6 +4,7 @@ from contracts.services.contracts import (
     contract_create,
     contract_end,
     contract_record_work_start,
+    contract_update_conditions,
     period_errors,
 )
 
@@ -13,5 +14,6 @@ __all__ = [
     "contract_create",
     "contract_end",
     "contract_record_work_start",
+    "contract_update_conditions",
     "period_errors",
 ]

@@ -36,10 +36,15 @@ FIELDS = (
     "handles_my_number",
     "on_premises",
     "subcontracting",
+    "uses_client_network",
     "client_responsible",
     "contractor_responsible",
 )
 CLIENT_ONLY_FIELDS = ("department", "contractor", "client_responsible")
+# What the contract's page may change later, as the work turns out (the contractor connects to
+# the public body's network after all): facts the clauses depend on (applies_if). Whether it
+# handles personal information is not among them: it decides which statutory clauses it adopts.
+CONDITION_FIELDS = ("handles_my_number", "on_premises", "subcontracting", "uses_client_network")
 
 
 def _grant_access(contract: Contract) -> None:
@@ -248,4 +253,36 @@ def contract_end(
         error=_("Only an active contract can be ended."),
     )
     _record_lifecycle(actor=actor, contract=contract, kind=events.CONTRACT_ENDED, on=ended_on)
+    return contract
+
+
+@transaction.atomic
+def contract_update_conditions(
+    *, actor, actor_membership: Membership | None, contract: Contract, **conditions: bool
+) -> Contract:
+    """Change the contract's conditions (CONDITION_FIELDS). `contract.updated` names what changed:
+    the duty engine opens then the duties of the clauses that now apply (contracts.selectors.facts)."""
+    unknown = set(conditions) - set(CONDITION_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown fields {sorted(unknown)}")
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if not permissions.can_manage_contract(actor, actor_membership, contract):
+        raise PermissionDenied
+    if contract.status == Contract.Status.ENDED:
+        raise ValidationError(_("The contract has ended."))
+    changed = sorted(name for name, value in conditions.items() if getattr(contract, name) != bool(value))
+    if not changed:
+        return contract
+    for name in changed:
+        setattr(contract, name, bool(conditions[name]))
+    contract.full_clean()
+    contract.save(update_fields=changed)
+    record_event(
+        kind=events.CONTRACT_UPDATED,
+        actor=actor,
+        obj=contract,
+        contract_id=contract.pk,
+        organisation_id=contract.public_body_id,
+        data={"changed": changed, **{name: getattr(contract, name) for name in changed}},
+    )
     return contract

@@ -1,5 +1,6 @@
-"""Work sites (作業場所): declared in a change, approved by the public body before anyone works
-there, and changed only through a new change approved in advance (002 §5, 003 §13, 000 §5.6(1)).
+"""Work sites (作業場所): declared in a change, and changed only through a new change. Where the
+clauses ask prior approval (002 §5) the public body approves a change before anyone works there;
+where they ask none, the change is notified (届出) and in force from its submission.
 
 Every transition goes through the shared approval workflow with the event prefix "worksite", so
 `worksite.submitted` / `worksite.approved` open and fulfil the clauses' duties with no further
@@ -32,10 +33,22 @@ from contracts.models import (
 )
 from contracts.pdf.worksites import WORKSITE_FORM, worksite_context
 from contracts.selectors.contracts import approval_recipients
-from contracts.selectors.worksites import assignable_people, current_entries, open_change
+from contracts.selectors.worksites import (
+    assignable_people,
+    current_entries,
+    open_change,
+    worksites_need_prior_approval,
+)
 from contracts.services.effective import effective_at
 from core.approvables import next_number
-from core.approvals import EDITABLE, ApprovalAction, ApprovalPolicy, FrozenForm, approval_transition
+from core.approvals import (
+    DECIDING_ACTIONS,
+    EDITABLE,
+    ApprovalAction,
+    ApprovalPolicy,
+    FrozenForm,
+    approval_transition,
+)
 from core.audit import record_event
 from core.models import Membership
 from core.templatetags.portal import clause_ja
@@ -74,7 +87,16 @@ def policy(membership: Membership | None) -> ApprovalPolicy:
             filename=lambda change: f"worksites-{change.contract_id}-{change.number}.pdf",
             purpose="worksite",
         ),
+        offers=_offers,
     )
+
+
+def _offers(change: WorksiteChange, action: str) -> bool:
+    # As the roster's (contracts.services.roster): a change in force is not withdrawn, and a
+    # change under notice-only clauses is notified, never decided.
+    if action == ApprovalAction.WITHDRAW:
+        return change.effective_at is None
+    return change.needs_approval or action not in DECIDING_ACTIONS
 
 
 def _editable_change(change: WorksiteChange, actor, membership) -> WorksiteChange:
@@ -97,7 +119,12 @@ def worksite_change_open(*, actor, actor_membership: Membership, contract: Contr
     existing = open_change(contract)
     if existing is not None:
         return existing
-    change = WorksiteChange(contract=contract, number=next_number(WorksiteChange, contract), created_by=actor)
+    change = WorksiteChange(
+        contract=contract,
+        number=next_number(WorksiteChange, contract),
+        created_by=actor,
+        needs_approval=worksites_need_prior_approval(contract),
+    )
     change.full_clean()
     change.save()
     record_event(kind=events.WORKSITE_CHANGE_OPENED, actor=actor, obj=change, contract_id=contract.pk)
@@ -369,19 +396,37 @@ def worksite_change_act(
     effective_on: date | None = None,
 ) -> WorksiteChange:
     """Submit, withdraw, approve, return or reject a work-site change (the shared workflow).
-    The clauses that speak of work sites all ask approval in advance: a change counts from its
-    approval, never from its submission (`effective_on`: an approval given earlier, recorded with
-    effect from that day; see contracts.services.effective)."""
-    if effective_on is not None and action != ApprovalAction.APPROVE:
+    Under clauses that ask prior approval a change counts from its approval, never from its
+    submission; under notice-only clauses it counts from its submission and nobody decides it
+    (`effective_on`: an approval or a notice given earlier, recorded with effect from that day;
+    see contracts.services.effective)."""
+    takes_effect = action == ApprovalAction.APPROVE or (
+        action == ApprovalAction.SUBMIT and not change.needs_approval
+    )
+    if effective_on is not None and not takes_effect:
         raise ValidationError({"effective_on": _("Only an approval or a notice takes effect on a date.")})
     if action == ApprovalAction.SUBMIT:
         _check_submittable(change)
+    if action == ApprovalAction.WITHDRAW and change.effective_at is not None:
+        raise ValidationError(_("This change is already in force; make a new change instead."))
+    if action in DECIDING_ACTIONS and not change.needs_approval:
+        raise ValidationError(
+            _("Under this contract's clauses a work-site change is notified: nobody approves or returns it.")
+        )
     change = approval_transition(
         actor=actor, obj=change, action=action, policy=policy(actor_membership), reason=reason
     )
-    if action == ApprovalAction.APPROVE:
+    if takes_effect and change.effective_at is None:
         change.effective_at = effective_at(contract=change.contract, change=change, on=effective_on)
         change.save(update_fields=["effective_at"])
+        if action == ApprovalAction.SUBMIT:
+            # Notice is enough under these clauses: the change is in force from its submission.
+            record_event(
+                kind=events.WORKSITE_CHANGE_NOTIFIED,
+                actor=actor,
+                obj=change,
+                contract_id=change.contract_id,
+            )
     return change
 
 

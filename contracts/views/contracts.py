@@ -10,7 +10,13 @@ from django.views.decorators.http import require_POST
 
 from contracts import permissions, services
 from contracts.access import get_contract_or_404, get_managed_contract_or_404
-from contracts.forms.contracts import ActivateForm, ContractForm, ContractProposalForm, DateForm
+from contracts.forms.contracts import (
+    ActivateForm,
+    ContractConditionsForm,
+    ContractForm,
+    ContractProposalForm,
+    DateForm,
+)
 from contracts.selectors.contracts import contracts_visible_to
 from core.panels import fill_slot
 from core.selectors import contractors_of_public_body
@@ -116,6 +122,28 @@ def contract_activate(request, pk: int):
             messages.success(request, _("The contract is active and its duties were generated."))
             return redirect("contracts:contract_detail", pk=contract.pk)
     return render(request, "contracts/contract/activate.html", {"contract": contract, "form": form})
+
+
+@login_required
+def contract_conditions(request, pk: int):
+    """Change the contract's conditions while it runs (the contractor now connects to the public
+    body's network): the duties of the clauses that then apply open on saving."""
+    contract = get_managed_contract_or_404(request, pk)
+    form = ContractConditionsForm(request.POST or None, instance=contract)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contract_update_conditions(
+                actor=request.user,
+                actor_membership=request.membership,
+                contract=contract,
+                **{f: form.cleaned_data[f] for f in form.Meta.fields},
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The contract's conditions were saved."))
+            return redirect("contracts:contract_detail", pk=contract.pk)
+    return render(request, "contracts/contract/conditions.html", {"contract": contract, "form": form})
 
 
 def _dated_step(request, pk: int, service, date_argument: str, done: str):

@@ -43,6 +43,7 @@ from contracts.selectors.worksites import (
     rules_acknowledgements,
     sites_in_force,
     worksite_changes,
+    worksites_need_prior_approval,
 )
 from contracts.services import worksites as services
 from core.approvals import EDITABLE
@@ -93,6 +94,8 @@ def _list_page(request, contract, *, rules_form=None):
             "acknowledgements": acknowledgements,
             "secure_area": secure_area,
             "rules_form": rules_form if can_edit else None,
+            # Approved in advance, or notified only: as the adopted clauses say.
+            "needs_approval": worksites_need_prior_approval(contract),
         },
     )
 
@@ -292,7 +295,10 @@ def worksite_change_act(request, pk: int):
 def worksite_change_pdf(request, pk: int):
     """The application: exactly as submitted once it was (frozen), a preview while in draft."""
     change = get_worksite_change_or_404(request, pk)
-    heading = "作業場所変更承認申請書" if previously_approved(change) else "作業場所承認申請書"
+    if change.needs_approval:
+        heading = "作業場所変更承認申請書" if previously_approved(change) else "作業場所承認申請書"
+    else:
+        heading = "作業場所変更届" if previously_approved(change) else "作業場所届"
     name = f"{heading}_{change.contract.number}_第{change.number}号"
     return frozen_or_live_pdf(
         request, change, WORKSITE_FORM, lambda: worksite_context(change.contract, change=change), name

@@ -570,8 +570,9 @@ def test_site_list_query_count_does_not_grow_with_sites(
     client.get(reverse("contracts:worksites", args=[approval_contract.pk]))
     # session, user, membership, contract, count, page of sites (changes joined), storage places,
     # assignments (people joined), the view's audit event (4, 5 with PostgreSQL's chain lock),
-    # changes, open change, acknowledgements, unread bell, session refresh (3).
-    with django_assert_num_queries(20 if connection.vendor == "postgresql" else 19):
+    # changes, open change, acknowledgements, whether the clauses ask approval or notice of the
+    # sites, unread bell, session refresh (3).
+    with django_assert_num_queries(21 if connection.vendor == "postgresql" else 20):
         response = client.get(reverse("contracts:worksites", args=[approval_contract.pk]))
     assert response.context["page"].paginator.count == sites
     assert Event.objects.filter(kind="worksite.viewed", actor=side.auditor.user).count() == 2

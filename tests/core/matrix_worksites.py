@@ -34,10 +34,11 @@ def extend_world(mw) -> None:
             people=[mw.roster[f"person_{label}"]],
             **edit,
         ).worksite
-        services.worksite_change_act(change=first, action="submit", **edit)
-        services.worksite_change_act(
-            change=first, action="approve", actor=client.user, actor_membership=client
-        )
+        first = services.worksite_change_act(change=first, action="submit", **edit)
+        if first.needs_approval:  # under notice-only clauses the submission put it in force
+            services.worksite_change_act(
+                change=first, action="approve", actor=client.user, actor_membership=client
+            )
         draft = services.worksite_change_open(contract=contract, **edit)
         drafted = services.worksite_add(
             change=draft,

@@ -669,6 +669,7 @@ contractor_staff  200        404
         targets=CONTRACTS,
     ),
     "contracts:contract_activate": Row(MANAGE_CONTRACT.format(ok=200), targets=CONTRACTS),
+    "contracts:contract_conditions": Row(MANAGE_CONTRACT.format(ok=200), targets=CONTRACTS),
     # --- the roster (名簿): everyone who reads the contract reads it; only the contractor's
     # manager drafts changes; submitting is theirs, deciding the public body's ---
     "contracts:roster": Row(CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=CONTRACTS),
