@@ -156,9 +156,8 @@ def _worksite(manager: Membership, approver: Membership, contract: Contract) -> 
         people=list(Person.objects.filter(contract=contract)),
         **_as(manager),
     )
-    # As the roster's: notified in force from that day where the clauses ask no approval (a change
-    # made before work sites could be notified has no such flag and is always approved).
-    if not getattr(change, "needs_approval", True):
+    # As the roster's: notified in force from that day where the clauses ask no approval.
+    if not change.needs_approval:
         worksite_change_act(change=change, action="submit", effective_on=ROSTER_ON, **_as(manager))
         return
     worksite_change_act(change=change, action="submit", **_as(manager))
