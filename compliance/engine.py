@@ -14,6 +14,7 @@ from functools import lru_cache
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from clauses import api as clauses_api
 from clauses.events import CLAUSE_TEMPLATE_LOADED
 from clauses.models import ClauseTemplate, Obligation
 from compliance import events
@@ -89,14 +90,10 @@ def clear_caches() -> None:
 def _applies(ob: Obligation, contract: Contract, *, on: date, subject: str = "") -> bool:
     """Whether the obligation's facts (applies_if) hold, as the app holding the records answers
     them (clauses.api.fact_holds): the engine reads no domain table for a condition itself."""
-    from clauses import api as clauses_api
-
     return all(clauses_api.fact_holds(contract, fact, on=on, subject=subject) for fact in ob.applies_if)
 
 
 def _facts_changed_by(kind: str) -> frozenset[str]:
-    from clauses import api as clauses_api
-
     return clauses_api.facts_changed_by(kind)
 
 
@@ -242,8 +239,6 @@ class _Applier:
         )
 
     def fulfil(self, obligation_ids: list[int], index_by_id: dict[int, Obligation]) -> None:
-        from clauses import api as clauses_api  # the conditions' checkers, filled by the apps
-
         duties = Duty.objects.filter(
             contract=self.contract, obligation_id__in=obligation_ids, state=Duty.State.OPEN
         ).order_by("due_date", "pk")
