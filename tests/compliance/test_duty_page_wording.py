@@ -1,0 +1,61 @@
+"""How a duty and a draft's articles read: the clause in brackets only where it narrows the
+article, and a draft's article without an open duty says its duties come with the activation."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from django.urls import reverse
+from django.utils.translation import override
+
+from clauses.services import clause_template_load
+from compliance.models import Duty
+from contracts.services import contract_activate
+from tests.clauses.conftest import DATA
+
+
+def _activate(side, contract):
+    return contract_activate(
+        actor=side.client_admin.user,
+        actor_membership=side.client_admin,
+        contract=contract,
+        signed_on=date(2025, 4, 1),
+    )
+
+
+def _duty_page(client, side, duty) -> str:
+    client.force_login(side.contractor_admin.user)
+    with override("ja"):
+        return client.get(reverse("compliance:duty_detail", args=[duty.pk])).content.decode()
+
+
+def test_a_duty_of_a_paragraph_names_it_in_brackets(client, side, make_contract):
+    contract = _activate(side, make_contract())
+    duty = Duty.objects.get(contract=contract, obligation__key="2.1-roster")
+    assert "第2条 体制（第2条第1項）" in _duty_page(client, side, duty)
+
+
+def test_a_duty_of_the_whole_article_does_not_repeat_it(client, side, make_contract, tmp_path: Path):
+    # The same template where the roster duty is the whole of article 2 (clause "2").
+    text = (DATA / "mini.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: mini-test-template", "id: mini-whole-article")
+    text = text.replace('clause: "2.1"', 'clause: "2"')
+    path = tmp_path / "whole-article.yaml"
+    path.write_text(text, encoding="utf-8")
+    template = clause_template_load(path=path)[0]
+    contract = _activate(side, make_contract(clause_template=template))
+    page = _duty_page(client, side, Duty.objects.get(contract=contract, obligation__key="2.1-roster"))
+    assert "第2条 体制</dd>" in page and "（第2条）" not in page
+
+
+def test_a_drafts_articles_say_their_duties_open_after_activation(client, side, make_contract):
+    contract = make_contract()
+    client.force_login(side.client_admin.user)
+    with override("ja"):
+        page = client.get(reverse("contracts:contract_detail", args=[contract.pk])).content.decode()
+        clauses = page[page.index('id="h-clauses"') :]
+        assert "発効後に発生" in clauses and "対応事項なし" not in clauses
+        _activate(side, contract)
+        page = client.get(reverse("contracts:contract_detail", args=[contract.pk])).content.decode()
+    assert "発効後に発生" not in page
