@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Employment, PersonRole
+from contracts.services.roster import required_field_message
 from core.models import Organisation
 from core.validators import NOTE, PlausibleDateField
 
@@ -31,9 +32,8 @@ def clause_fields(
         if field is None:
             continue
         field.required = True
-        field.error_messages["required"] = _(
-            "Enter the %(field)s: this contract's clauses ask for it on the roster."
-        ) % {"field": field.label}
+        # The service refuses the same entry with the same words (one function: they cannot drift).
+        field.error_messages["required"] = required_field_message(name)
     if declared_roles:
         form.fields["declared_roles"].choices = list(declared_roles.items())
     else:

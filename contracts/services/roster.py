@@ -145,18 +145,34 @@ def _employer_errors(contract: Contract, employer, employment: str) -> dict[str,
     return {}
 
 
-def _clause_errors(contract: Contract, entry: dict) -> dict[str, str]:
-    """Only the roles the contract's template declares (clauses.api) may be given to an entry.
+def required_field_message(name: str) -> str:
+    """The words refusing an entry without `name`, a field the contract's clauses need on the
+    roster: the entry form (contracts.forms.people.clause_fields) says the same, from here."""
+    label = RosterEntry._meta.get_field(name).verbose_name
+    return _("Enter the %(field)s: this contract's clauses ask for it on the roster.") % {"field": label}
 
-    The fields a clause's condition needs for every person (001 §7: 所属, 従事期間) are required
-    by the entry form (contracts.forms.people.clause_fields), not here: a roster drafted or
-    imported without them is still a roster, and the duty asking for them stays open, its page
-    saying what is missing (clauses.api.unmet_conditions)."""
+
+def _required_field_errors(contract: Contract, entry: dict) -> dict[str, str]:
+    """The fields a clause's condition needs for every person (001 §7: 所属, 従事期間) that the
+    entry leaves blank. The service refuses what its form refuses, so a sheet imported or a call
+    from elsewhere cannot draft a line the form would not accept."""
+    errors = {}
+    for name in sorted(clauses_api.required_roster_fields(contract)):
+        value = entry.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            errors[name] = required_field_message(name)
+    return errors
+
+
+def _clause_errors(contract: Contract, entry: dict) -> dict[str, str]:
+    """What the contract's clauses ask of an entry: the fields their conditions need for every
+    person, and only the roles its template declares (clauses.api) given to it."""
+    errors = _required_field_errors(contract, entry)
     declared = entry.get("declared_roles") or []
     known = clauses_api.declared_roster_roles(contract) if declared else {}
     if not isinstance(declared, list) or any(code not in known for code in declared):
-        return {"declared_roles": _("Choose only roles this contract's clauses name.")}
-    return {}
+        errors["declared_roles"] = _("Choose only roles this contract's clauses name.")
+    return errors
 
 
 def _check_person(contract: Contract, *, full_name: str, employer, employment: str, entry: dict) -> None:

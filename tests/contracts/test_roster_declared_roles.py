@@ -92,11 +92,15 @@ def test_missing_planned_end_is_refused_at_the_field(client, side, nerima_contra
     ]
 
 
-def test_a_roster_made_without_the_form_leaves_the_duty_open(client, side, nerima_contract):
-    # A sheet imported, or a line drafted before the clauses asked: the roster is kept, and the
-    # duty asking for the field stays open, its page saying what is missing.
+def test_a_roster_made_without_the_field_leaves_the_duty_open(client, side, nerima_contract):
+    # The services refuse a line without it (test_roster_required_fields), but a line drafted
+    # before the clauses asked has none: the roster is kept, and the duty asking for the field
+    # stays open, its page saying what is missing.
     change = _open(side, nerima_contract)
-    _add(side, change, "管理 花子", role=PersonRole.RESPONSIBLE, affiliation="")
+    with pytest.raises(ValidationError):
+        _add(side, change, "管理 花子", role=PersonRole.RESPONSIBLE, affiliation="")
+    _add(side, change, "管理 花子", role=PersonRole.RESPONSIBLE)
+    RosterEntry.objects.filter(change=change).update(affiliation="")
     manager = side.contractor_admin
     roster_change_act(actor=manager.user, actor_membership=manager, change=change, action=A.SUBMIT)
     duty = Duty.objects.get(contract=nerima_contract, obligation__key="7-roster")

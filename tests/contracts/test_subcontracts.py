@@ -122,6 +122,9 @@ def add_worker(side, contract, name, employer=None):
         employment="subcontractor" if employer else "employee",
         employer=employer,
         start_date=contract.work_start_date,
+        # 001 §7 wants everyone's affiliation and period on the roster.
+        affiliation="開発部",
+        planned_end_date=contract.end_date,
         **kwargs,
     )
     roster_services.roster_change_act(change=change, action="submit", **kwargs)
@@ -333,6 +336,8 @@ def test_a_subcontractors_worker_needs_an_approved_subcontractor_as_employer(sid
         "full_name": "伊藤 美咲",
         "role": "worker",
         "start_date": contract.work_start_date,
+        "affiliation": "開発部",  # 001 §7: everyone's affiliation and period
+        "planned_end_date": contract.end_date,
     }
     with pytest.raises(ValidationError) as caught:
         roster_services.roster_person_add(employment="subcontractor", **base, **kwargs)
@@ -369,6 +374,8 @@ def test_the_roster_sheet_names_the_subcontractor(side, subs, contract):
         },  # NFKC: full-width letters match
         {"full_name": "山田 太郎", "role": "worker", "employment": "employee", "start_date": TODAY},
     ]
+    for row in rows:  # 001 §7: everyone's affiliation and period
+        row.update(affiliation="開発部", planned_end_date=contract.end_date)
     created = roster_import(change=change, data=export_rows(ROSTER_SPEC, rows), **kwargs)
     assert [e.person.employer_id for e in created] == [subs.orgs["x"].pk, side.contractor.pk]
     # An unknown name is an error at its cell, and nothing is imported.

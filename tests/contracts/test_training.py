@@ -44,7 +44,14 @@ def _roster(side, contract, names, *, start=WORK_START):
     change = roster_change_open(actor=manager.user, actor_membership=manager, contract=contract)
     people = [
         roster_person_add(
-            actor=manager.user, actor_membership=manager, change=change, full_name=name, start_date=start
+            actor=manager.user,
+            actor_membership=manager,
+            change=change,
+            full_name=name,
+            start_date=start,
+            # What some clauses want on every roster entry (001 §7: affiliation and period).
+            affiliation="運用部",
+            planned_end_date=contract.end_date,
         ).person
         for name in names
     ]
