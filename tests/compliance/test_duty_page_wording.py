@@ -11,6 +11,7 @@ from django.utils.translation import override
 
 from clauses.services import clause_template_load
 from compliance.models import Duty
+from compliance.services.duties import duty_request
 from contracts.services import contract_activate
 from tests.clauses.conftest import DATA
 
@@ -59,3 +60,23 @@ def test_a_drafts_articles_say_their_duties_open_after_activation(client, side, 
         _activate(side, contract)
         page = client.get(reverse("contracts:contract_detail", args=[contract.pk])).content.decode()
     assert "発効後に発生" not in page
+
+
+def test_a_requested_duty_shows_the_bodys_note_to_the_contractor(client, side, make_contract):
+    contract = _activate(side, make_contract())
+    admin = side.client_admin
+    duty_request(
+        actor=admin.user,
+        actor_membership=admin,
+        contract=contract,
+        obligation_key="3.2-report-on-request",
+        note="第1四半期の運用状況を報告してください。",
+    )
+    page = _duty_page(
+        client, side, Duty.objects.get(contract=contract, obligation__key="3.2-report-on-request")
+    )
+    assert "甲からの依頼" in page and "第1四半期の運用状況を報告してください。" in page
+    # A duty nobody asked for has no such part.
+    assert "からの依頼" not in _duty_page(
+        client, side, Duty.objects.get(contract=contract, obligation__key="2.1-roster")
+    )
