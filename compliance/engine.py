@@ -227,16 +227,24 @@ class _Applier:
         if not subject or not ob.fulfilled_by:
             return None
         object_type, _, object_id = subject.partition(":")
-        return (
+        evidence = (
             Event.objects.filter(contract_id=self.contract.pk, kind__in=ob.fulfilled_by)
             .filter(
                 Q(data__subject=subject)
                 | Q(data__subjects__contains=[subject])
                 | Q(object_type=object_type, object_id=object_id)
             )
+            # The event being applied is not "prior": when it both opens and meets a duty (a person
+            # put on a submitted roster), fulfil() meets it, checking its conditions and its date.
+            .exclude(pk=self.event.pk)
             .order_by("id")
             .first()
         )
+        conditions = ob.evidence_conditions
+        if evidence is not None and conditions:
+            met = clauses_api.conditions_met(self.contract, conditions, event=evidence)
+            return evidence if met else None
+        return evidence
 
     def fulfil(self, obligation_ids: list[int], index_by_id: dict[int, Obligation]) -> None:
         duties = Duty.objects.filter(

@@ -139,9 +139,13 @@ def test_001_7_roster_lacking_an_affiliation_does_not_meet_it(side):
         [("管理 花子", PersonRole.RESPONSIBLE, {}), ("従事 一郎", PersonRole.WORKER, {})],
         before_submit=blank_affiliation,
     )
-    duty = _duty(contract, "7-roster")
-    assert duty.state == Duty.State.OPEN
-    assert clauses_api.unmet_conditions(contract, duty.obligation.evidence_conditions) == [
+    # One duty per person put on the roster (001 §7 asks it of every worker's line); a roster with
+    # a line lacking its affiliation meets none of them, and says what is missing.
+    duties = list(
+        Duty.objects.filter(contract=contract, obligation__key="7-roster").select_related("obligation")
+    )
+    assert len(duties) == 2 and {d.state for d in duties} == {Duty.State.OPEN}
+    assert clauses_api.unmet_conditions(contract, duties[0].obligation.evidence_conditions) == [
         "名簿の1人について所属が記載されていません。"
     ]
     assert _duty(contract, "6-responsible-person").state == Duty.State.FULFILLED
@@ -190,3 +194,19 @@ def test_duty_page_says_what_is_missing(side, client):
     met = _duty(contract, "7-roster")
     page = client.get(reverse("compliance:duty_detail", args=[met.pk])).content.decode()
     assert "記載されていません" not in page
+
+
+def test_001_7_each_person_submitted_with_the_fields_is_met_by_that_submission(side):
+    # The person's line is the evidence: the submission that puts them on the roster meets their
+    # duty, on time when it comes before the business day before their start.
+    contract = _contract(side, "001")
+    later = {"start_date": TODAY + timedelta(days=30)}  # joins next month: put on the roster in time
+    _submit(
+        side, contract, [("管理 花子", PersonRole.RESPONSIBLE, {}), ("従事 一郎", PersonRole.WORKER, later)]
+    )
+    duties = {d.on_time: d for d in Duty.objects.filter(contract=contract, obligation__key="7-roster")}
+    assert {d.state for d in duties.values()} == {Duty.State.FULFILLED}
+    # The responsible person started 20 days ago: their line came late. The worker's did not.
+    assert set(duties) == {True, False}
+    assert duties[True].due_date > TODAY > duties[False].due_date
+    assert all(d.subject.startswith("contracts.person:") for d in duties.values())
