@@ -37,7 +37,7 @@ def test_contract_from_registration_to_evidence_for_all_three_roles(page, live_s
     form.locator('input[name="title"]').fill("窓口業務委託（ブラウザ確認）")
     form.locator('select[name="contractor"]').select_option(str(side.contractor.pk))
     form.locator('select[name="clause_template"]').select_option(
-        label="秘密情報及び個人情報の取扱に関する特記事項（2025-03-04-r4）"
+        label="秘密情報及び個人情報の取扱に関する特記事項（2025-03-04-r5）"
     )
     form.locator('input[name="start_date"]').fill((today - timedelta(days=30)).isoformat())
     form.locator('input[name="end_date"]').fill((today - timedelta(days=60)).isoformat())
