@@ -1,5 +1,6 @@
 """How a duty and a draft's articles read: the clause in brackets only where it narrows the
-article, and a draft's article without an open duty says its duties come with the activation."""
+article; a draft's article without an open duty says its duties come with the activation; a
+requested duty shows the body's note; a roster that falls short is pointed to."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from django.utils.translation import override
 from clauses.services import clause_template_load
 from compliance.models import Duty
 from compliance.services.duties import duty_request
+from contracts.models import PersonRole
 from contracts.services import contract_activate
 from tests.clauses.conftest import DATA
+from tests.compliance.test_evidence_conditions import _contract, _duty, _submit
 
 
 def _activate(side, contract):
@@ -80,3 +83,11 @@ def test_a_requested_duty_shows_the_bodys_note_to_the_contractor(client, side, m
     assert "からの依頼" not in _duty_page(
         client, side, Duty.objects.get(contract=contract, obligation__key="2.1-roster")
     )
+
+
+def test_a_duty_whose_roster_falls_short_points_to_the_roster(client, side):
+    contract = _contract(side, "001")
+    _submit(side, contract, [("従事 一郎", PersonRole.WORKER, {})])  # nobody responsible
+    page = _duty_page(client, side, _duty(contract, "6-responsible-person"))
+    assert "記載されていません" in page
+    assert reverse("contracts:roster", args=[contract.pk]) in page and "従事者名簿を開いて修正する" in page
