@@ -153,6 +153,10 @@ class ApprovalPolicy:
     # (a roster change in force is not withdrawn; a notice is not decided). It hides the button
     # (core.approvables.actions_for); the service says why when it refuses such a request.
     offers: Callable[[Any, str], bool] = lambda obj, action: True
+    # What the transition's event says beyond the states, for the duties it meets: e.g. the
+    # people a roster change names (data["subjects"]), so an approval meets each person's duty.
+    # References only, never names (the audit trail keeps no personal data).
+    event_data: Callable[[Any], dict] | None = None
 
 
 def _render_frozen(obj, form: FrozenForm) -> bytes:
@@ -270,12 +274,15 @@ def approval_transition(
                 ),
                 recipients=recipients,
             )
+        data = {"from": old, "to": new, "reason": reason}
+        if policy.event_data is not None:
+            data = {**policy.event_data(locked), **data}
         record_event(
             kind=f"{policy.event_prefix}.{PAST[action]}",
             actor=actor,
             obj=locked,
             contract_id=policy.contract_id(locked),
-            data={"from": old, "to": new, "reason": reason},
+            data=data,
         )
         if frozen is not None:
             _attach_frozen(actor, locked, policy.frozen_form, frozen)

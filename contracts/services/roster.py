@@ -49,7 +49,11 @@ ENTRY_FIELDS = (
 
 
 def _subject(person: Person) -> str:
-    return f"contracts.person:{person.pk}"
+    return _subject_of(person.pk)
+
+
+def _subject_of(person_id: int) -> str:
+    return f"contracts.person:{person_id}"
 
 
 def policy(membership: Membership | None) -> ApprovalPolicy:
@@ -69,6 +73,11 @@ def policy(membership: Membership | None) -> ApprovalPolicy:
             purpose="roster",
         ),
         offers=_offers,
+        # The people the change names: its approval (or notice) is evidence for each of them
+        # (002 §4.2 asks the approval of every worker, one duty each).
+        event_data=lambda change: {
+            "subjects": [_subject_of(pk) for pk in change.entries.values_list("person_id", flat=True)]
+        },
     )
 
 
