@@ -43,7 +43,9 @@ class TemplateChoiceField(IdsChoiceField):
         # Its title and who issued it: two bodies' rules may share a title.
         return _("%(title)s (%(issuer)s, version %(version)s)") % {
             "title": obj.title,
-            "issuer": obj.issuer,
+            # Stored as the document gives it, sometimes in brackets already (（文書に団体名の記載なし）):
+            # the label's own brackets would double them.
+            "issuer": obj.issuer.removeprefix("（").removesuffix("）"),
             "version": obj.version,
         }
 
