@@ -284,6 +284,7 @@ FLAG_LABELS: dict[str, str | Promise] = {
     "dispatch_workers": _(
         "dispatch workers do the work (a duty per person: the person is a dispatch worker)"
     ),
+    "roster_in_force": _("a roster is already in force (a change of personnel, not the first roster)"),
 }
 
 

@@ -39,6 +39,7 @@ CONTRACT_FLAGS = (
     "subcontracting",
     "uses_client_network",
     "dispatch_workers",
+    "roster_in_force",
 )
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 KEY_RE = re.compile(r"^[0-9]+[0-9.()a-z-]*-[a-z0-9-]+$")

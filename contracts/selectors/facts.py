@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Max
+
 from clauses.api import register_fact
 from contracts import events
 from contracts.models import Contract, Employment, Person, RosterEntry
@@ -54,7 +56,20 @@ def dispatch_workers(contract: Contract, *, on: date, subject: str) -> bool:
     ).exists()
 
 
+def roster_already_in_force(contract: Contract, *, on: date, subject: str) -> bool:
+    """Whether a roster is already in force: what a person joining or leaving then is, is a change
+    of personnel (001 §8, 002 §4.3, 004 §3.3), not the first roster — whose people are put on it by
+    the duties of the first roster themselves. At the first roster's own events no change of the
+    contract carries its date yet, or only the one being submitted does (a notice dates it as it
+    is given): so the question is whether an EARLIER change than the latest one is in force."""
+    changes = contract.roster_changes
+    latest = changes.aggregate(n=Max("number"))["n"]
+    return latest is not None and changes.filter(effective_at__isnull=False, number__lt=latest).exists()
+
+
 def register() -> None:
     for name in FLAGS:
         register_fact(name, _flag(name), changed_by=(events.CONTRACT_UPDATED,))
     register_fact("dispatch_workers", dispatch_workers, changed_by=ROSTER_IN_FORCE_EVENTS)
+    # Never re-evaluated: a change duty must not open afterwards for the first roster's people.
+    register_fact("roster_in_force", roster_already_in_force)

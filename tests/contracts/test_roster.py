@@ -70,11 +70,18 @@ def test_prior_approval_roster_cycle(side, approval_contract):
     )
     assert kinds == ["roster.submitted", "roster.returned", "roster.submitted", "roster.approved"], kinds
     assert Event.objects.filter(kind="person.added", data__subject=f"contracts.person:{lead.pk}").exists()
-    # The clauses' prior-approval duties are fulfilled by the approval itself.
+    # The approval meets the clauses' duty of approving each person before work (002 §4.2: the
+    # lead's own duty); the first roster is no change of personnel, so no change duty opened.
     approved = Duty.objects.filter(
-        contract=approval_contract, obligation__kind="personnel-prior-approval", state=Duty.State.FULFILLED
+        contract=approval_contract,
+        obligation__kind="roster",
+        subject=f"contracts.person:{lead.pk}",
+        state=Duty.State.FULFILLED,
     )
     assert approved.exists()
+    assert not Duty.objects.filter(
+        contract=approval_contract, obligation__kind="personnel-prior-approval"
+    ).exists()
 
 
 def test_notice_only_roster_counts_from_submission(side, notice_contract):
