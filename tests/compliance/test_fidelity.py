@@ -147,7 +147,7 @@ def test_contract_wide_duties_against_the_careful_readers_table(seed):
 # Per-person and per-subcontract rows the engine gets right (article, actor, kind and due date for
 # that person or subcontract), per seed, as measured. Raise a floor when the engine gets more
 # right; never lower one without saying why.
-SUBJECT_FLOOR = {"000": 9, "001": 17, "002": 8, "003": 19, "004": 7}
+SUBJECT_FLOOR = {"000": 9, "001": 17, "002": 8, "003": 19, "004": 11}
 # Kinds a table introduces before the vocabulary has them, each explained in its `doubtful` rows.
 PROPOSED_KINDS = {"004": {"management-method-approval"}}
 _PER = {"each person": "person", "each subcontract": "subcontract"}

@@ -90,3 +90,19 @@ def test_the_first_roster_opens_no_change_duty_a_later_addition_does(seed):
         assert before == 0, "the first roster is not a change of personnel"
     _roster(side, contract, "従事 一郎")
     assert changes.count() == before + 1
+
+
+@pytest.mark.django_db
+def test_004_each_persons_confidentiality_is_standing_and_shown_by_their_pledge():
+    # 004 §4.2: every 取扱者 keeps the information secret while employed and after leaving — one
+    # undated duty per person, met by that person's pledge (§3.3), which 004 wants first.
+    side, contract = _contract("004")
+    _roster(side, contract, "責任 太郎", role="security_officer")
+    duties = Duty.objects.filter(contract=contract, obligation__key="4.2-confidentiality-each-person")
+    assert duties.count() == 1
+    duty = duties.get()
+    assert (
+        duty.due_date is None
+        and duty.state == Duty.State.FULFILLED
+        and duty.subject.startswith("contracts.person:")
+    )
