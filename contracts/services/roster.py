@@ -56,7 +56,7 @@ def _subject_of(person_id: int) -> str:
     return f"contracts.person:{person_id}"
 
 
-def policy(membership: Membership | None) -> ApprovalPolicy:
+def policy(membership: Membership | None, *, effective_on: date | None = None) -> ApprovalPolicy:
     return ApprovalPolicy(
         event_prefix=events.ROSTER_PREFIX,
         can_submit=lambda actor, change: permissions.can_edit_roster(actor, membership, change.contract),
@@ -76,7 +76,10 @@ def policy(membership: Membership | None) -> ApprovalPolicy:
         # The people the change names: its approval (or notice) is evidence for each of them
         # (002 §4.2 asks the approval of every worker, one duty each).
         event_data=lambda change: {
-            "subjects": [_subject_of(pk) for pk in change.entries.values_list("person_id", flat=True)]
+            "subjects": [_subject_of(pk) for pk in change.entries.values_list("person_id", flat=True)],
+            # A decision given earlier and recorded now counts from its day (the duty engine dates
+            # the duties it meets from it), as the change's own effective date does.
+            **({"effective_date": effective_on.isoformat()} if effective_on else {}),
         },
     )
 
@@ -379,7 +382,7 @@ def roster_entry_discard(
     )
 
 
-def _announcements(change: RosterChange, actor) -> list[dict]:
+def _announcements(change: RosterChange, actor, *, effective_on: date | None = None) -> list[dict]:
     # At submission: the people it adds or removes open their duties (a pledge per person, the
     # prior approval of a change), which the approval or the documents then fulfil.
     batch = []
@@ -389,6 +392,9 @@ def _announcements(change: RosterChange, actor) -> list[dict]:
         ]
         base = {"actor": actor, "obj": entry.person, "contract_id": change.contract_id}
         data = {"subject": _subject(entry.person), "change": change.number}
+        if effective_on is not None:
+            # A notice given earlier and recorded now: the people joined on that day.
+            data["effective_date"] = effective_on.isoformat()
         if entry.action == RosterEntry.Action.ADD:
             # The person's own start: the duties their joining opens (a pledge before they work,
             # the prior approval of a change) count "before the work start" from it, not from
@@ -404,7 +410,12 @@ def _announcements(change: RosterChange, actor) -> list[dict]:
                     **base,
                     "kind": events.RESPONSIBLE_PERSON_DESIGNATED,
                     # The change's number: a clause's condition reads the roster it brings in force.
-                    "data": {"subject": _subject(entry.person), "role": entry.role, "change": change.number},
+                    "data": {
+                        "subject": _subject(entry.person),
+                        "role": entry.role,
+                        "change": change.number,
+                        **({"effective_date": data["effective_date"]} if "effective_date" in data else {}),
+                    },
                 }
             )
     return batch
@@ -449,10 +460,14 @@ def roster_change_act(
     # The transition renders the frozen PDF before its event: from that event to COMMIT the
     # audit trail's lock is held, so what follows is kept short (one INSERT for every person).
     change = approval_transition(
-        actor=actor, obj=change, action=action, policy=policy(actor_membership), reason=reason
+        actor=actor,
+        obj=change,
+        action=action,
+        policy=policy(actor_membership, effective_on=effective_on if takes_effect else None),
+        reason=reason,
     )
     if action == ApprovalAction.SUBMIT:
-        batch = _announcements(change, actor)
+        batch = _announcements(change, actor, effective_on=None if change.needs_approval else effective_on)
         if not change.needs_approval:
             # Notice is enough under these clauses: the change counts from its submission.
             notified = {"actor": actor, "obj": change, "contract_id": change.contract_id}

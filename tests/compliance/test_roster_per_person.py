@@ -101,3 +101,33 @@ def test_a_submitted_roster_does_not_meet_it_until_the_body_approves(contract):
     staff = contract.side.client_staff
     roster_change_act(actor=staff.user, actor_membership=staff, change=change, action=A.APPROVE)
     assert _duty_of(contract, "佐藤花子").state == Duty.State.FULFILLED
+
+
+def test_an_approval_given_earlier_counts_from_its_day(contract):
+    # Recorded today, given ten days ago (effective_on): each person's duty is met on that day, so a
+    # person who started five days ago was approved in time.
+    side = contract.side
+    manager = side.contractor_admin
+    change = roster_change_open(actor=manager.user, actor_membership=manager, contract=contract)
+    roster_person_add(
+        actor=manager.user,
+        actor_membership=manager,
+        change=change,
+        full_name="先行 承認",
+        role="worker",
+        affiliation="情報システム部",
+        start_date=TODAY - timedelta(days=5),
+        planned_end_date=TODAY + timedelta(days=300),
+    )
+    upload_pledges(side, change)
+    change = roster_change_act(actor=manager.user, actor_membership=manager, change=change, action=A.SUBMIT)
+    staff = side.client_staff
+    roster_change_act(
+        actor=staff.user,
+        actor_membership=staff,
+        change=change,
+        action=A.APPROVE,
+        effective_on=TODAY - timedelta(days=10),
+    )
+    duty = _duty_of(contract, "先行 承認")
+    assert duty.state == Duty.State.FULFILLED and duty.on_time is True
