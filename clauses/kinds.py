@@ -285,6 +285,10 @@ FLAG_LABELS: dict[str, str | Promise] = {
         "dispatch workers do the work (a duty per person: the person is a dispatch worker)"
     ),
     "roster_in_force": _("a roster is already in force (a change of personnel, not the first roster)"),
+    "worksites_in_force": _(
+        "work sites are already in force (a change of work site, not the first declaration)"
+    ),
+    "worker": _("a duty per person: the roster names the person a worker (not the responsible person)"),
 }
 
 

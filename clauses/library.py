@@ -40,6 +40,8 @@ CONTRACT_FLAGS = (
     "uses_client_network",
     "dispatch_workers",
     "roster_in_force",
+    "worksites_in_force",
+    "worker",
 )
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 KEY_RE = re.compile(r"^[0-9]+[0-9.()a-z-]*-[a-z0-9-]+$")
@@ -206,7 +208,9 @@ def _check_obligation(c: _Checker, ob: Any, where: str, keys: set[str], position
     evidence = ob.get("evidence") or (KINDS[kind].evidence if kind in KINDS else "")
     if evidence and evidence not in EVIDENCE:
         c.one_of(where, "evidence", "evidence", evidence, EVIDENCE)
-    _check_deadline(c, ob.get("deadline"), where, trigger)
+    # An event's own cycle (every subcontract's yearly check) is dated by its interval, as periodic.
+    cyclic_event = trigger == "event" and ob.get("every") is not None
+    _check_deadline(c, ob.get("deadline"), where, "periodic" if cyclic_event else trigger)
     form_id = ob.get("form")
     if form_id is not None:
         if not isinstance(form_id, str) or not form_id:
@@ -258,8 +262,12 @@ def _check_obligation(c: _Checker, ob: Any, where: str, keys: set[str], position
             or not all(isinstance(v, int) and v > 0 for v in every.values())
         ):
             c.add(where, "every", "must be {months: N} or {days: N} with N > 0")
-        elif trigger not in ("periodic", "standing"):
-            c.add(where, "every", "is only used with trigger 'periodic' or 'standing'")
+        elif trigger == "event" and not ob.get("per_subject"):
+            c.add(where, "every", "is only used with trigger 'event' when per_subject is true")
+        elif trigger == "event" and ob.get("deadline") is not None:
+            c.add(where, "deadline", "is not used with 'every' on trigger 'event': the cycle gives the dates")
+        elif trigger not in ("periodic", "standing", "event"):
+            c.add(where, "every", "is only used with trigger 'periodic', 'standing' or 'event'")
     flags = ob.get("applies_if") or []
     if not isinstance(flags, list):
         c.add(where, "applies_if", "must be a list of contract flags")

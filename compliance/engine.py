@@ -30,6 +30,14 @@ WORK_STARTED = "contract.work_started"
 ENDED = "contract.ended"
 REQUESTED = events.DUTY_REQUESTED
 ON_ACTIVATION = ("contract_signed", "work_start", "periodic", "standing")
+# An event-opened duty of each subject that recurs (every subcontract's yearly check, 004 §9.4).
+_CYCLIC_EVENT = Q(obligation__trigger="event") & (
+    Q(obligation__every_months__isnull=False) | Q(obligation__every_days__isnull=False)
+)
+
+
+def _cyclic_per_subject(ob: Obligation) -> bool:
+    return ob.trigger == "event" and bool(ob.every_months or ob.every_days)
 
 
 @dataclass
@@ -178,6 +186,12 @@ class _Applier:
             return first_cycle_due(
                 start=self.contract.start_date, end=end, months=ob.every_months, days=ob.every_days
             )
+        if _cyclic_per_subject(ob):
+            # Each subject's own cycle (a subcontractor's yearly check, 004 §9.4), counted from
+            # that subject's start (the event's anchor), else the event's day; inside the contract.
+            return first_cycle_due(
+                start=work_start or trigger_day, end=end, months=ob.every_months, days=ob.every_days
+            )
         if ob.trigger == "contract_end":
             # Counted from the (planned, or the real earlier) end, whatever event opened it.
             trigger_day = end
@@ -277,12 +291,17 @@ class _Applier:
         subcontract's) keep their date: that start did not move."""
         duties = (
             Duty.objects.filter(contract=self.contract, state=Duty.State.OPEN)
-            .filter(Q(obligation__deadline_rule__in=rules) | Q(obligation__trigger__in=triggers))
+            .filter(
+                Q(obligation__deadline_rule__in=rules)
+                | Q(obligation__trigger__in=triggers)
+                # A subject's own cycles end with the contract as the contract's cycles do.
+                | (_CYCLIC_EVENT if "periodic" in triggers else Q(pk__in=()))
+            )
             .select_related("obligation", "opened_by_event")
         )
         for duty in duties:
             ob = duty.obligation
-            if ob.trigger == "periodic":
+            if ob.trigger == "periodic" or _cyclic_per_subject(ob):
                 # A cycle due after an early end falls due at the end: nothing is due after it.
                 early = self.end < self.contract.end_date and not ob.survives_contract
                 if early and duty.due_date and duty.due_date > self.end:
@@ -302,13 +321,19 @@ class _Applier:
         that start now (a subcontract's start changed after its application was drafted)."""
         if not subject:
             return
-        duties = Duty.objects.filter(
-            contract=self.contract,
-            subject=subject,
-            state=Duty.State.OPEN,
-            obligation__deadline_rule__in=WORK_START_RULES,
-            obligation__trigger="event",
-        ).select_related("obligation", "opened_by_event")
+        duties = (
+            Duty.objects.filter(
+                contract=self.contract,
+                subject=subject,
+                state=Duty.State.OPEN,
+                obligation__trigger="event",
+            )
+            .filter(
+                # Counted from the subject's start: its work-start rules, and its own first cycle.
+                Q(obligation__deadline_rule__in=WORK_START_RULES) | (_CYCLIC_EVENT & Q(cycle=1)),
+            )
+            .select_related("obligation", "opened_by_event")
+        )
         for duty in duties:
             opened_on = event_date(duty.opened_by_event) if duty.opened_by_event else self.day
             new_due = self.due(duty.obligation, opened_on, work_start=anchor)
@@ -317,12 +342,12 @@ class _Applier:
                 duty.save(update_fields=["due_date"])
 
     def roll_forward(self, ob: Obligation, duty: Duty) -> None:
-        if not (ob.every_months or ob.every_days) or ob.trigger not in ("periodic", "standing"):
+        if not (ob.every_months or ob.every_days) or ob.trigger not in ("periodic", "standing", "event"):
             return
         base = duty.due_date or self.day
         nxt = add_interval(base, months=ob.every_months, days=ob.every_days)
         if nxt > self.contract.end_date and not ob.survives_contract:
-            if ob.trigger != "periodic" or base >= self.contract.end_date:
+            if ob.trigger == "standing" or base >= self.contract.end_date:
                 return
             # The contract's last period still has its cycle (the fourth quarterly report of a
             # one-year contract), due at the end rather than after the contract has ended.

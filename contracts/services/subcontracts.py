@@ -69,6 +69,8 @@ def policy(membership: Membership | None) -> ApprovalPolicy:
         offers=lambda s, action: (
             not (action == ApprovalAction.APPROVE and extent_refusal(s.contract, s.extent))
         ),
+        # The duties a decision opens count from the subcontract's own start (its yearly check).
+        event_data=lambda s: {"work_start": s.start_date.isoformat()},
         # Kept exactly as submitted: a PDF stored with its SHA-256.
         frozen_form=FrozenForm(
             form_id=SUBCONTRACT_FORM,

@@ -70,15 +70,14 @@ def test_prior_approval_roster_cycle(side, approval_contract):
     )
     assert kinds == ["roster.submitted", "roster.returned", "roster.submitted", "roster.approved"], kinds
     assert Event.objects.filter(kind="person.added", data__subject=f"contracts.person:{lead.pk}").exists()
-    # The approval meets the clauses' duty of approving each person before work (002 §4.2: the
-    # lead's own duty); the first roster is no change of personnel, so no change duty opened.
-    approved = Duty.objects.filter(
-        contract=approval_contract,
-        obligation__kind="roster",
-        subject=f"contracts.person:{lead.pk}",
-        state=Duty.State.FULFILLED,
-    )
-    assert approved.exists()
+    # The approval meets the clauses' duty of approving the lead before work: as the responsible
+    # person (002 §4.1, the designation's own duty), not again as a worker (§4.2 is each
+    # worker's); the first roster is no change of personnel, so no change duty opened.
+    designation = Duty.objects.get(contract=approval_contract, obligation__key="4.1-responsible-person")
+    assert designation.state == Duty.State.FULFILLED
+    assert not Duty.objects.filter(
+        contract=approval_contract, obligation__kind="roster", subject=f"contracts.person:{lead.pk}"
+    ).exists()
     assert not Duty.objects.filter(
         contract=approval_contract, obligation__kind="personnel-prior-approval"
     ).exists()
