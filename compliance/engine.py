@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from django.conf import settings
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from clauses import api as clauses_api
 from clauses.events import CLAUSE_TEMPLATE_LOADED
@@ -23,6 +26,7 @@ from compliance.models import Adoption, Duty
 from contracts.models import Contract
 from core.business_days import calendar_for
 from core.models import Event
+from core.wareki import format_wareki
 
 CREATED = "contract.created"
 ACTIVATED = "contract.activated"
@@ -285,6 +289,22 @@ class _Applier:
             duty.save(update_fields=["state", "closed_at", "evidence_event", "on_time"])
             self.roll_forward(ob, duty)
 
+    def end_subjects(self, subjects: list[str]) -> None:
+        """The subjects the event ends (people a roster change in force takes off the roster):
+        their open duties no longer apply — a person who left is not trained or pledged any more
+        — and close as not needed, with the day and the reason; never as met. A duty that outlives
+        its subject (confidentiality after leaving, survives_contract) stays open, and so does one
+        that this very event opened."""
+        duties = (
+            Duty.objects.filter(contract=self.contract, state=Duty.State.OPEN, subject__in=subjects)
+            .exclude(obligation__survives_contract=True)
+            .exclude(opened_by_event=self.event)
+        )
+        with override(settings.LANGUAGE_CODE):  # kept as a record, in the portal's language
+            day = format_wareki(self.day)
+            reason = _("No longer needed: taken off the roster on %(day)s.") % {"day": day}
+        duties.update(state=Duty.State.WAIVED, closed_at=self.now, waived_reason=reason, on_time=None)
+
     def redate(self, rules: frozenset[str], triggers: tuple[str, ...], **anchors: date) -> None:
         """Re-date the open duties counted from a date that has now really happened (the work
         start recorded, an early end). Duties anchored on their own event's start (a
@@ -410,8 +430,9 @@ def handle_event(event: Event) -> None:
     # An event that carries its own start (a subcontract drafted, changed, applied for) matters
     # even when no template names its kind: it moves the duties counted from that start. So does
     # one that may make a fact of applies_if true (a dispatch worker's roster in force).
+    ends = isinstance(event.data, dict) and bool(event.data.get("ended_subjects"))
     if event.contract_id is None or (
-        event.kind not in named_kinds() and anchor is None and not facts_changed
+        event.kind not in named_kinds() and anchor is None and not facts_changed and not ends
     ):
         return
     contract = Contract.objects.select_related("public_body").filter(pk=event.contract_id).first()
@@ -459,3 +480,6 @@ def handle_event(event: Event) -> None:
             applier.open(ob, subject=event_subject(event) if ob.per_subject else "")
         if event.kind in index.fulfils:
             applier.fulfil(index.fulfils[event.kind], index.by_id)
+    ended = event.data.get("ended_subjects") if isinstance(event.data, dict) else None
+    if ended:
+        applier.end_subjects([str(s) for s in ended])

@@ -248,7 +248,9 @@ def _present(duties: list, today, *, attest: frozenset[str], waive: bool) -> Non
                 f"{event_kind_label(event.kind)} {format_wareki_datetime(event.occurred_at)}{actor}"
             )
         elif duty.state == Duty.State.WAIVED:
-            duty.evidence_text = f"{duty.waived_reason}（{duty.waived_by}）"
+            # Closed by the engine (the person left the roster) there is nobody who waived it.
+            by = f"（{duty.waived_by}）" if duty.waived_by else ""
+            duty.evidence_text = f"{duty.waived_reason}{by}"
         else:
             duty.evidence_text = ""
         actions = []

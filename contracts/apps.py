@@ -48,6 +48,8 @@ class ContractsConfig(AppConfig):
         # The audit trail names contracts and people by title and name, not "contracts.person:17".
         register_object_describer("contracts.contract", describers.describe_contracts)
         register_object_describer("contracts.person", describers.describe_people)
+        register_object_describer("contracts.subcontract", describers.describe_subcontracts)
+        register_object_describer("contracts.worksitechange", describers.describe_worksite_changes)
         pdf.register()
         from clauses.api import register_condition_checker
         from contracts.selectors.roster import roster_fields_missing, roster_roles_missing

@@ -56,6 +56,17 @@ def _subject_of(person_id: int) -> str:
     return f"contracts.person:{person_id}"
 
 
+def _approved(change: RosterChange) -> bool:
+    return change.approval_state == ApprovalState.APPROVED
+
+
+def _removed(change: RosterChange) -> list[str]:
+    return [
+        _subject_of(pk)
+        for pk in change.entries.filter(action=RosterEntry.Action.REMOVE).values_list("person_id", flat=True)
+    ]
+
+
 def policy(membership: Membership | None, *, effective_on: date | None = None) -> ApprovalPolicy:
     return ApprovalPolicy(
         event_prefix=events.ROSTER_PREFIX,
@@ -77,6 +88,8 @@ def policy(membership: Membership | None, *, effective_on: date | None = None) -
         # (002 §4.2 asks the approval of every worker, one duty each).
         event_data=lambda change: {
             "subjects": [_subject_of(pk) for pk in change.entries.values_list("person_id", flat=True)],
+            # The people the approved change takes off the roster: their own duties end with it.
+            **({"ended_subjects": _removed(change)} if _approved(change) else {}),
             # A decision given earlier and recorded now counts from its day (the duty engine dates
             # the duties it meets from it), as the change's own effective date does.
             **({"effective_date": effective_on.isoformat()} if effective_on else {}),
@@ -471,7 +484,9 @@ def roster_change_act(
         if not change.needs_approval:
             # Notice is enough under these clauses: the change counts from its submission.
             notified = {"actor": actor, "obj": change, "contract_id": change.contract_id}
-            batch.append({"kind": events.ROSTER_CHANGE_NOTIFIED, **notified})
+            # The people it takes off the roster: their own duties end with the notice.
+            ended = {"data": {"ended_subjects": removed}} if (removed := _removed(change)) else {}
+            batch.append({"kind": events.ROSTER_CHANGE_NOTIFIED, **notified, **ended})
             _take_effect(change, effective_on)
         record_events(batch)
     elif action == ApprovalAction.APPROVE and change.effective_at is None:

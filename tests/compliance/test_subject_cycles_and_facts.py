@@ -19,6 +19,7 @@ from datetime import date
 
 import pytest
 import yaml
+from django.urls import reverse
 
 from clauses.library import LIBRARY_DIR, check_template
 from compliance.models import Duty
@@ -27,6 +28,7 @@ from contracts.services.roster import roster_change_act, roster_change_open, ros
 from contracts.services.worksites import worksite_add, worksite_change_act, worksite_change_open
 from core.approvals import ApprovalAction as A
 from core.audit import record_event
+from tests.compliance import fidelity_scenario
 from tests.compliance.test_subcontract_duties import (
     END,
     SUB_START,
@@ -140,7 +142,7 @@ def test_the_validator_keeps_a_subjects_cycle_to_per_subject_duties_without_a_de
 # --- the responsible person is not a worker -------------------------------------------------------
 
 
-def _first_roster(side, contract, approve=False):
+def _first_roster(side, contract, approve=False, pledges=False):
     change = roster_change_open(contract=contract, **_as(side.contractor_admin))
     people = {}
     for name, role in (("田中 一郎", PersonRole.RESPONSIBLE), ("佐藤 花子", PersonRole.WORKER)):
@@ -156,6 +158,8 @@ def _first_roster(side, contract, approve=False):
             planned_end_date=END,
             **_as(side.contractor_admin),
         ).person
+    for person in people.values() if pledges else ():
+        fidelity_scenario._pledge(side.contractor_admin, person, date(2026, 4, 10))
     change = roster_change_act(change=change, action=A.SUBMIT, **_as(side.contractor_admin))
     if approve:
         roster_change_act(change=change, action=A.APPROVE, **_as(side.client_admin))
@@ -201,3 +205,76 @@ def test_only_a_later_work_site_declaration_is_a_change_of_work_site(side):
     second = _declare(side, contract, "分室 作業室")
     changes = _duties(contract, "5.2-worksite-change")
     assert list(changes) == [f"contracts.worksitechange:{second.pk}"]
+
+
+# --- the duty's page says whose it is -----------------------------------------------------------
+
+
+def test_a_subcontracts_duty_page_names_the_subcontractor_and_its_tier(client, side):
+    contract = _contract(side, _shipped("004-"))
+    org, _ = _sub_org(side, "n")
+    link = _approve(side, _apply(side.contractor_admin, contract, org, SUB_START))
+    duty = _duties(contract, YEARLY)[f"contracts.subcontract:{link.pk}"]
+    for membership in (side.contractor_admin, side.client_staff):
+        client.force_login(membership.user)
+        page = client.get(reverse("compliance:duty_detail", args=[duty.pk])).content.decode()
+        assert f"再委託（1次）{org.name}" in page
+        assert "contracts.subcontract" not in page
+
+
+# --- a person who leaves the roster -------------------------------------------------------------
+
+
+def _remove(side, contract, person, approve):
+    from contracts.services.roster import roster_entry_change
+
+    change = roster_change_open(contract=contract, **_as(side.contractor_admin))
+    roster_entry_change(change=change, person=person, remove=True, **_as(side.contractor_admin))
+    change = roster_change_act(change=change, action=A.SUBMIT, **_as(side.contractor_admin))
+    if approve:
+        roster_change_act(change=change, action=A.APPROVE, **_as(side.client_admin))
+
+
+@pytest.mark.parametrize(("prefix", "approve"), [("001-", False), ("002-", True)])
+def test_a_person_who_leaves_owes_no_more_training_but_met_duties_stay_met(side, prefix, approve):
+    contract = _contract(side, _shipped(prefix), on_premises=False)
+    worker = _first_roster(side, contract, approve=approve)[PersonRole.WORKER]
+    subject = f"contracts.person:{worker.pk}"
+    training = {d.obligation.key: d for d in Duty.objects.filter(contract=contract, subject=subject)}
+    open_before = {k for k, d in training.items() if d.state == Duty.State.OPEN}
+    met_before = {k for k, d in training.items() if d.state == Duty.State.FULFILLED}
+    assert any("training" in k for k in open_before), training
+    _remove(side, contract, worker, approve)
+    after = {d.obligation.key: d for d in Duty.objects.filter(contract=contract, subject=subject)}
+    assert {k for k, d in after.items() if d.state == Duty.State.OPEN} == set()
+    for key in open_before:
+        assert after[key].state == Duty.State.WAIVED and after[key].on_time is None
+        assert "名簿から外れたため不要" in after[key].waived_reason and after[key].waived_by is None
+    assert {k for k, d in after.items() if d.state == Duty.State.FULFILLED} == met_before
+
+
+def test_a_removal_submitted_for_approval_ends_nothing_until_it_is_approved(side):
+    contract = _contract(side, _shipped("002-"), on_premises=False)
+    worker = _first_roster(side, contract, approve=True)[PersonRole.WORKER]
+    subject = f"contracts.person:{worker.pk}"
+    open_before = set(Duty.objects.filter(contract=contract, subject=subject, state=Duty.State.OPEN))
+    from contracts.services.roster import roster_entry_change
+
+    change = roster_change_open(contract=contract, **_as(side.contractor_admin))
+    roster_entry_change(change=change, person=worker, remove=True, **_as(side.contractor_admin))
+    roster_change_act(change=change, action=A.SUBMIT, **_as(side.contractor_admin))
+    assert set(Duty.objects.filter(contract=contract, subject=subject, state=Duty.State.OPEN)) == open_before
+
+
+def test_confidentiality_after_leaving_outlives_the_persons_roster_line(side):
+    contract = _contract(side, _shipped("004-"))
+    worker = _first_roster(side, contract, pledges=True)[PersonRole.WORKER]
+    subject = f"contracts.person:{worker.pk}"
+    confidentiality = Duty.objects.filter(
+        contract=contract, subject=subject, obligation__key__startswith="4.2"
+    )
+    # Met by the pledge, which binds the person while employed and after leaving (004 §4.2);
+    # reopened here so that the leaving is seen not to close it.
+    confidentiality.update(state=Duty.State.OPEN, evidence_event=None, closed_at=None)
+    _remove(side, contract, worker, approve=False)
+    assert confidentiality.get().state == Duty.State.OPEN
