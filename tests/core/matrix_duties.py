@@ -1,4 +1,4 @@
-"""Authorisation-matrix rows of a duty's own pages: see tests/core/test_authorisation_matrix.py.
+"""Authorisation-matrix rows of a duty's own pages: see tests/core/authorisation/__init__.py.
 
 Everyone who reads the contract reads the duty, its confirmations and their evidence files; only
 the contractor's people of that contract open the confirmation page (its POST, with a comment and
@@ -25,7 +25,7 @@ def extend_world(mw) -> None:
     this module comes after it) confirmed by that contractor's manager with a comment and one
     evidence file. The core contracts' duties stay open for the rows that act on them, and no
     contract is added that the content-scoping tests would have to know."""
-    from tests.core.test_authorisation_matrix import ATTESTED
+    from tests.core.authorisation.world import ATTESTED
 
     shared = mw.extra["tenancy"]
     found = {}

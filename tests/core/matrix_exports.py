@@ -1,4 +1,4 @@
-"""Authorisation-matrix rows of exports prepared in Celery: see tests/core/test_authorisation_matrix.py.
+"""Authorisation-matrix rows of exports prepared in Celery: see tests/core/authorisation/__init__.py.
 
 Asking for the large roster PDF is for everyone who reads the contract (as printing it is); the
 job and its file are the asker's alone: the contractor's manager of each side asked for one

@@ -1,4 +1,4 @@
-"""Authorisation-matrix rows of subcontracting (再委託): see tests/core/test_authorisation_matrix.py.
+"""Authorisation-matrix rows of subcontracting (再委託): see tests/core/authorisation/__init__.py.
 
 Everyone who reads a contract reads its subcontracts and their applications; the entrusting
 party's manager drafts and submits; the public body decides (tests/contracts/test_subcontracts.py).

@@ -1,4 +1,4 @@
-"""Authorisation-matrix rows of training (教育・研修): see tests/core/test_authorisation_matrix.py.
+"""Authorisation-matrix rows of training (教育・研修): see tests/core/authorisation/__init__.py.
 
 Everyone who reads a contract reads its training (plan, sessions, attendance, reports, their
 PDFs and materials); only the contractor's manager records sessions, drafts, submits and

@@ -1,4 +1,4 @@
-"""Authorisation-matrix rows of the work sites (作業場所): see tests/core/test_authorisation_matrix.py.
+"""Authorisation-matrix rows of the work sites (作業場所): see tests/core/authorisation/__init__.py.
 
 Everyone who reads a contract reads its work sites, changes and applications; only the
 contractor's manager drafts, submits and withdraws; the public body decides (checked in

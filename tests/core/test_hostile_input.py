@@ -1,7 +1,7 @@
 """Hostile input on every URL of the project (hypothesis): no answer is a server error, and an
 answer that refuses the input writes nothing.
 
-It walks the authorisation matrix (tests/core/test_authorisation_matrix.py): for every URL, the
+It walks the authorisation matrix (tests/core/authorisation/): for every URL, the
 first actor the matrix lets in on side a's object (preferring the roles that can write), logged in
 as the matrix does. For a page, the forms it renders are read from its HTML: the fields of its
 POST forms are posted with hypothesis-drawn values — a field keeps its valid value or gets a
@@ -31,8 +31,8 @@ from hypothesis import strategies as st
 
 from core.models import Event, Role
 from core.services import invitations as invitation_services
-from tests.core import test_authorisation_matrix as matrix
-from tests.core.test_authorisation_matrix import mw  # noqa: F401 — the matrix's objects, once per module
+from tests.core.authorisation import assembly as matrix
+from tests.core.authorisation.world import mw  # noqa: F401 — the matrix's objects, once per module
 
 # Examples per URL; HOSTILE_EXAMPLES=50 for a deeper run by hand.
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "4"))

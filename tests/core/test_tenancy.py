@@ -28,7 +28,7 @@ from core.models import Event, Membership
 from core.selectors import events_visible_to
 from core.services.users import calendar_token_issue
 from tests import factories
-from tests.core import test_authorisation_matrix as matrix
+from tests.core.authorisation import assembly as matrix
 from tests.core.matrix_tenancy import build_shared
 
 

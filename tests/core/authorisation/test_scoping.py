@@ -1,0 +1,171 @@
+"""What the authorisation matrix's tables cannot say: which rows a list shows, whose data a page names.
+
+The objects are the matrix's (tests/core/authorisation/world.py), built once for this module.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from core.audit import record_event
+from core.models import Event, Membership, Notification, Role
+from core.selectors import SESSION_MEMBERSHIP_KEY
+from core.services.users import calendar_token_issue
+from tests.core.authorisation.matrix import ROLE_ACTORS, SITE_ADMIN
+from tests.core.authorisation.world import ORG_LABELS, MatrixWorld
+
+# --- content scoping ----------------------------------------------------------------------------
+
+
+def _listed_names(response) -> set[str]:
+    return {o.name for o in response.context["page"].object_list}
+
+
+@pytest.mark.parametrize("actor", ["contractor_admin", "contractor_staff"])
+def test_organisation_list_of_a_contractor_shows_only_itself(client, db, mw, actor):
+    client.force_login(mw.users[actor])
+    response = client.get(reverse("core:organisation_list"))
+    assert _listed_names(response) == {mw.orgs["contractor_a"].name}
+    text = response.content.decode()
+    for other in ("body_a", "body_b", "contractor_b"):
+        assert mw.orgs[other].name not in text
+
+
+@pytest.mark.parametrize("actor", ["client_admin", "client_staff", "auditor"])
+def test_organisation_list_of_a_body_shows_itself_and_its_contractors(client, db, mw, actor):
+    client.force_login(mw.users[actor])
+    response = client.get(reverse("core:organisation_list"))
+    # Its contractors include the subcontractors it brought in (matrix_subcontracts) and the
+    # contractor and subcontractor it shares with body b (matrix_tenancy).
+    subcontractors = {org.name for org in mw.extra["subcontracts"]["orgs_a"]}
+    subcontractors |= {mw.extra["tenancy"].contractor.name, mw.extra["tenancy"].sub.name}
+    assert _listed_names(response) == {mw.orgs["body_a"].name, mw.orgs["contractor_a"].name} | subcontractors
+    text = response.content.decode()
+    for other in ("body_b", "contractor_b"):
+        assert mw.orgs[other].name not in text
+
+
+def test_organisation_list_of_the_site_admin_shows_everything(client, db, mw):
+    client.force_login(mw.users[SITE_ADMIN])
+    names = _listed_names(client.get(reverse("core:organisation_list")))
+    assert names >= {o.name for o in mw.orgs.values()}
+
+
+def _mark_events(mw: MatrixWorld) -> dict[str, Event]:
+    return {
+        label: record_event(kind=f"matrix.marker_{label}", organisation_id=org.pk, data={"marker": label})
+        for label, org in mw.orgs.items()
+    }
+
+
+# An event with no contract belongs to the organisation it was filed under: a public body does
+# not read its contractor's own events (log-ins, member views), for that contractor works for
+# other bodies too; events about the body's contracts are scoped by contract (tests/core/test_tenancy.py).
+@pytest.mark.parametrize(
+    ("actor", "visible"),
+    [
+        ("auditor", {"body_a"}),
+        ("client_admin", {"body_a"}),
+        ("contractor_admin", {"contractor_a"}),
+        (SITE_ADMIN, set(ORG_LABELS)),
+    ],
+)
+def test_audit_log_shows_only_events_in_scope(client, db, mw, actor, visible):
+    markers = _mark_events(mw)
+    client.force_login(mw.users[actor])
+    # The markers are the newest events, so the first (unfiltered) page would show them.
+    response = client.get(reverse("core:audit_log"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    shown = {label for label in markers if f"matrix.marker_{label}" in text}
+    assert shown == visible
+    if actor != SITE_ADMIN:
+        own = mw.orgs[next(iter(visible))].pk
+        mine = {mw.contracts["contract_a"].pk}
+        if actor != "contractor_admin":  # and the contract with the contractor shared with body b
+            mine.add(mw.contracts["shared_a"].pk)
+        for event in response.context["page"].object_list:
+            about_itself = event.object_type == "core.organisation" and event.object_id == str(own)
+            assert event.contract_id in mine or (
+                event.contract_id is None and (event.organisation_id == own or about_itself)
+            )
+    # The kind filter is a choice of declared kinds (the markers are not declared): read the page.
+    listed = {e.kind for e in response.context["page"].object_list if e.kind.startswith("matrix.")}
+    assert listed == {f"matrix.marker_{v}" for v in visible}
+
+
+def test_auditor_home_shows_no_foreign_events(client, db, mw):
+    _mark_events(mw)
+    client.force_login(mw.users["auditor"])
+    text = client.get(reverse("core:home")).content.decode()
+    assert "matrix.marker_body_a" in text
+    assert "matrix.marker_body_b" not in text
+    assert "matrix.marker_contractor_b" not in text
+
+
+def test_membership_switch_ignores_foreign_memberships(client, db, mw):
+    # The auditor of body a also works for contractor a (two memberships).
+    auditor = mw.users["auditor"]
+    second = Membership.objects.create(
+        user=auditor, organisation=mw.orgs["contractor_a"], role=Role.CONTRACTOR_STAFF
+    )
+    client.force_login(auditor)
+    client.post(reverse("core:membership_switch"), {"membership": mw.members["body_b"].pk, "next": "/"})
+    assert SESSION_MEMBERSHIP_KEY not in client.session
+    response = client.post(reverse("core:membership_switch"), {"membership": second.pk, "next": "/"})
+    assert response.headers["Location"] == "/"
+    assert client.session[SESSION_MEMBERSHIP_KEY] == second.pk
+    assert client.get(reverse("core:home")).context["membership"].pk == second.pk
+    # An open redirect is refused.
+    response = client.post(
+        reverse("core:membership_switch"), {"membership": second.pk, "next": "https://evil.example/"}
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_notifications_are_personal(client, db, mw):
+    me = mw.users["contractor_staff"]
+    mine, foreign = mw.notifications[me.pk], mw.notifications["foreign"]
+    client.force_login(me)
+    listed = client.get(reverse("core:notification_list")).context["page"].object_list
+    assert [n.pk for n in listed] == [mine.pk]
+    client.post(reverse("core:notification_read"), {"id": foreign.pk})
+    assert Notification.objects.get(pk=foreign.pk).read_at is None
+    client.post(reverse("core:notification_read"), {"id": mine.pk})
+    assert Notification.objects.get(pk=mine.pk).read_at is not None
+    # "Mark all as read" marks only one's own.
+    client.force_login(mw.users["auditor"])
+    client.post(reverse("core:notification_read"))
+    assert Notification.objects.get(pk=foreign.pk).read_at is None
+    assert Notification.objects.get(pk=mw.notifications[mw.users["auditor"].pk].pk).read_at is not None
+    response = client.post(reverse("core:notification_read"), {"next": "https://evil.example/"})
+    assert response.headers["Location"] == "/notifications/"
+
+
+@pytest.mark.parametrize("actor", ROLE_ACTORS)
+def test_contract_list_shows_only_own_contracts(client, db, mw, actor):
+    client.force_login(mw.users[actor])
+    response = client.get(reverse("contracts:contract_list"))
+    # Body a's people also read its contract with the contractor shared with body b
+    # (matrix_tenancy), never body b's contract with that contractor.
+    expected = {"R7-MATRIX-a"} if actor.startswith("contractor") else {"R7-MATRIX-a", "R7-SHARED-a"}
+    assert {c.number for c in response.context["page"].object_list} == expected
+    assert "R7-MATRIX-b" not in response.content.decode()
+    assert "R7-SHARED-b" not in response.content.decode()
+
+
+def test_contract_list_of_the_site_admin_shows_every_contract(client, db, mw):
+    client.force_login(mw.users[SITE_ADMIN])
+    numbers = {c.number for c in client.get(reverse("contracts:contract_list")).context["page"].object_list}
+    assert numbers >= {"R7-MATRIX-a", "R7-MATRIX-b"}
+
+
+@pytest.mark.parametrize("actor", ["client_admin", "contractor_staff"])
+def test_calendar_feed_shows_only_own_contracts(client, db, mw, actor):
+    token = calendar_token_issue(user=mw.users[actor])
+    response = client.get(reverse("compliance:calendar_feed", args=[token]))
+    assert response.status_code == 200
+    feed = response.content.decode()
+    assert "R7-MATRIX-a" in feed
+    assert "R7-MATRIX-b" not in feed
