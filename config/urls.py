@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("clauses.urls")),
     path("", include("contracts.urls")),
+    path("", include("ledgers.urls")),
     path("", include("compliance.urls")),
     path("django-admin/", admin.site.urls),
 ]

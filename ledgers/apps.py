@@ -7,6 +7,7 @@ class LedgersConfig(AppConfig):
     verbose_name = _("Ledgers")
 
     def ready(self) -> None:
-        from ledgers import events
+        from ledgers import events, panels
 
         events.register()
+        panels.register()  # the contract page's link to the device ledger

@@ -220,6 +220,12 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 # PDF forms
 PDF_FONT_FAMILY = env("PDF_FONT_FAMILY", default="IPAexMincho")
 
+# The device ledger (000 §5.3) marks a PC or tablet in use whose anti-virus pattern file or last
+# OS and software update is older than this many days: the clauses ask them kept up to date
+# without naming an age, so the body's own rule is set here.
+LEDGER_ANTIVIRUS_MAX_AGE_DAYS = env.int("LEDGER_ANTIVIRUS_MAX_AGE_DAYS", default=30)
+LEDGER_PATCH_MAX_AGE_DAYS = env.int("LEDGER_PATCH_MAX_AGE_DAYS", default=90)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

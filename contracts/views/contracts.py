@@ -66,6 +66,8 @@ def contract_detail(request, pk: int):
             # and every article of its clauses, informational ones included, with their duties).
             "status_panels": fill_slot("contract_detail.status", request, contract),
             "main_panels": fill_slot("contract_detail.main", request, contract),
+            # Lines other apps add to the facts (ledgers: the device ledger), as (term, text, url).
+            "record_links": fill_slot("contract_detail.links", request, contract),
             "can_manage": can_manage and not printing,
             "printing": printing,
         },

@@ -1,0 +1,23 @@
+"""Every "the object or 404" of the ledgers app: missing and forbidden look the same (design.md,
+invariant 1). Views call these first, then the form and the service."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from contracts.access import get_contract_or_404
+from contracts.models import Contract
+from ledgers.models import Device
+from ledgers.selectors.devices import device_visible_to
+
+
+def get_ledger_contract_or_404(request, pk: int) -> Contract:
+    """The contract whose ledgers are asked for, if the person may see the contract."""
+    return get_contract_or_404(request, pk)
+
+
+def get_device_or_404(request, pk: int) -> Device:
+    device = device_visible_to(request.user, request.membership, pk)
+    if device is None:
+        raise Http404
+    return device
