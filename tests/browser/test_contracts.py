@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import override
 from playwright.sync_api import expect
 
+from clauses.models import ClauseTemplate
 from clauses.services import clause_library_load
 from compliance.models import Duty
 from contracts.models import Contract
@@ -19,6 +20,7 @@ from tests import factories
 from tests.browser.conftest import login, logout
 
 pytestmark = pytest.mark.django_db(transaction=True)
+TOKOROZAWA = "tokorozawa-secret-and-personal-information"
 
 
 def test_contract_from_registration_to_evidence_for_all_three_roles(page, live_server, shot):
@@ -36,8 +38,10 @@ def test_contract_from_registration_to_evidence_for_all_three_roles(page, live_s
     form.locator('input[name="number"]').fill("R7-BROWSER-1")
     form.locator('input[name="title"]').fill("窓口業務委託（ブラウザ確認）")
     form.locator('select[name="contractor"]').select_option(str(side.contractor.pk))
+    # The shipped 所沢市 template in its latest version (a new data version must not break this).
+    tokorozawa = ClauseTemplate.objects.filter(template_id=TOKOROZAWA).order_by("-loaded_at", "-pk").first()
     form.locator('select[name="clause_template"]').select_option(
-        label="秘密情報及び個人情報の取扱に関する特記事項（2025-03-04-r5）"
+        label=f"{tokorozawa.title}（{tokorozawa.version}）"
     )
     form.locator('input[name="start_date"]').fill((today - timedelta(days=30)).isoformat())
     form.locator('input[name="end_date"]').fill((today - timedelta(days=60)).isoformat())

@@ -249,7 +249,7 @@ def test_a_person_who_leaves_owes_no_more_training_but_met_duties_stay_met(side,
     assert {k for k, d in after.items() if d.state == Duty.State.OPEN} == set()
     for key in open_before:
         assert after[key].state == Duty.State.WAIVED and after[key].on_time is None
-        assert "名簿から外れたため不要" in after[key].waived_reason and after[key].waived_by is None
+        assert "により不要になりました" in after[key].waived_reason and after[key].waived_by is None
     assert {k for k, d in after.items() if d.state == Duty.State.FULFILLED} == met_before
 
 
