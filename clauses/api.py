@@ -27,6 +27,8 @@ IDENTIFICATION = "identification"
 SUBCONTRACT_MAIN_PART_FORBIDDEN = "subcontract-main-part-forbidden"
 LOCKED_STORAGE = "locked-storage"
 WORKSITE_APPROVAL = "worksite-approval"
+NO_PRIVATE_DEVICES = "no-private-devices"
+NO_GENERATIVE_AI = "no-generative-ai"
 
 
 class HasClauses(Protocol):
@@ -77,6 +79,18 @@ def locked_storage_clauses(of: ClauseTemplate | HasClauses) -> list[str]:
     away (000 §5.6(1), 001 §18(6), 002 §10(1), 003 §13); empty when it asks nothing of the kind."""
     clauses = _template(of).obligations.filter(kind=LOCKED_STORAGE).order_by("position")
     return list(dict.fromkeys(clauses.values_list("clause", flat=True)))
+
+
+def private_devices_forbidden_by(of: ClauseTemplate | HasClauses) -> list[str]:
+    """The clause references that forbid private PCs and media for the work (000 §5.4,
+    001 §18(4)f, 002 §10(4)); empty where the template says nothing of them."""
+    clauses = _template(of).obligations.filter(kind=NO_PRIVATE_DEVICES).order_by("position")
+    return list(dict.fromkeys(clauses.values_list("clause", flat=True)))
+
+
+def generative_ai_forbidden(of: ClauseTemplate | HasClauses) -> bool:
+    """Whether the clauses forbid putting the information into a generative-AI service (002 §10(7))."""
+    return requires(of, NO_GENERATIVE_AI)
 
 
 def main_part_subcontract_forbidden_by(of: ClauseTemplate | HasClauses) -> str | None:

@@ -24,6 +24,7 @@ from compliance import events
 from compliance.deadlines import CONTRACT_END_RULES, WORK_START_RULES, add_interval, due_date, first_cycle_due
 from compliance.models import Adoption, Duty
 from contracts.models import Contract
+from core.audit import event_kind_label
 from core.business_days import calendar_for
 from core.models import Event
 from core.wareki import format_wareki
@@ -290,19 +291,21 @@ class _Applier:
             self.roll_forward(ob, duty)
 
     def end_subjects(self, subjects: list[str]) -> None:
-        """The subjects the event ends (people a roster change in force takes off the roster):
-        their open duties no longer apply — a person who left is not trained or pledged any more
-        — and close as not needed, with the day and the reason; never as met. A duty that outlives
-        its subject (confidentiality after leaving, survives_contract) stays open, and so does one
-        that this very event opened."""
+        """The subjects the event ends (people a roster change in force takes off the roster, a
+        device returned or disposed of): their open duties no longer apply — a person who left is
+        not trained any more — and close as not needed, with the day and the event; never as met.
+        A duty that outlives its subject (confidentiality after leaving, survives_contract) stays
+        open, and so does one that this very event opened."""
         duties = (
             Duty.objects.filter(contract=self.contract, state=Duty.State.OPEN, subject__in=subjects)
             .exclude(obligation__survives_contract=True)
             .exclude(opened_by_event=self.event)
         )
         with override(settings.LANGUAGE_CODE):  # kept as a record, in the portal's language
-            day = format_wareki(self.day)
-            reason = _("No longer needed: taken off the roster on %(day)s.") % {"day": day}
+            reason = _("No longer needed from %(day)s: %(what)s.") % {
+                "day": format_wareki(self.day),
+                "what": event_kind_label(self.event.kind),
+            }
         duties.update(state=Duty.State.WAIVED, closed_at=self.now, waived_reason=reason, on_time=None)
 
     def redate(self, rules: frozenset[str], triggers: tuple[str, ...], **anchors: date) -> None:

@@ -12,6 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import register_event_kinds
 
 DEVICE_REGISTERED = "device.registered"
+DEVICE_UPDATED = "device.updated"
+# A computer's anti-virus pattern or updates became older than allowed (found by the daily sweep),
+# and later brought up to date again: the duty of keeping them current opens and is met by these.
+DEVICE_PROTECTION_STALE = "device.protection_stale"
+DEVICE_PROTECTION_RENEWED = "device.protection_renewed"
+# A read of the device ledger, which names the people holding the devices (personal data).
+DEVICE_LEDGER_VIEWED = "device_ledger.viewed"
 INFORMATION_RECEIVED = "information.received"
 INFORMATION_HANDED_OVER = "information.handed_over"
 COPY_APPROVED = "copy.approved"
@@ -28,6 +35,10 @@ DISPOSAL_CERTIFICATE_ISSUED = "disposal.certificate_issued"
 
 RECORDED_KINDS = {
     DEVICE_REGISTERED: _("Device or medium entered in the device ledger"),
+    DEVICE_UPDATED: _("Device ledger entry changed"),
+    DEVICE_PROTECTION_STALE: _("Anti-virus pattern or updates out of date"),
+    DEVICE_PROTECTION_RENEWED: _("Anti-virus pattern and updates brought up to date"),
+    DEVICE_LEDGER_VIEWED: _("Device ledger viewed"),
     INFORMATION_RECEIVED: _("Information received (receipt issued)"),
     INFORMATION_HANDED_OVER: _("Information handed over (handover slip)"),
     COPY_APPROVED: _("Copy approved"),

@@ -1,0 +1,3 @@
+from ledgers.models.devices import Device, DeviceKind, DeviceOwner, DeviceStatus, DeviceVersion
+
+__all__ = ["Device", "DeviceKind", "DeviceOwner", "DeviceStatus", "DeviceVersion"]

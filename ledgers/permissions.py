@@ -1,0 +1,34 @@
+"""Who may do what with the ledgers: every rule, named for what it allows (architecture.md)."""
+
+from __future__ import annotations
+
+from contracts.selectors.subcontracts import approved_subcontractors
+from core.models import Membership, Role
+
+KEEPERS = (Role.CONTRACTOR_ADMIN, Role.CONTRACTOR_STAFF)
+
+
+def keeping_parties(contract) -> set[int]:
+    """The organisations that keep a ledger on the contract: the contractor, and each approved
+    subcontractor for its own part (what it holds of the contract's information)."""
+    return {contract.contractor_id, *approved_subcontractors(contract).values_list("pk", flat=True)}
+
+
+def can_keep_devices(user, membership: Membership | None, contract) -> bool:
+    """The contractor's managers and staff (and an approved subcontractor's, for its own devices)
+    enter and change the device ledger of a running contract."""
+    return bool(
+        membership
+        and membership.role in KEEPERS
+        and contract.status == "active"
+        and membership.organisation_id in keeping_parties(contract)
+    )
+
+
+def can_change_device(user, membership: Membership | None, device) -> bool:
+    """A device is changed by its own party: a subcontractor never edits the contractor's, nor
+    the contractor a subcontractor's (each answers for what it keeps)."""
+    return (
+        can_keep_devices(user, membership, device.contract)
+        and membership.organisation_id == device.organisation_id
+    )
