@@ -7,7 +7,10 @@ class LedgersConfig(AppConfig):
     verbose_name = _("Ledgers")
 
     def ready(self) -> None:
+        from core.demo import register_seeder
         from ledgers import events, panels
+        from ledgers.demo import seed_devices
 
         events.register()
         panels.register()  # the contract page's link to the device ledger
+        register_seeder(seed_devices, order=26)  # after the work sites and the rosters

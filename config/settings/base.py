@@ -225,6 +225,12 @@ PDF_FONT_FAMILY = env("PDF_FONT_FAMILY", default="IPAexMincho")
 # without naming an age, so the body's own rule is set here.
 LEDGER_ANTIVIRUS_MAX_AGE_DAYS = env.int("LEDGER_ANTIVIRUS_MAX_AGE_DAYS", default=30)
 LEDGER_PATCH_MAX_AGE_DAYS = env.int("LEDGER_PATCH_MAX_AGE_DAYS", default=90)
+# The daily report of computers whose anti-virus pattern or updates are older than allowed
+# (docs/ledgers.md): it opens each such device's duty where the clauses ask them kept current.
+CELERY_BEAT_SCHEDULE["device-protection-sweep"] = {
+    "task": "ledgers.tasks.sweep_device_protection",
+    "schedule": float(env.int("DEVICE_PROTECTION_SWEEP_SECONDS", default=24 * 3600)),
+}
 
 LOGGING = {
     "version": 1,

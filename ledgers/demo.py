@@ -1,0 +1,100 @@
+"""Demo entries of the device ledger, made through the services the pages call, as the
+contractor's manager would enter them (design.md: demo data through the same services).
+
+所沢市's contract (R7-DEMO-002) has its office approved from the roster's day: its PCs and a USB
+memory are entered with effect from the day work started, held by people approved to work then.
+One PC is kept current (a later entry records today's pattern file); the other's pattern is older
+than the allowed age, so the ledger shows its warning (and the daily sweep reports it). Running
+`seed_demo` again adds nothing to a contract that has devices.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from contracts.demo import _as, _member, roster_day
+from contracts.models import Contract, PersonRole
+from contracts.selectors.roster import people_on
+from contracts.selectors.worksites import sites_in_force
+from core.models import Role
+from ledgers.models import Device
+from ledgers.services.devices import device_register, device_update
+
+
+def seed_devices() -> None:
+    today = timezone.localdate()
+    for contract in Contract.objects.filter(number="R7-DEMO-002", status=Contract.Status.ACTIVE):
+        manager = _member(contract.contractor_id, Role.CONTRACTOR_ADMIN)
+        if manager is None or Device.objects.filter(contract=contract).exists():
+            continue
+        # Entered on the day work started (the people's own start), or today before it.
+        on = min(today, max(roster_day(contract), contract.work_start_date))
+        sites = list(sites_in_force(contract, on))
+        people = [e.person for e in people_on(contract, on).order_by("role", "person_id")]
+        if not sites or not people:
+            continue
+        site = sites[0]
+        place = site.storage_places.all()[0].name if site.storage_places.all() else ""
+        workers = [p for p in people if p.entries.filter(role=PersonRole.WORKER).exists()] or people
+        pc = {
+            "kind": "pc",
+            "owner": "company",
+            "disk_encrypted": True,
+            "antivirus_product": "ESET Endpoint Security",
+            "no_unapproved_software": True,
+            "no_generative_ai": True,
+            "worksite": site.worksite,
+            "storage_place": place,
+            "effective_on": on,
+            **_as(manager),
+        }
+        first = device_register(
+            contract=contract,
+            asset_number="PC-2025-001",
+            maker="富士通",
+            model_name="LIFEBOOK U9413",
+            serial_number="R3X00123",
+            holder=workers[0],
+            antivirus_pattern_date=on,
+            patched_on=on,
+            **pc,
+        )
+        if today > on:
+            # Kept current since: a later entry records today's pattern file and updates.
+            device_update(
+                device=first.device,
+                antivirus_pattern_date=today,
+                patched_on=today - timedelta(days=min(7, (today - on).days)),
+                note="パターンファイルとOSの更新を適用",
+                **_as(manager),
+            )
+        device_register(
+            contract=contract,
+            asset_number="PC-2025-002",
+            maker="NEC",
+            model_name="VersaPro VKT16",
+            serial_number="9Z004567",
+            holder=workers[-1],
+            # Not renewed since it was entered: older than the allowed age, so it shows a warning.
+            antivirus_pattern_date=on - timedelta(days=40),
+            patched_on=on,
+            **pc,
+        )
+        device_register(
+            contract=contract,
+            asset_number="USB-2025-001",
+            kind="usb_memory",
+            maker="アイ・オー・データ",
+            model_name="ED-E4 (暗号化USBメモリ)",
+            serial_number="ED4-778812",
+            capacity="32GB",
+            owner="company",
+            disk_encrypted=True,
+            holder=workers[0],
+            worksite=site.worksite,
+            storage_place=place,
+            effective_on=on,
+            **_as(manager),
+        )
