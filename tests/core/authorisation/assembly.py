@@ -55,6 +55,9 @@ ROW_MODULES = (
     "tests.core.matrix_training",
     "tests.core.matrix_subcontracts",
     "tests.core.matrix_exports",
+    # After work sites and subcontracts (its devices are kept at their sites, one by their
+    # subcontractor); before tenancy, which gives its rows over the contracts the shared columns.
+    "tests.core.authorisation.rows_ledgers",
     # It adds the shared contracts' columns to every row over the contracts above.
     "tests.core.matrix_tenancy",
     # After tenancy: its objects are on the shared contracts (its rows take no contract).
