@@ -8,12 +8,20 @@ from django.http import Http404
 from contracts.access import get_contract_or_404
 from contracts.models import Contract
 from ledgers.models import Device
-from ledgers.selectors.devices import device_visible_to
+from ledgers.selectors.devices import device_visible_to, parties_in_scope
 
 
 def get_ledger_contract_or_404(request, pk: int) -> Contract:
-    """The contract whose ledgers are asked for, if the person may see the contract."""
-    return get_contract_or_404(request, pk)
+    """The contract whose ledgers are asked for, if the person may see the contract — or keeps a
+    part of its ledgers: an approved subcontractor sees the contract's ledgers only for its own
+    part and what lies below it (the selectors scope the rows), never the contract's page."""
+    try:
+        return get_contract_or_404(request, pk)
+    except Http404:
+        contract = Contract.objects.select_related("contractor", "public_body").filter(pk=pk).first()
+        if contract is None or not parties_in_scope(request.user, request.membership, contract):
+            raise
+        return contract
 
 
 def get_device_or_404(request, pk: int) -> Device:

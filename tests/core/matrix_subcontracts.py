@@ -88,6 +88,9 @@ SUBCONTRACTOR_OWN = {
     ("contracts:subcontract", "link_a"): {"sub_admin": "200", "sub_staff": "200"},
     ("contracts:subcontract_pdf", "link_a"): {"sub_admin": "200", "sub_staff": "200"},
     ("contracts:subcontract_child_create", "link_a"): {"sub_admin": "200", "sub_staff": "404"},
+    # The contract's ledgers, for the subcontractor's own part (the rows are scoped to it).
+    ("ledgers:device_list", "contract_a"): {"sub_admin": "200", "sub_staff": "200"},
+    ("ledgers:device_register", "contract_a"): {"sub_admin": "200", "sub_staff": "200"},
 }
 
 

@@ -241,11 +241,6 @@ def test_a_subcontractor_sees_only_its_own_devices(db, mw):
         assert set(listed.values_list("asset_number", flat=True)) == {ASSETS["sub_device"]}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ledgers.access.get_ledger_contract_or_404 hides contract_a from its approved "
-    "subcontractor (404), though devices_visible_to and can_keep_devices are written for it",
-)
 def test_a_subcontractors_ledger_page_lists_only_its_own_devices(client, db, mw):
     client.force_login(_sub_manager(mw))
     assert _ledger(client, mw, "contract_a") == {ASSETS["sub_device"]}
