@@ -28,6 +28,14 @@ SHIPPING_RECORDED = "shipping.recorded"
 BRINGIN_APPROVED = "bringin.approved"
 BACKUP_INSPECTED = "backup.inspected"
 INFORMATION_LEDGER_SUBMITTED = "information_ledger.submitted"
+# The information ledger's custody events besides the kinds above (received, handed over,
+# brought back from a take-out, shipped): each names the item as its subject.
+INFORMATION_COPIED = "information.copied"
+INFORMATION_TAKEN_OUT = "information.taken_out"
+INFORMATION_DISPOSED = "information.disposed"
+INFORMATION_CUSTODY_RECORDED = "information.custody_recorded"
+INFORMATION_CUSTODY_CORRECTED = "information.custody_corrected"
+INFORMATION_LEDGER_VIEWED = "information_ledger.viewed"
 DISPOSAL_APPLIED = "disposal.applied"
 DISPOSAL_APPROVED = "disposal.approved"
 DISPOSAL_RECORDED = "disposal.recorded"
@@ -48,6 +56,12 @@ RECORDED_KINDS = {
     BRINGIN_APPROVED: _("Bringing in devices or media approved"),
     BACKUP_INSPECTED: _("Backups and storage inspected"),
     INFORMATION_LEDGER_SUBMITTED: _("Information ledger submitted"),
+    INFORMATION_COPIED: _("Information copied"),
+    INFORMATION_TAKEN_OUT: _("Information taken out"),
+    INFORMATION_DISPOSED: _("Information erased or destroyed"),
+    INFORMATION_CUSTODY_RECORDED: _("Information ledger entry recorded"),
+    INFORMATION_CUSTODY_CORRECTED: _("Information ledger entry corrected"),
+    INFORMATION_LEDGER_VIEWED: _("Information ledger viewed"),
     DISPOSAL_APPLIED: _("Disposal applied for"),
     DISPOSAL_APPROVED: _("Disposal approved"),
     DISPOSAL_RECORDED: _("Return or disposal carried out"),

@@ -32,3 +32,11 @@ def can_change_device(user, membership: Membership | None, device) -> bool:
         can_keep_devices(user, membership, device.contract)
         and membership.organisation_id == device.organisation_id
     )
+
+
+def can_change_information(user, membership: Membership | None, item) -> bool:
+    """An item's custody is recorded by the party that holds it, as a device's by its keeper."""
+    return (
+        can_keep_devices(user, membership, item.contract)
+        and membership.organisation_id == item.organisation_id
+    )

@@ -1,0 +1,236 @@
+"""Reads of the information ledger: the state of an item derived from its custody events (as of
+any moment), the items a person may see, an item's whole history.
+
+`replay` is the one place that knows what may follow what: the services ask it whether a new
+event (or a correction) fits the item's history, and the pages ask it where the item is now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from contracts.models import Contract
+from contracts.selectors.contracts import contracts_visible_to
+from contracts.selectors.subcontracts import employer_ids_in_scope
+from core.models import Membership
+from ledgers.models import CustodyEvent, CustodyKind, InformationItem
+
+K = CustodyKind
+
+
+class Status:
+    """Where an item stands after its events (not stored: derived each time)."""
+
+    NOT_RECEIVED = "not_received"
+    HELD = "held"
+    TAKEN_OUT = "taken_out"
+    SHIPPED = "shipped"
+    RETURNED = "returned"
+    ERASED = "erased"
+    DESTROYED = "destroyed"
+
+
+FINAL = (Status.RETURNED, Status.ERASED, Status.DESTROYED)
+STATUS_LABELS = {
+    Status.NOT_RECEIVED: _("Not received"),
+    Status.HELD: _("Held"),
+    Status.TAKEN_OUT: _("Taken out"),
+    Status.SHIPPED: _("In transit"),
+    Status.RETURNED: _("Returned to the public body"),
+    Status.ERASED: _("Erased"),
+    Status.DESTROYED: _("Destroyed"),
+}
+
+
+@dataclass
+class ItemState:
+    status: str = Status.NOT_RECEIVED
+    worksite_id: int | None = None
+    storage_place: str = ""
+    holder_id: int | None = None
+    destination: str = ""
+    copies: int = 0
+    users: frozenset[int] = field(default_factory=frozenset)
+    last: CustodyEvent | None = None
+
+    @property
+    def held(self) -> bool:
+        return self.status in (Status.HELD, Status.TAKEN_OUT, Status.SHIPPED)
+
+
+class Contradiction(Exception):
+    """An event that contradicts the item's state at its moment, with the reason in words."""
+
+    def __init__(self, event: CustodyEvent, message: str) -> None:
+        super().__init__(message)
+        self.event = event
+        self.message = message
+
+
+def _require(condition: bool, event: CustodyEvent, message: str) -> None:
+    if not condition:
+        raise Contradiction(event, message)
+
+
+def apply(state: ItemState, event: CustodyEvent, users: frozenset[int]) -> ItemState:
+    """The state after one event, or Contradiction: what may follow what."""
+    kind, s = event.kind, state
+    if kind == K.RECEIVED:
+        _require(s.status == Status.NOT_RECEIVED, event, _("The item was already received."))
+        return ItemState(
+            Status.HELD, event.worksite_id, event.storage_place, event.person_id, "", 0, users, event
+        )
+    _require(s.status != Status.NOT_RECEIVED, event, _("Record the receipt of the item first."))
+    _require(
+        s.status not in FINAL,
+        event,
+        _("The item was returned, erased or destroyed: nothing more can happen to it."),
+    )
+    if kind == K.USED:
+        _require(s.status == Status.HELD, event, _("The item is not at the work site now."))
+        _require(event.person_id in s.users, event, _("Only a person who may use the item can use it."))
+        return ItemState(**{**s.__dict__, "last": event})
+    if kind == K.COPIED:
+        _require(s.status == Status.HELD, event, _("Copies are made only of an item at the work site."))
+        return ItemState(**{**s.__dict__, "copies": s.copies + (event.copies or 0), "last": event})
+    if kind == K.STORED:
+        _require(s.status == Status.HELD, event, _("The item is not at the work site now."))
+        return ItemState(
+            **{
+                **s.__dict__,
+                "worksite_id": event.worksite_id,
+                "storage_place": event.storage_place,
+                "last": event,
+            }
+        )
+    if kind == K.TAKEN_OUT:
+        _require(s.status == Status.HELD, event, _("Only an item at the work site can be taken out."))
+        return ItemState(
+            **{
+                **s.__dict__,
+                "status": Status.TAKEN_OUT,
+                "destination": event.destination,
+                "holder_id": event.person_id,
+                "last": event,
+            }
+        )
+    if kind == K.BROUGHT_BACK:
+        _require(s.status == Status.TAKEN_OUT, event, _("The item was not taken out."))
+        return ItemState(**{**s.__dict__, "status": Status.HELD, "destination": "", "last": event})
+    if kind == K.SHIPPED:
+        _require(s.status == Status.HELD, event, _("Only an item at the work site can be shipped."))
+        return ItemState(
+            **{**s.__dict__, "status": Status.SHIPPED, "destination": event.destination, "last": event}
+        )
+    if kind == K.BROUGHT_IN:
+        _require(s.status == Status.SHIPPED, event, _("Only an item in transit can be brought in."))
+        return ItemState(
+            **{
+                **s.__dict__,
+                "status": Status.HELD,
+                "worksite_id": event.worksite_id,
+                "storage_place": event.storage_place,
+                "destination": "",
+                "last": event,
+            }
+        )
+    if kind == K.USERS_CHANGED:
+        return ItemState(**{**s.__dict__, "users": users, "last": event})
+    if kind == K.RETURNED:
+        _require(s.status == Status.HELD, event, _("Only an item at the work site can be returned."))
+        _require(
+            s.copies == 0,
+            event,
+            _("%(n)s copies still exist: record their erasure or destruction first.") % {"n": s.copies},
+        )
+        return ItemState(**{**s.__dict__, "status": Status.RETURNED, "last": event})
+    if kind in (K.ERASED, K.DESTROYED):
+        _require(
+            s.status == Status.HELD, event, _("Only an item at the work site can be erased or destroyed.")
+        )
+        if event.copies:
+            _require(
+                event.copies <= s.copies,
+                event,
+                _("Only %(n)s copies exist.") % {"n": s.copies},
+            )
+            return ItemState(**{**s.__dict__, "copies": s.copies - event.copies, "last": event})
+        _require(
+            s.copies == 0,
+            event,
+            _("%(n)s copies still exist: record their erasure or destruction first.") % {"n": s.copies},
+        )
+        final = Status.ERASED if kind == K.ERASED else Status.DESTROYED
+        return ItemState(**{**s.__dict__, "status": final, "last": event})
+    raise Contradiction(event, _("Unknown kind of event."))
+
+
+def _order(event: CustodyEvent) -> tuple:
+    return (event.occurred_at, event.sequence or 0)
+
+
+def replay(
+    events: Iterable[CustodyEvent], users_of: dict[int, frozenset[int]], *, until: datetime | None = None
+) -> ItemState:
+    """The item's state after its events in the order they happened (a later-recorded event of an
+    earlier moment takes its place in time); corrections void the events they name."""
+    events = list(events)
+    voided = {e.corrects_id for e in events if e.kind == K.CORRECTION and e.corrects_id}
+    state = ItemState()
+    for event in sorted(events, key=_order):
+        if event.kind == K.CORRECTION or event.pk in voided:
+            continue
+        if until is not None and event.occurred_at > until:
+            break
+        state = apply(state, event, users_of.get(id(event), users_of.get(event.pk, frozenset())))
+    return state
+
+
+def users_by_event(events: Iterable[CustodyEvent]) -> dict[int, frozenset[int]]:
+    """Who may use the item from each event that names them, in one query."""
+    from ledgers.models import CustodyUser
+
+    ids = [e.pk for e in events if e.kind in (K.RECEIVED, K.USERS_CHANGED)]
+    found: dict[int, set[int]] = {}
+    for event_id, person_id in CustodyUser.objects.filter(event_id__in=ids).values_list(
+        "event_id", "person_id"
+    ):
+        found.setdefault(event_id, set()).add(person_id)
+    return {pk: frozenset(people) for pk, people in found.items()}
+
+
+def item_state(item: InformationItem, *, until: datetime | None = None) -> ItemState:
+    events = list(item.custody_events.all())
+    return replay(events, users_by_event(events), until=until)
+
+
+def parties_in_scope(user, membership: Membership | None, contract: Contract) -> set[int] | None:
+    return employer_ids_in_scope(user, membership, contract)
+
+
+def items_visible_to(user, membership: Membership | None, contract: Contract) -> QuerySet[InformationItem]:
+    scope = parties_in_scope(user, membership, contract)
+    items = InformationItem.objects.filter(contract=contract)
+    return items if scope is None else items.filter(organisation_id__in=scope)
+
+
+def item_visible_to(user, membership: Membership | None, pk: int) -> InformationItem | None:
+    item = InformationItem.objects.select_related("contract", "organisation", "device").filter(pk=pk).first()
+    if item is None:
+        return None
+    scope = parties_in_scope(user, membership, item.contract)
+    if scope is not None:
+        return item if item.organisation_id in scope else None
+    return item if contracts_visible_to(user, membership).filter(pk=item.contract_id).exists() else None
+
+
+def item_history(item: InformationItem) -> QuerySet[CustodyEvent]:
+    """Every event, in the order it happened, with who recorded it and who did it."""
+    return item.custody_events.select_related("person", "worksite", "recorded_by", "corrects").order_by(
+        "occurred_at", "sequence"
+    )
