@@ -13,4 +13,7 @@ class LedgersConfig(AppConfig):
 
         events.register()
         panels.register()  # the contract page's link to the device ledger
+        from ledgers import pdf as ledger_pdf
+
+        ledger_pdf.register()  # the custody slips (受領証, 受渡票)
         register_seeder(seed_devices, order=26)  # after the work sites and the rosters
