@@ -88,6 +88,20 @@ def private_devices_forbidden_by(of: ClauseTemplate | HasClauses) -> list[str]:
     return list(dict.fromkeys(clauses.values_list("clause", flat=True)))
 
 
+TAKE_OUT = "take-out"
+TAKEOUT_APPROVED = "takeout.approved"
+
+
+def media_takeout_approved_internally(of: ClauseTemplate | HasClauses) -> bool:
+    """Whether the clauses keep a log of media taken out with the contractor's own approver
+    (001 §18(2): 承認者 is 乙's), so that a take-out of devices or media alone is decided inside
+    the contractor; information itself is taken out only with the public body's approval."""
+    return any(
+        TAKEOUT_APPROVED in (ob.opens_on or [])
+        for ob in _template(of).obligations.filter(kind=TAKE_OUT, trigger="event")
+    )
+
+
 def generative_ai_forbidden(of: ClauseTemplate | HasClauses) -> bool:
     """Whether the clauses forbid putting the information into a generative-AI service (002 §10(7))."""
     return requires(of, NO_GENERATIVE_AI)

@@ -10,6 +10,7 @@ which core.audit accepts.
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import register_event_kinds
+from core.events import approval_event_kinds
 
 DEVICE_REGISTERED = "device.registered"
 DEVICE_UPDATED = "device.updated"
@@ -23,7 +24,11 @@ INFORMATION_RECEIVED = "information.received"
 INFORMATION_HANDED_OVER = "information.handed_over"
 COPY_APPROVED = "copy.approved"
 TAKEOUT_APPROVED = "takeout.approved"
-TAKEOUT_RETURNED = "takeout.returned"
+# Brought back from a take-out (the return confirmed). Not "takeout.returned": the take-out
+# request is an approvable, whose 差戻し (return for correction) is takeout.returned.
+TAKEOUT_BROUGHT_BACK = "takeout.brought_back"
+TAKEOUT_PREFIX = "takeout"
+TAKEOUT_DRAFTED = "takeout.drafted"
 SHIPPING_RECORDED = "shipping.recorded"
 BRINGIN_APPROVED = "bringin.approved"
 BACKUP_INSPECTED = "backup.inspected"
@@ -51,7 +56,8 @@ RECORDED_KINDS = {
     INFORMATION_HANDED_OVER: _("Information handed over (handover slip)"),
     COPY_APPROVED: _("Copy approved"),
     TAKEOUT_APPROVED: _("Take-out approved"),
-    TAKEOUT_RETURNED: _("Taken-out information returned"),
+    TAKEOUT_BROUGHT_BACK: _("Taken-out information or media brought back"),
+    TAKEOUT_DRAFTED: _("Take-out request drafted"),
     SHIPPING_RECORDED: _("Shipment recorded"),
     BRINGIN_APPROVED: _("Bringing in devices or media approved"),
     BACKUP_INSPECTED: _("Backups and storage inspected"),
@@ -71,3 +77,5 @@ RECORDED_KINDS = {
 
 def register() -> None:
     register_event_kinds("ledgers", RECORDED_KINDS)
+    # The request's workflow: takeout.submitted, .approved (which 001 §18(2) opens on), .returned …
+    register_event_kinds("ledgers", approval_event_kinds(TAKEOUT_PREFIX, _("Take-out request")))

@@ -40,3 +40,27 @@ def can_change_information(user, membership: Membership | None, item) -> bool:
         can_keep_devices(user, membership, item.contract)
         and membership.organisation_id == item.organisation_id
     )
+
+
+def can_request_takeout(user, membership: Membership | None, request) -> bool:
+    """A take-out request is drafted, changed and submitted by the party that holds what goes out."""
+    return (
+        can_keep_devices(user, membership, request.contract)
+        and membership.organisation_id == request.organisation_id
+    )
+
+
+def can_decide_takeout(user, membership: Membership | None, request) -> bool:
+    """The party the clauses name decides: the public body's managers of the contract, or the
+    requesting party's own manager — never the person who drafted the request."""
+    from contracts.permissions import can_manage_contract
+
+    if membership is None or user.is_superuser:
+        return False
+    if request.approver == "client":
+        return can_manage_contract(user, membership, request.contract)
+    return (
+        membership.role == Role.CONTRACTOR_ADMIN
+        and membership.organisation_id == request.organisation_id
+        and user.pk != request.created_by_id
+    )

@@ -7,8 +7,10 @@ from ledgers.models.information import (
     InformationItem,
     Medium,
 )
+from ledgers.models.takeouts import Approver, TakeoutRequest
 
 __all__ = [
+    "Approver",
     "Classification",
     "CustodyEvent",
     "CustodyKind",
@@ -20,4 +22,5 @@ __all__ = [
     "DeviceVersion",
     "InformationItem",
     "Medium",
+    "TakeoutRequest",
 ]

@@ -123,6 +123,15 @@ class CustodyEvent(models.Model):
     encrypted = models.BooleanField(_("encrypted or password-protected"), default=False)
     tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
     method = models.CharField(_("method"), max_length=LABEL, blank=True)
+    # The approved request a take-out was made under (and its return closes).
+    takeout = models.ForeignKey(
+        "ledgers.TakeoutRequest",
+        verbose_name=_("take-out request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="custody_events",
+    )
     # Who may use the item from this event on (received, users changed): people of the roster.
     users = models.ManyToManyField(
         "contracts.Person",

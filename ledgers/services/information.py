@@ -26,6 +26,7 @@ from core.validators import LABEL, NOTE, SHORT_NOTE, check_input
 from ledgers import events, permissions
 from ledgers.models import Classification, CustodyEvent, CustodyKind, CustodyUser, InformationItem, Medium
 from ledgers.selectors.information import Contradiction, replay, users_by_event
+from ledgers.services import takeouts
 
 K = CustodyKind
 # The audit trail's kind for each custody event (the duty engine hears these).
@@ -33,7 +34,7 @@ AUDIT_KIND = {
     K.RECEIVED: events.INFORMATION_RECEIVED,
     K.COPIED: events.INFORMATION_COPIED,
     K.TAKEN_OUT: events.INFORMATION_TAKEN_OUT,
-    K.BROUGHT_BACK: events.TAKEOUT_RETURNED,
+    K.BROUGHT_BACK: events.TAKEOUT_BROUGHT_BACK,
     K.SHIPPED: events.SHIPPING_RECORDED,
     K.RETURNED: events.INFORMATION_HANDED_OVER,
     K.ERASED: events.INFORMATION_DISPOSED,
@@ -181,6 +182,12 @@ def _save(item: InformationItem, event: CustodyEvent, users: Iterable[Person], a
         contract_id=item.contract_id,
         data={
             "subject": _subject(item),
+            # A take-out and its return are evidence for the item and for the request (its log).
+            **(
+                {"subjects": [_subject(item), f"ledgers.takeoutrequest:{event.takeout_id}"]}
+                if event.takeout_id
+                else {}
+            ),
             "custody": event.kind,
             "sequence": event.sequence,
             "effective_date": _day(event.occurred_at).isoformat(),
@@ -200,6 +207,7 @@ EVENT_FIELDS = (
     "encrypted",
     "tracking_number",
     "method",
+    "takeout",
     "note",
 )
 
@@ -312,9 +320,31 @@ def custody_record(
         item.medium,
         item.classification,
     )
+    if kind == K.TAKEN_OUT and takeouts.takeout_needed(item.contract):
+        why = takeouts.approved_takeout_for(item, values.get("takeout"), values["occurred_at"])
+        if why:
+            raise ValidationError({"takeout": why})
+    if kind == K.BROUGHT_BACK:
+        # The return closes the take-out it ends (its log, 001 §18(2)).
+        values["takeout"] = _current_takeout(item)
+    elif kind != K.TAKEN_OUT:
+        values.pop("takeout", None)
     event = _event(item, kind, _next_sequence(item), values, actor)
     _fits(item, event, users)
     return _save(item, event, users, actor)
+
+
+def _current_takeout(item: InformationItem):
+    """The request of the item's latest take-out that counts (not voided by a correction)."""
+    voided = item.custody_events.filter(kind=K.CORRECTION).values("corrects_id")
+    last = (
+        item.custody_events.filter(kind=K.TAKEN_OUT)
+        .exclude(pk__in=voided)
+        .order_by("-occurred_at", "-sequence")
+        .select_related("takeout")
+        .first()
+    )
+    return last.takeout if last is not None else None
 
 
 @transaction.atomic

@@ -239,14 +239,16 @@ def test_004_management_method_returned_stays_open(side):
 def test_001_a_media_take_out_stays_open_until_its_return_is_confirmed(side):
     contract = _contract(side, _shipped("001-"))
     assert _duties(contract, "18(2)-media-takeout-log") == {}  # no contract-wide attestation
-    taken = {"subject": "ledgers.takeout:1"}
+    taken = {"subject": "ledgers.takeoutrequest:1"}
     record_event(kind="takeout.approved", contract_id=contract.pk, data=taken)
-    duty = _duties(contract, "18(2)-media-takeout-log")["ledgers.takeout:1"]
+    duty = _duties(contract, "18(2)-media-takeout-log")["ledgers.takeoutrequest:1"]
     assert duty.state == Duty.State.OPEN and duty.due_date is None
-    record_event(kind="takeout.returned", contract_id=contract.pk, data={"subject": "ledgers.takeout:2"})
+    record_event(
+        kind="takeout.brought_back", contract_id=contract.pk, data={"subject": "ledgers.takeoutrequest:2"}
+    )
     duty.refresh_from_db()
     assert duty.state == Duty.State.OPEN  # another medium's return
-    record_event(kind="takeout.returned", contract_id=contract.pk, data=taken)
+    record_event(kind="takeout.brought_back", contract_id=contract.pk, data=taken)
     duty.refresh_from_db()
     assert duty.state == Duty.State.FULFILLED
 

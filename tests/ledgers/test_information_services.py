@@ -17,6 +17,7 @@ from core.models import Event
 from ledgers.models import CustodyEvent, InformationItem
 from ledgers.selectors.information import Status, item_history, item_state
 from ledgers.services.information import custody_correct, custody_record, information_receive
+from ledgers.services.takeouts import takeout_request_act, takeout_request_create
 from tests.ledgers.test_device_services import _m, build_world
 
 NOW = timezone.now()
@@ -42,6 +43,23 @@ def _receive(world, **overrides):
         **overrides,
     }
     return information_receive(contract=world["contract"], **values, **_m(world["side"].contractor_admin))
+
+
+def approved_takeout(world, item, **values):
+    """A take-out request for `item`, submitted by the contractor and approved by the public body."""
+    fields = {
+        "person": world["worker"],
+        "purpose": "市民税課での説明",
+        "destination": "所沢市役所 会議室",
+        "planned_out_at": timezone.now() + timedelta(minutes=1),
+        "planned_return_at": timezone.now() + timedelta(hours=3),
+        "protection": "施錠できるケースに入れて運ぶ",
+        **values,
+    }
+    manager, approver = world["side"].contractor_admin, world["side"].client_staff
+    request = takeout_request_create(contract=world["contract"], items=[item], **fields, **_m(manager))
+    takeout_request_act(request=request, action="submit", **_m(manager))
+    return takeout_request_act(request=request, action="approve", **_m(approver))
 
 
 def _record(world, item, kind, **values):
@@ -74,15 +92,17 @@ def test_the_state_follows_take_out_and_return_and_contradictions_are_refused(wo
     with pytest.raises(ValidationError) as exc:
         _record(world, item, "brought_back")
     assert "kind" in exc.value.message_dict  # not taken out
-    _record(world, item, "taken_out", destination="所沢市役所 会議室", occurred_at=NOW - timedelta(hours=5))
-    assert item_state(item).status == Status.TAKEN_OUT
+    takeout = approved_takeout(world, item)
+    out = _record(world, item, "taken_out", destination="所沢市役所 会議室", takeout=takeout)
+    assert item_state(item).status == Status.TAKEN_OUT and out.takeout == takeout
     with pytest.raises(ValidationError):
         _record(world, item, "returned", counterpart="市民税課 山田")  # not at the site
-    _record(world, item, "brought_back", occurred_at=NOW - timedelta(hours=2))
+    back = _record(world, item, "brought_back")
     state = item_state(item)
-    assert state.status == Status.HELD and state.destination == ""
-    # As of a past moment, the derived state is that of then.
-    assert item_state(item, until=NOW - timedelta(hours=3)).status == Status.TAKEN_OUT
+    assert state.status == Status.HELD and state.destination == "" and back.takeout == takeout
+    # As of a moment between the two, the derived state is that of then.
+    between = out.occurred_at + (back.occurred_at - out.occurred_at) / 2
+    assert item_state(item, until=between).status == Status.TAKEN_OUT
 
 
 def test_copies_need_the_consent_these_clauses_ask_and_must_be_gone_before_the_return(world):
@@ -124,7 +144,7 @@ def test_shipping_asks_encryption_of_data_and_a_tracking_number_for_important_pa
 
 def test_a_correction_voids_the_wrong_entry_and_keeps_it_in_the_history(world):
     item = _receive(world).item
-    wrong = _record(world, item, "taken_out", destination="誤記録", occurred_at=NOW - timedelta(hours=1))
+    wrong = _record(world, item, "taken_out", destination="誤記録", takeout=approved_takeout(world, item))
     correction = custody_correct(
         event=wrong, reason="別の台帳番号の持出しを誤って記録した", **_m(world["side"].contractor_admin)
     )
@@ -136,8 +156,8 @@ def test_a_correction_voids_the_wrong_entry_and_keeps_it_in_the_history(world):
 
 def test_a_correction_that_would_break_a_later_entry_is_refused(world):
     item = _receive(world).item
-    out = _record(world, item, "taken_out", destination="会議室", occurred_at=NOW - timedelta(hours=3))
-    _record(world, item, "brought_back", occurred_at=NOW - timedelta(hours=1))
+    out = _record(world, item, "taken_out", destination="会議室", takeout=approved_takeout(world, item))
+    _record(world, item, "brought_back")
     with pytest.raises(ValidationError) as exc:
         custody_correct(event=out, reason="誤り", **_m(world["side"].contractor_admin))
     assert "#3" in str(exc.value)

@@ -1,0 +1,124 @@
+"""Take-out requests (持出し): approved in advance by the party the clauses name, then carried out
+and brought back as custody events naming the request (000 §5.2, 001 §18(1)(2), 002 §12.1)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from compliance.models import Duty
+from ledgers.services.takeouts import _notify, takeout_request_act, takeout_request_create
+from tests.ledgers.test_device_services import _m, _register, build_world
+from tests.ledgers.test_information_services import _receive, _record, approved_takeout
+
+
+def _fields(world, **overrides):
+    return {
+        "person": world["worker"],
+        "purpose": "説明会での使用",
+        "destination": "市役所 会議室",
+        "planned_out_at": timezone.now() + timedelta(hours=1),
+        "planned_return_at": timezone.now() + timedelta(hours=4),
+        "protection": "暗号化USBメモリに格納し施錠ケースで運搬",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def world(db):
+    return build_world("002-")  # 所沢市 §12.1: the public body approves each take-out in advance
+
+
+def test_the_public_body_approves_a_take_out_of_information_and_the_contractor_cannot(world):
+    item = _receive(world).item
+    manager, staff = world["side"].contractor_admin, world["side"].client_staff
+    request = takeout_request_create(
+        contract=world["contract"], items=[item], **_fields(world), **_m(manager)
+    )
+    assert (request.approver, request.number, request.approval_state) == ("client", 1, "draft")
+    takeout_request_act(request=request, action="submit", **_m(manager))
+    # No responsible staff member is named on the contract: its body's administrators decide.
+    assert world["side"].client_admin.user in _notify(request, "submit")
+    with pytest.raises(PermissionDenied):
+        takeout_request_act(request=request, action="approve", **_m(manager))
+    request = takeout_request_act(request=request, action="approve", **_m(staff))
+    assert request.approval_state == "approved"
+
+
+def test_a_request_says_what_goes_who_takes_it_and_comes_back_after_it_goes(world):
+    item = _receive(world).item
+    manager = world["side"].contractor_admin
+    with pytest.raises(ValidationError) as exc:
+        takeout_request_create(
+            contract=world["contract"],
+            items=[],
+            **_fields(
+                world,
+                planned_out_at=timezone.now() - timedelta(days=1),
+                planned_return_at=timezone.now() - timedelta(days=2),
+                purpose="",
+            ),
+            **_m(manager),
+        )
+    assert {"items", "planned_out_at", "planned_return_at", "purpose"} <= set(exc.value.message_dict)
+    with pytest.raises(ValidationError) as exc:
+        takeout_request_create(
+            contract=world["contract"],
+            items=[item],
+            **_fields(world, person=world["newcomer"]),
+            **_m(manager),
+        )
+    assert "person" in exc.value.message_dict  # not approved on the roster that day
+
+
+def test_taking_out_needs_the_approved_request_and_uses_it_once(world):
+    item = _receive(world).item
+    with pytest.raises(ValidationError) as exc:
+        _record(world, item, "taken_out", destination="会議室")
+    assert "takeout" in exc.value.message_dict
+    manager = world["side"].contractor_admin
+    pending = takeout_request_create(
+        contract=world["contract"], items=[item], **_fields(world), **_m(manager)
+    )
+    takeout_request_act(request=pending, action="submit", **_m(manager))
+    with pytest.raises(ValidationError) as exc:
+        _record(world, item, "taken_out", destination="会議室", takeout=pending)
+    assert "takeout" in exc.value.message_dict  # submitted, not approved
+    takeout = approved_takeout(world, item)
+    _record(world, item, "taken_out", destination="会議室", takeout=takeout)
+    _record(world, item, "brought_back")
+    with pytest.raises(ValidationError) as exc:
+        _record(world, item, "taken_out", destination="会議室", takeout=takeout)
+    assert "takeout" in exc.value.message_dict  # a new trip needs a new request
+
+
+def test_under_001_media_alone_are_approved_inside_the_contractor_not_by_the_drafter(db):
+    world = build_world("001-")
+    device = _register(world, asset="USB-1", kind="usb_memory", antivirus_product="", patched_on=None).device
+    staff, manager = world["side"].contractor_staff, world["side"].contractor_admin
+    request = takeout_request_create(
+        contract=world["contract"], devices=[device], **_fields(world), **_m(staff)
+    )
+    assert request.approver == "contractor"
+    takeout_request_act(request=request, action="submit", **_m(staff))
+    with pytest.raises(PermissionDenied):
+        takeout_request_act(request=request, action="approve", **_m(world["side"].client_staff))
+    takeout_request_act(request=request, action="approve", **_m(manager))
+
+
+def test_under_001_each_approved_take_out_is_logged_until_its_return_is_confirmed(db):
+    world = build_world("001-")
+    item = _receive(world).item
+    takeout = approved_takeout(world, item)
+    subject = f"ledgers.takeoutrequest:{takeout.pk}"
+    duty = Duty.objects.get(
+        contract=world["contract"], obligation__key="18(2)-media-takeout-log", subject=subject
+    )
+    assert duty.state == Duty.State.OPEN
+    _record(world, item, "taken_out", destination="会議室", takeout=takeout)
+    _record(world, item, "brought_back")
+    duty.refresh_from_db()
+    assert duty.state == Duty.State.FULFILLED and duty.evidence_event.kind == "takeout.brought_back"
