@@ -7,8 +7,9 @@ from django.http import Http404
 
 from contracts.access import get_contract_or_404
 from contracts.models import Contract
-from ledgers.models import Device
+from ledgers.models import Device, InformationItem
 from ledgers.selectors.devices import device_visible_to, parties_in_scope
+from ledgers.selectors.information import item_visible_to
 
 
 def get_ledger_contract_or_404(request, pk: int) -> Contract:
@@ -29,3 +30,12 @@ def get_device_or_404(request, pk: int) -> Device:
     if device is None:
         raise Http404
     return device
+
+
+def get_item_or_404(request, pk: int) -> InformationItem:
+    """An item of the information ledger, if the person may see it: a full party of the contract
+    sees all its items, an approved subcontractor only its own part (as for the contract above)."""
+    item = item_visible_to(request.user, request.membership, pk)
+    if item is None:
+        raise Http404
+    return item

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 def contract_ledger_links(request, contract) -> tuple[str, str, str]:
@@ -17,7 +18,18 @@ def contract_ledger_links(request, contract) -> tuple[str, str, str]:
     )
 
 
+def contract_information_link(request, contract) -> tuple[str, str, str]:
+    # The same readers as the device ledger: whoever sees the contract (a subcontractor its part).
+    return (
+        # The ledger's own name (情報管理台帳); the clause kind of the same words reads otherwise.
+        pgettext("ledger", "Information ledger"),
+        _("Information received and its custody"),
+        reverse("ledgers:information_list", args=[contract.pk]),
+    )
+
+
 def register() -> None:
     from core.panels import register_slot
 
     register_slot("contract_detail.links", contract_ledger_links)
+    register_slot("contract_detail.links", contract_information_link)

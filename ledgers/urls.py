@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ledgers.views import devices
+from ledgers.views import devices, information
 
 app_name = "ledgers"
 
@@ -12,4 +12,10 @@ urlpatterns = [
     path("contracts/<int:pk>/devices/new/", devices.device_register, name="device_register"),
     path("devices/<int:pk>/", devices.device_detail, name="device_detail"),
     path("devices/<int:pk>/change/", devices.device_update, name="device_update"),
+    # The information ledger (情報管理台帳, 000 §5.6(4), 002 §10(3))
+    path("contracts/<int:pk>/information/", information.information_list, name="information_list"),
+    path("contracts/<int:pk>/information/new/", information.information_receive, name="information_receive"),
+    path("information/<int:pk>/", information.information_detail, name="information_detail"),
+    path("information/<int:pk>/record/", information.custody_record, name="custody_record"),
+    path("custody/<int:pk>/correct/", information.custody_correct, name="custody_correct"),
 ]

@@ -1,0 +1,345 @@
+"""Forms of the information ledger (情報管理台帳): the ledger's filters, receiving an item,
+recording one thing that happened to it, and correcting a wrong entry. Labels are the model's;
+which fields each kind of entry needs is the service's (its refusals come back at these fields).
+A moment is typed as a date and a time and read in Japan's time (the ledger's day is Japan's)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from contracts.models import Person, Worksite
+from contracts.selectors.worksites import sites_in_force
+from core.approvals import ApprovalState
+from core.validators import FILTER, LABEL, NOTE, SHORT_NOTE, IdsChoiceField, PlausibleDateField
+from core.wareki import format_wareki_datetime
+from ledgers.forms.devices import DATE, HolderChoiceField, WorksiteChoiceField
+from ledgers.models import (
+    Classification,
+    CustodyEvent,
+    CustodyKind,
+    Device,
+    InformationItem,
+    Medium,
+    TakeoutRequest,
+)
+from ledgers.selectors.information import STATUS_LABELS, Status
+from ledgers.services.information import REQUIRED
+from ledgers.services.takeouts import takeout_needed
+
+JST = ZoneInfo("Asia/Tokyo")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+# What happened, in the ledger's words: two kinds share their English with a state of an item
+# (or of a device) that reads otherwise in Japanese (持出し, not 持出し中).
+KIND_LABELS = {
+    **dict(CustodyKind.choices),
+    CustodyKind.TAKEN_OUT: pgettext_lazy("custody", "Taken out"),
+    CustodyKind.RETURNED: pgettext_lazy("custody", "Returned to the public body"),
+}
+# The kinds a person records by hand: the receipt has its own form, a correction its own page.
+RECORDED = [
+    (value, KIND_LABELS[value]) for value in CustodyKind.values if value not in ("received", "correction")
+]
+
+
+def _label(name: str, model=CustodyEvent):
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def _length(name: str, model=CustodyEvent) -> int:
+    return model._meta.get_field(name).max_length
+
+
+class AsOfForm(forms.Form):
+    on = PlausibleDateField(label=_("Ledger as of"), widget=DATE, required=False)
+
+
+class InformationFilterForm(AsOfForm):
+    classification = forms.ChoiceField(
+        label=_label("classification", InformationItem),
+        choices=[("", _("All classifications")), *Classification.choices],
+        required=False,
+    )
+    medium = forms.ChoiceField(
+        label=_label("medium", InformationItem),
+        choices=[("", _("All media")), *Medium.choices],
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All statuses"))]
+        + [(value, label) for value, label in STATUS_LABELS.items() if value != Status.NOT_RECEIVED],
+        required=False,
+    )
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=FILTER,
+        required=False,
+        help_text=_("The information's name or whom it was received from."),
+    )
+
+
+class PeopleChoiceField(IdsChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name
+
+
+class DeviceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.asset_number
+
+
+class MomentForm(forms.Form):
+    """When it happened (a date and a time in Japan), and who of the holding party did it."""
+
+    # Named for the service's field, so that its refusal of the moment lands on the date.
+    occurred_at = PlausibleDateField(label=_("Date"), widget=DATE)
+    occurred_time = forms.TimeField(label=_("Time of day"), widget=TIME)
+
+    def __init__(self, *args, contract, organisation_id: int, **kwargs):
+        kwargs.setdefault("initial", {})
+        now = timezone.localtime(timezone.now(), JST)
+        kwargs["initial"] = {"occurred_at": now.date(), "occurred_time": now.strftime("%H:%M")} | kwargs[
+            "initial"
+        ]
+        super().__init__(*args, **kwargs)
+        # Only the holding party's own people: the service refuses anyone else's, and says at the
+        # field why a person of the party who is not approved that day may not be named.
+        people = Person.objects.filter(contract=contract, employer_id=organisation_id).order_by("full_name")
+        for name in ("person", "users"):
+            if name in self.fields:
+                self.fields[name].queryset = people
+        if "worksite" in self.fields:
+            names = {entry.worksite_id: entry.name for entry in sites_in_force(contract)}
+            worksite = self.fields["worksite"]
+            worksite.queryset = Worksite.objects.filter(contract=contract, pk__in=list(names))
+            worksite.names = names
+
+    def clean(self):
+        data = super().clean()
+        day, at = data.get("occurred_at"), data.pop("occurred_time", None)
+        if day is not None and at is not None:
+            data["occurred_at"] = datetime.combine(day, at, tzinfo=JST)
+        elif day is not None:
+            data.pop("occurred_at")
+        return data
+
+    def names_people(self) -> bool:
+        """Whether the page lists people's names (its choices), which is a read of personal data."""
+        return any(
+            name in self.fields and self.fields[name].queryset.exists() for name in ("person", "users")
+        )
+
+
+def _person(required_help: str = "", label=None):
+    return HolderChoiceField(
+        label=label or _label("person"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("Choose a person"),
+        help_text=required_help or _("A person of the roster approved on that day."),
+    )
+
+
+def _worksite():
+    return WorksiteChoiceField(
+        label=_label("worksite"),
+        queryset=Worksite.objects.none(),
+        required=False,
+        empty_label=_("Choose a work site"),
+        help_text=_("A work site approved (or notified) on that day."),
+    )
+
+
+def _users():
+    return PeopleChoiceField(
+        label=_label("users"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def _note():
+    return forms.CharField(
+        label=_label("note"), max_length=NOTE, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class InformationReceiveForm(MomentForm):
+    """The item (what, from whom, how many, its class and medium) and its receipt."""
+
+    title = forms.CharField(label=_label("title", InformationItem), max_length=LABEL)
+    source = forms.CharField(
+        label=_label("source", InformationItem),
+        max_length=LABEL,
+        help_text=_("The public body's department and person, or the upstream party."),
+    )
+    record_count = forms.IntegerField(
+        label=_label("record_count", InformationItem), min_value=0, max_value=2**31 - 1, required=False
+    )
+    classification = forms.ChoiceField(
+        label=_label("classification", InformationItem), choices=Classification.choices
+    )
+    medium = forms.ChoiceField(label=_label("medium", InformationItem), choices=Medium.choices)
+    device = DeviceChoiceField(
+        label=_label("device", InformationItem),
+        queryset=Device.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("When the medium is a device or medium of the device ledger: which one."),
+    )
+    description = forms.CharField(
+        label=_label("description", InformationItem),
+        max_length=SHORT_NOTE,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    person = _person(_("The person who received it: approved on the roster on that day."), _("Received by"))
+    counterpart = forms.CharField(
+        label=_label("counterpart"),
+        max_length=LABEL,
+        required=False,
+        help_text=_("Who handed it over (the public body's department and person)."),
+    )
+    worksite = _worksite()
+    storage_place = forms.CharField(
+        label=_label("storage_place"),
+        max_length=LABEL,
+        required=False,
+        help_text=_("Where it is kept, e.g. lockable cabinet A."),
+    )
+    users = _users()
+    note = _note()
+
+    field_order = ["title", "source", "record_count", "classification", "medium", "device", "description"]
+
+    def __init__(self, *args, contract, organisation_id: int, **kwargs):
+        super().__init__(*args, contract=contract, organisation_id=organisation_id, **kwargs)
+        self.fields["device"].queryset = Device.objects.filter(
+            contract=contract, organisation_id=organisation_id
+        ).order_by("asset_number")
+        self.fields["users"].help_text = _(
+            "Who may use the information: people of the roster approved on that day. "
+            "Left empty, the person who received it."
+        )
+
+
+def kinds_help(contract):
+    """What each kind of entry must say, in the fields' labels (the service's REQUIRED), as a list."""
+    # Who may use it is asked of a change of users beside REQUIRED, and a take-out's approved
+    # request where the clauses ask one (the service checks both apart).
+    needs = {**REQUIRED, CustodyKind.USERS_CHANGED: ("users",)}
+    if takeout_needed(contract):
+        needs[CustodyKind.TAKEN_OUT] = (*REQUIRED[CustodyKind.TAKEN_OUT], "takeout")
+    rows = [
+        (label, "、".join(str(_label(name)) for name in needs[value]) or "—")
+        for value, label in RECORDED
+        if value in needs
+    ]
+    return format_html(
+        '{}<ul class="small">{}</ul>',
+        _("What each entry must say:"),
+        format_html_join("", "<li>{}：{}</li>", rows),
+    )
+
+
+class TakeoutChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _("No. %(number)s: to %(destination)s, planned from %(when)s") % {
+            "number": obj.number,
+            "destination": obj.destination,
+            "when": format_wareki_datetime(obj.planned_out_at),
+        }
+
+
+class CustodyRecordForm(MomentForm):
+    """One thing that happened to the item: each field is optional here; the service asks what the
+    kind needs and refuses, at the kind, what contradicts the item's history."""
+
+    kind = forms.ChoiceField(label=_label("kind"), choices=[("", _("Choose what happened")), *RECORDED])
+    person = _person()
+    counterpart = forms.CharField(
+        label=_label("counterpart"),
+        max_length=LABEL,
+        required=False,
+        help_text=_("For a return to the public body: who took it back."),
+    )
+    worksite = _worksite()
+    storage_place = forms.CharField(label=_label("storage_place"), max_length=LABEL, required=False)
+    destination = forms.CharField(
+        label=_label("destination"),
+        max_length=LABEL,
+        required=False,
+        help_text=_("Where it is taken out or shipped to."),
+    )
+    copies = forms.IntegerField(label=_label("copies"), min_value=1, max_value=10_000, required=False)
+    consent = forms.CharField(
+        label=_label("consent"),
+        max_length=LABEL,
+        required=False,
+        help_text=_("For a copy: who of the public body consented, and when."),
+    )
+    encrypted = forms.BooleanField(label=_label("encrypted"), required=False)
+    tracking_number = forms.CharField(
+        label=_label("tracking_number"), max_length=_length("tracking_number"), required=False
+    )
+    method = forms.CharField(
+        label=_label("method"),
+        max_length=LABEL,
+        required=False,
+        help_text=_(
+            "How it was shipped, erased or destroyed (e.g. registered mail, erasure software, shredding)."
+        ),
+    )
+    takeout = TakeoutChoiceField(
+        label=_label("takeout"),
+        queryset=TakeoutRequest.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("For a take-out: the approved take-out request it is made under."),
+    )
+    users = _users()
+    note = _note()
+
+    field_order = ["kind"]
+
+    def __init__(self, *args, item: InformationItem, **kwargs):
+        super().__init__(*args, contract=item.contract, organisation_id=item.organisation_id, **kwargs)
+        self.fields["kind"].help_text = kinds_help(item.contract)
+        # The item's approved requests: the service says which one a take-out may use, and when.
+        self.fields["takeout"].queryset = TakeoutRequest.objects.filter(
+            contract=item.contract, items=item, approval_state=ApprovalState.APPROVED
+        ).order_by("-number")
+        self.fields["users"].help_text = _(
+            "For a change of who may use it: everyone who may use it from then on."
+        )
+
+    def clean(self):
+        data = super().clean()
+        # Who may use it is recorded only by a change of users: ticked for another kind it would
+        # be kept with an entry that does not change it.
+        if data.get("kind") != CustodyKind.USERS_CHANGED:
+            data["users"] = []
+        # The return names the take-out it ends by itself (the service finds it).
+        if data.get("kind") != CustodyKind.TAKEN_OUT:
+            data.pop("takeout", None)
+        return data
+
+
+class CustodyCorrectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What was wrong"),
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The entry stays in the history, struck through, with this reason; it no longer counts."),
+        # The service's words for the same refusal.
+        error_messages={"required": _("Say what was wrong.")},
+    )

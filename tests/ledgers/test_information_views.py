@@ -1,0 +1,402 @@
+"""The information ledger's pages (000 §5.6(4), 002 §10(3)): receiving an item through the form,
+the service's refusals at their fields (a person not yet approved, an entry that contradicts the
+history), the next steps the item's page offers, a correction striking an entry through, who sees
+which buttons and who gets 404, the ledger as of an earlier day, keyset pages and a list whose
+queries do not grow with its rows."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import Event
+from ledgers import events
+from ledgers.models import CustodyEvent, InformationItem
+from ledgers.selectors.information import item_state
+from ledgers.services.information import custody_record, information_receive
+from ledgers.services.takeouts import takeout_request_act, takeout_request_create
+from tests.ledgers.conftest import TODAY, build_ledger, m
+from tests.ledgers.test_device_services import build_world
+
+NOW = timezone.now()
+YESTERDAY = TODAY - timedelta(days=1)
+TITLE = "住民税課税台帳（抽出データ）"
+WORKER_NAME, NEWCOMER_NAME, OFFICE_NAME = "佐藤 花子", "鈴木 次郎", "本社 開発部"
+
+
+@pytest.fixture
+def ledger(db):
+    """所沢市's contract (002: a person handles the information only once approved), its roster
+    and office in force from early on, so that entries of earlier days are allowed."""
+    return SimpleNamespace(**build_world("002-"))
+
+
+def _receive(ledger, title=TITLE, **overrides):
+    values = {
+        "title": title,
+        "source": "所沢市 市民税課",
+        "record_count": 1200,
+        "classification": "personal",
+        "medium": "paper",
+        "person": ledger.worker,
+        "counterpart": "市民税課 山田",
+        "worksite": ledger.office,
+        "storage_place": "書庫A",
+        "occurred_at": NOW - timedelta(days=3),
+        **overrides,
+    }
+    return information_receive(contract=ledger.contract, **values, **m(ledger.side.contractor_admin)).item
+
+
+def _record(ledger, item, kind, **values):
+    values.setdefault("person", ledger.worker)
+    return custody_record(item=item, kind=kind, **values, **m(ledger.side.contractor_admin))
+
+
+def approved_takeout(ledger, item):
+    """A take-out of `item` requested by the contractor and approved by the public body (002 §12.1)."""
+    manager = ledger.side.contractor_admin
+    request = takeout_request_create(
+        contract=ledger.contract,
+        items=[item],
+        person=ledger.worker,
+        purpose="市民税課での説明",
+        destination="所沢市役所 会議室",
+        planned_out_at=timezone.now() + timedelta(minutes=1),
+        planned_return_at=timezone.now() + timedelta(hours=3),
+        protection="施錠できるケースに入れて運ぶ",
+        **m(manager),
+    )
+    takeout_request_act(request=request, action="submit", **m(manager))
+    return takeout_request_act(request=request, action="approve", **m(ledger.side.client_staff))
+
+
+def _just_now() -> dict:
+    """The date and time fields of this very moment, to the second: a take-out comes after its
+    approval, which was a fraction of a second ago (the fields carry no fraction)."""
+    time.sleep(1)
+    now = timezone.localtime()
+    return {"occurred_at": now.date().isoformat(), "occurred_time": now.strftime("%H:%M:%S")}
+
+
+def _receive_data(ledger, **overrides) -> dict:
+    return {
+        "title": TITLE,
+        "source": "所沢市 市民税課",
+        "record_count": "1200",
+        "classification": "personal",
+        "medium": "paper",
+        "occurred_at": YESTERDAY.isoformat(),
+        "occurred_time": "10:30",
+        "person": ledger.worker.pk,
+        "counterpart": "市民税課 山田",
+        "worksite": ledger.office.pk,
+        "storage_place": "書庫A",
+        "users": [ledger.worker.pk],
+        **overrides,
+    }
+
+
+def _record_data(ledger, kind, **overrides) -> dict:
+    return {
+        "kind": kind,
+        "occurred_at": YESTERDAY.isoformat(),
+        "occurred_time": "15:00",
+        "person": ledger.worker.pk,
+        **overrides,
+    }
+
+
+def _urls(ledger, item) -> dict[str, str]:
+    event = item.custody_events.get(sequence=1)
+    return {
+        "list": reverse("ledgers:information_list", args=[ledger.contract.pk]),
+        "receive": reverse("ledgers:information_receive", args=[ledger.contract.pk]),
+        "detail": reverse("ledgers:information_detail", args=[item.pk]),
+        "record": reverse("ledgers:custody_record", args=[item.pk]),
+        "correct": reverse("ledgers:custody_correct", args=[event.pk]),
+    }
+
+
+def test_receiving_through_the_form_enters_the_item_and_its_receipt(client, ledger):
+    client.force_login(ledger.side.contractor_admin.user)
+    url = reverse("ledgers:information_receive", args=[ledger.contract.pk])
+    page = client.get(url).content.decode()
+    assert "情報の名称" in page and "受領元" in page and "件数（人数）" in page and OFFICE_NAME in page
+    assert WORKER_NAME in page and NEWCOMER_NAME in page  # offered: the service says why not
+    response = client.post(url, _receive_data(ledger))
+    item = InformationItem.objects.get()
+    assert response.status_code == 302 and response.url == reverse(
+        "ledgers:information_detail", args=[item.pk]
+    )
+    assert (item.number, item.title, item.record_count, item.organisation) == (
+        1,
+        TITLE,
+        1200,
+        ledger.side.contractor,
+    )
+    receipt = item.custody_events.get()
+    assert (receipt.kind, receipt.person, receipt.worksite, receipt.storage_place) == (
+        "received",
+        ledger.worker,
+        ledger.office,
+        "書庫A",
+    )
+    # The time typed is Japan's time.
+    when = timezone.localtime(receipt.occurred_at)
+    assert (when.date(), when.hour, when.minute, str(when.tzinfo)) == (YESTERDAY, 10, 30, "Asia/Tokyo")
+    assert item_state(item).users == {ledger.worker.pk}
+    page = client.get(response.url).content.decode()
+    assert "情報管理台帳に記録しました" in page and "保管中" in page and "受領" in page and "令和" in page
+
+
+def test_a_person_not_yet_approved_is_refused_at_the_field_with_the_reason(client, ledger):
+    client.force_login(ledger.side.contractor_admin.user)
+    url = reverse("ledgers:information_receive", args=[ledger.contract.pk])
+    response = client.post(url, _receive_data(ledger, person=ledger.newcomer.pk, users=[ledger.newcomer.pk]))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"person", "users"}
+    assert NEWCOMER_NAME in errors["person"][0] and "発注者が追加を承認した後" in errors["person"][0]
+    page = response.content.decode()
+    assert "事前承認" in page and f'value="{TITLE}"' in page  # said at the field, nothing typed lost
+    assert not InformationItem.objects.exists()
+
+
+def test_after_a_take_out_the_page_offers_its_return_and_not_the_return_to_the_public_body(client, ledger):
+    item = _receive(ledger)
+    client.force_login(ledger.side.contractor_admin.user)
+    urls = _urls(ledger, item)
+    page = client.get(urls["detail"]).content.decode()
+    assert "持出しを記録" in page and "発注者への返却を記録" in page and "持出しからの返却を記録" not in page
+    assert f"{urls['record']}?kind=taken_out" in page
+    # The button preselects the kind; the help says what each kind needs.
+    form_page = client.get(urls["record"], {"kind": "taken_out"})
+    assert form_page.context["form"]["kind"].value() == "taken_out"
+    assert "持出し：実施者、送付先・持出し先" in form_page.content.decode()
+    # Without its approved request the take-out is refused at that field (002 §12.1).
+    response = client.post(urls["record"], _record_data(ledger, "taken_out", destination="所沢市役所 会議室"))
+    assert list(response.context["form"].errors) == ["takeout"]
+    takeout = approved_takeout(ledger, item)
+    form_page = client.get(urls["record"], {"kind": "taken_out"}).content.decode()
+    assert "持出し申請" in form_page and "所沢市役所 会議室" in form_page
+    response = client.post(
+        urls["record"],
+        _record_data(ledger, "taken_out", destination="所沢市役所 会議室", takeout=takeout.pk, **_just_now()),
+    )
+    assert response.status_code == 302 and response.url == urls["detail"]
+    assert item.custody_events.get(sequence=2).takeout == takeout
+    page = client.get(urls["detail"]).content.decode()
+    assert "持出し中" in page and "所沢市役所 会議室" in page and "記録2（持出し）を記録しました" in page
+    assert (
+        "持出しからの返却を記録" in page and "発注者への返却を記録" not in page and "複写を記録" not in page
+    )
+    assert f"{urls['record']}?kind=brought_back" in page
+    response = client.post(urls["record"], _record_data(ledger, "brought_back", **_just_now()))
+    assert response.status_code == 302
+    page = client.get(urls["detail"]).content.decode()
+    assert '<span class="badge">保管中</span>' in page and "持出しを記録" in page
+
+
+def test_an_entry_that_contradicts_the_history_is_refused_at_the_kind(client, ledger):
+    item = _receive(ledger)
+    client.force_login(ledger.side.contractor_admin.user)
+    response = client.post(
+        reverse("ledgers:custody_record", args=[item.pk]), _record_data(ledger, "brought_back")
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == ["kind"] and errors["kind"] == ["この情報は持ち出されていません。"]
+    # A field the kind needs, left empty: said at that field.
+    response = client.post(reverse("ledgers:custody_record", args=[item.pk]), _record_data(ledger, "copied"))
+    assert "copies" in response.context["form"].errors
+    assert response.context["form"].errors["copies"] == ["この記録では必須です。"]
+    assert item.custody_events.count() == 1
+
+
+def test_a_correction_strikes_the_entry_through_with_its_reason(client, ledger):
+    item = _receive(ledger)
+    stored = _record(ledger, item, "stored", worksite=ledger.office, storage_place="金庫B", occurred_at=NOW)
+    client.force_login(ledger.side.contractor_admin.user)
+    detail = reverse("ledgers:information_detail", args=[item.pk])
+    correct = reverse("ledgers:custody_correct", args=[stored.pk])
+    page = client.get(detail).content.decode()
+    receipt = item.custody_events.get(sequence=1)
+    assert correct in page and reverse("ledgers:custody_correct", args=[receipt.pk]) not in page
+    assert "金庫B" in client.get(correct).content.decode()
+    # No reason: refused at the field, nothing recorded.
+    response = client.post(correct, {"reason": ""})
+    assert response.status_code == 200 and "reason" in response.context["form"].errors
+    response = client.post(correct, {"reason": "保管場所の記入誤り"})
+    assert response.status_code == 302 and response.url == detail
+    page = client.get(detail).content.decode()
+    assert "記録2を訂正しました" in page
+    assert "<del>保管（移動）</del>" in page and "訂正済み" in page and "保管場所の記入誤り" in page
+    assert correct not in page  # corrected once, not again
+    assert item_state(item).storage_place == "書庫A"
+    # The receipt cannot be corrected: the service says so at the top of the form.
+    response = client.post(reverse("ledgers:custody_correct", args=[receipt.pk]), {"reason": "誤り"})
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert CustodyEvent.objects.filter(kind="correction").count() == 1
+
+
+def test_the_public_body_reads_without_buttons_and_gets_404_on_the_forms(client, ledger):
+    item = _receive(ledger)
+    _record(ledger, item, "used", occurred_at=NOW - timedelta(days=1))
+    urls = _urls(ledger, item)
+    for membership in (ledger.side.client_staff, ledger.side.client_admin, ledger.side.auditor):
+        client.force_login(membership.user)
+        page = client.get(urls["list"]).content.decode()
+        assert TITLE in page and urls["receive"] not in page
+        page = client.get(urls["detail"]).content.decode()
+        assert TITLE in page and WORKER_NAME in page and "使用" in page
+        assert urls["record"] not in page and "/correct/" not in page and "使用を記録" not in page
+        for name in ("record", "receive", "correct"):
+            assert client.get(urls[name]).status_code == 404, (membership.role, name)
+        assert client.post(urls["receive"], _receive_data(ledger)).status_code == 404
+        assert client.post(urls["record"], _record_data(ledger, "used")).status_code == 404
+        assert client.post(urls["correct"], {"reason": "x"}).status_code == 404
+    assert InformationItem.objects.count() == 1 and CustodyEvent.objects.count() == 2
+
+
+def test_another_public_bodys_people_get_404_everywhere(client, ledger):
+    item = _receive(ledger)
+    other = build_ledger("io", "他")
+    for membership in (other.side.client_staff, other.side.client_admin, other.side.contractor_admin):
+        client.force_login(membership.user)
+        for name, url in _urls(ledger, item).items():
+            assert client.get(url).status_code == 404, (membership.role, name)
+    client.force_login(other.side.contractor_admin.user)
+    missing = CustodyEvent.objects.order_by("-pk").first().pk + 100
+    assert client.get(reverse("ledgers:custody_correct", args=[missing])).status_code == 404
+
+
+def test_the_ledger_as_of_an_earlier_day_shows_the_state_then(client, ledger):
+    item = _receive(ledger)  # three days ago, at 書庫A
+    _record(
+        ledger,
+        item,
+        "stored",
+        worksite=ledger.office,
+        storage_place="金庫B",
+        occurred_at=NOW - timedelta(days=1),
+    )
+    _record(
+        ledger, item, "copied", copies=2, consent="市民税課 山田課長", occurred_at=NOW - timedelta(days=1)
+    )
+    client.force_login(ledger.side.client_staff.user)
+    detail = reverse("ledgers:information_detail", args=[item.pk])
+    state = client.get(detail).context["state"]
+    assert (state.storage_place, state.copies) == ("金庫B", 2)
+    earlier = (TODAY - timedelta(days=2)).isoformat()
+    response = client.get(detail, {"on": earlier})
+    assert (response.context["state"].storage_place, response.context["state"].copies) == ("書庫A", 0)
+    page = response.content.decode()
+    assert "終了時点の状態" in page and '<span class="badge">保管中</span>' in page
+    # The history is whole whatever the day.
+    assert [e.sequence for e, _c, _u in response.context["history"]] == [1, 2, 3]
+    url = reverse("ledgers:information_list", args=[ledger.contract.pk])
+    [(row, state)] = client.get(url, {"on": earlier}).context["rows"]
+    assert row == item and (state.storage_place, state.copies) == ("書庫A", 0)
+    [(row, state)] = client.get(url).context["rows"]
+    assert (state.storage_place, state.copies) == ("金庫B", 2)
+    # A status filter: the item is held, on either day.
+    assert [r for r, _s in client.get(url, {"status": "held", "on": earlier}).context["rows"]] == [item]
+    assert not client.get(url, {"status": "taken_out"}).context["rows"]
+    # Before its receipt the item was not on the ledger.
+    response = client.get(url, {"on": (TODAY - timedelta(days=4)).isoformat()})
+    assert (
+        not response.context["rows"]
+        and "その日の台帳に記録された情報はありません" in response.content.decode()
+    )
+
+
+def test_the_filters_narrow_the_ledger(client, ledger):
+    _receive(ledger)
+    _receive(ledger, "委託先名簿", classification="secret", medium="electronic", source="人事課")
+    client.force_login(ledger.side.contractor_admin.user)
+    url = reverse("ledgers:information_list", args=[ledger.contract.pk])
+
+    def titles(**params) -> list[str]:
+        return [item.title for item, _s in client.get(url, params).context["rows"]]
+
+    assert titles() == [TITLE, "委託先名簿"]
+    assert titles(classification="secret") == ["委託先名簿"]
+    assert titles(medium="paper") == [TITLE]
+    assert titles(q="人事") == ["委託先名簿"]
+    assert titles(q="課税") == [TITLE]
+    response = client.get(url, {"q": "該当なし"})
+    assert (
+        'class="empty"' in response.content.decode()
+        and "条件に合う情報はありません" in response.content.decode()
+    )
+
+
+def test_keyset_pages_of_fifty_with_a_next_link(client, ledger):
+    for n in range(55):
+        _receive(ledger, f"情報{n + 1:03}")
+    client.force_login(ledger.side.contractor_admin.user)
+    url = reverse("ledgers:information_list", args=[ledger.contract.pk])
+    response = client.get(url)
+    rows = response.context["rows"]
+    assert [item.number for item, _s in rows] == list(range(1, 51))
+    page = response.content.decode()
+    assert 'href="?after=50"' in page and "最初のページ" not in page
+    response = client.get(url, {"after": "50"})
+    assert [item.number for item, _s in response.context["rows"]] == list(range(51, 56))
+    page = response.content.decode()
+    assert 'rel="next"' not in page and "最初のページ" in page
+    # The filters stay in the next link.
+    assert 'href="?medium=paper&amp;after=50"' in client.get(url, {"medium": "paper"}).content.decode()
+
+
+def test_each_view_of_the_ledger_is_recorded(client, ledger):
+    item = _receive(ledger)
+    client.force_login(ledger.side.client_staff.user)
+    client.get(reverse("ledgers:information_list", args=[ledger.contract.pk]))
+    client.get(reverse("ledgers:information_detail", args=[item.pk]))
+    viewed = Event.objects.filter(kind=events.INFORMATION_LEDGER_VIEWED).order_by("pk")
+    assert viewed.count() == 2
+    assert all(
+        e.contract_id == ledger.contract.pk and e.actor == ledger.side.client_staff.user for e in viewed
+    )
+    assert viewed[0].data["on"] == TODAY.isoformat() and viewed[1].data["item"] == item.pk
+
+
+def test_the_contract_page_links_to_the_information_ledger(client, ledger):
+    for membership in (ledger.side.contractor_admin, ledger.side.client_staff):
+        client.force_login(membership.user)
+        page = client.get(reverse("contracts:contract_detail", args=[ledger.contract.pk])).content.decode()
+        assert f'href="{reverse("ledgers:information_list", args=[ledger.contract.pk])}"' in page
+        assert "情報管理台帳" in page and "受領した情報とその管理の記録" in page
+
+
+@pytest.mark.parametrize("membership", ["contractor_admin", "client_staff"])
+def test_the_list_page_queries_do_not_grow_with_its_rows(client, ledger, membership):
+    client.force_login(getattr(ledger.side, membership).user)
+    url = reverse("ledgers:information_list", args=[ledger.contract.pk])
+
+    def count() -> int:
+        client.get(url)  # warm the session and the caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    for n in range(3):
+        _receive(ledger, f"情報{n}")
+    three = count()
+    for n in range(3, 8):
+        item = _receive(ledger, f"情報{n}")
+        _record(
+            ledger, item, "copied", copies=1, consent="市民税課 山田課長", occurred_at=NOW - timedelta(days=2)
+        )
+        _record(ledger, item, "users_changed", users=[ledger.worker], occurred_at=NOW - timedelta(days=1))
+    assert len(client.get(url).context["rows"]) == 8
+    assert count() == three
