@@ -29,6 +29,8 @@ TAKEOUT_APPROVED = "takeout.approved"
 TAKEOUT_BROUGHT_BACK = "takeout.brought_back"
 TAKEOUT_PREFIX = "takeout"
 TAKEOUT_DRAFTED = "takeout.drafted"
+# The planned return of an approved take-out has passed with something still out (the sweep).
+TAKEOUT_OVERDUE = "takeout.overdue"
 SHIPPING_RECORDED = "shipping.recorded"
 BRINGIN_APPROVED = "bringin.approved"
 BACKUP_INSPECTED = "backup.inspected"
@@ -58,6 +60,7 @@ RECORDED_KINDS = {
     TAKEOUT_APPROVED: _("Take-out approved"),
     TAKEOUT_BROUGHT_BACK: _("Taken-out information or media brought back"),
     TAKEOUT_DRAFTED: _("Take-out request drafted"),
+    TAKEOUT_OVERDUE: _("Take-out not brought back by its planned return"),
     SHIPPING_RECORDED: _("Shipment recorded"),
     BRINGIN_APPROVED: _("Bringing in devices or media approved"),
     BACKUP_INSPECTED: _("Backups and storage inspected"),

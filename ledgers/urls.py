@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ledgers.views import devices, information
+from ledgers.views import devices, information, slips
 
 app_name = "ledgers"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("information/<int:pk>/", information.information_detail, name="information_detail"),
     path("information/<int:pk>/record/", information.custody_record, name="custody_record"),
     path("custody/<int:pk>/correct/", information.custody_correct, name="custody_correct"),
+    # Its receipt (受領証), handover slip (受渡票) or record of erasure/destruction, as PDF
+    path("custody/<int:pk>/slip.pdf", slips.custody_slip_pdf, name="custody_slip_pdf"),
 ]

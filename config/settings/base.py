@@ -231,6 +231,11 @@ CELERY_BEAT_SCHEDULE["device-protection-sweep"] = {
     "task": "ledgers.tasks.sweep_device_protection",
     "schedule": float(env.int("DEVICE_PROTECTION_SWEEP_SECONDS", default=24 * 3600)),
 }
+# Take-outs not brought back by their planned return (docs/ledgers.md): each reported once.
+CELERY_BEAT_SCHEDULE["takeout-overdue-sweep"] = {
+    "task": "ledgers.tasks.sweep_overdue_takeouts",
+    "schedule": float(env.int("TAKEOUT_OVERDUE_SWEEP_SECONDS", default=600)),
+}
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.validators import LABEL, NOTE, SHORT_NOTE
 
@@ -81,12 +82,13 @@ class CustodyKind(models.TextChoices):
     USED = "used", _("Used")
     COPIED = "copied", _("Copied")
     STORED = "stored", _("Stored (moved)")
-    TAKEN_OUT = "taken_out", _("Taken out")
+    # Context-marked: the same English words name a device's status (持出し中), not this act.
+    TAKEN_OUT = "taken_out", pgettext_lazy("custody", "Taken out")
     BROUGHT_BACK = "brought_back", _("Brought back")
     SHIPPED = "shipped", _("Shipped")
     BROUGHT_IN = "brought_in", _("Brought in")
     USERS_CHANGED = "users_changed", _("Who may use it changed")
-    RETURNED = "returned", _("Returned to the public body")
+    RETURNED = "returned", pgettext_lazy("custody", "Returned to the public body")
     ERASED = "erased", _("Erased")
     DESTROYED = "destroyed", _("Destroyed")
     CORRECTION = "correction", _("Correction")

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contracts.models import Contract
 from contracts.selectors.contracts import contracts_visible_to
@@ -37,13 +38,13 @@ class Status:
 
 FINAL = (Status.RETURNED, Status.ERASED, Status.DESTROYED)
 STATUS_LABELS = {
-    Status.NOT_RECEIVED: _("Not received"),
-    Status.HELD: _("Held"),
-    Status.TAKEN_OUT: _("Taken out"),
-    Status.SHIPPED: _("In transit"),
-    Status.RETURNED: _("Returned to the public body"),
-    Status.ERASED: _("Erased"),
-    Status.DESTROYED: _("Destroyed"),
+    Status.NOT_RECEIVED: gettext_lazy("Not received"),
+    Status.HELD: gettext_lazy("Held"),
+    Status.TAKEN_OUT: gettext_lazy("Taken out"),
+    Status.SHIPPED: gettext_lazy("In transit"),
+    Status.RETURNED: gettext_lazy("Returned to the public body"),
+    Status.ERASED: gettext_lazy("Erased"),
+    Status.DESTROYED: gettext_lazy("Destroyed"),
 }
 
 

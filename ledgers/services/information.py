@@ -174,7 +174,8 @@ def _fits(
 def _save(item: InformationItem, event: CustodyEvent, users: Iterable[Person], actor) -> CustodyEvent:
     event.full_clean(exclude=["item", "users"])
     event.save()
-    CustodyUser.objects.bulk_create([CustodyUser(event=event, person=p) for p in users])
+    if event.kind in (K.RECEIVED, K.USERS_CHANGED):  # only these say who may use the item
+        CustodyUser.objects.bulk_create([CustodyUser(event=event, person=p) for p in users])
     record_event(
         kind=AUDIT_KIND.get(event.kind, events.INFORMATION_CUSTODY_RECORDED),
         actor=actor,

@@ -217,7 +217,8 @@ def approved_takeout_for(item: InformationItem, takeout: TakeoutRequest | None, 
         return _("The request chosen does not include this information.")
     if takeout.approval_state != ApprovalState.APPROVED:
         return _("The request chosen is not approved.")
-    if takeout.decided_at and moment < takeout.decided_at:
+    # Times are typed to the minute: a take-out in the minute of the approval is after it.
+    if takeout.decided_at and moment < takeout.decided_at.replace(second=0, microsecond=0):
         return _("The take-out happened before the request was approved.")
     if item.custody_events.filter(kind="taken_out", takeout=takeout).exists():
         return _("This information was already taken out under that request: request a new take-out.")
@@ -229,11 +230,57 @@ def takeout_needed(contract: Contract) -> bool:
     return clauses_api.requires(contract, clauses_api.TAKE_OUT)
 
 
-__all__ = [
-    "approved_takeout_for",
-    "policy",
-    "takeout_needed",
-    "takeout_request_act",
-    "takeout_request_create",
-    "takeout_request_update",
-]
+def _still_out(request: TakeoutRequest) -> list[InformationItem]:
+    """The request's items that went out under it and have not come back."""
+    from ledgers.selectors.information import replay, users_by_event
+
+    out = []
+    for item in request.items.all():
+        history = list(item.custody_events.all())
+        if replay(history, users_by_event(history)).status != Status.TAKEN_OUT:
+            continue
+        voided = {e.corrects_id for e in history if e.kind == "correction"}
+        trips = [e for e in history if e.kind == "taken_out" and e.pk not in voided]
+        if max(trips, key=lambda e: (e.occurred_at, e.sequence)).takeout_id == request.pk:
+            out.append(item)
+    return out
+
+
+@transaction.atomic
+def takeout_overdue_sweep(*, now=None) -> list[int]:
+    """Record TAKEOUT_OVERDUE, once, for each approved take-out whose planned return has passed
+    while something it took out is still out; tell both sides. The duty of bringing it back
+    (where the clauses ask approval of take-outs) opens on it and is met by the return."""
+    from django.urls import reverse
+
+    from core.models import Event
+    from core.services.notifications import notification_create
+
+    now = now or timezone.now()
+    due = TakeoutRequest.objects.filter(
+        approval_state=ApprovalState.APPROVED, planned_return_at__lt=now, contract__status="active"
+    ).select_related("contract")
+    reported = set(
+        Event.objects.filter(kind=events.TAKEOUT_OVERDUE, object_type="ledgers.takeoutrequest").values_list(
+            "object_id", flat=True
+        )
+    )
+    found = []
+    for request in due:
+        if str(request.pk) in reported or not _still_out(request):
+            continue
+        record_event(kind=events.TAKEOUT_OVERDUE, obj=request, contract_id=request.contract_id)
+        title = _("Take-out #%(n)s of %(contract)s is overdue: it was to be back by %(when)s.") % {
+            "n": request.number,
+            "contract": request.contract.number,
+            "when": timezone.localtime(request.planned_return_at).strftime("%Y-%m-%d %H:%M"),
+        }
+        url = reverse("ledgers:information_list", args=[request.contract_id])
+        people = {
+            *organisation_people([request.organisation_id], Role.CONTRACTOR_ADMIN),
+            *contract_approvers(request.contract),
+        }
+        for user in people:
+            notification_create(user=user, title=title, url=url)
+        found.append(request.pk)
+    return found

@@ -36,6 +36,7 @@ from ledgers.forms.information import (
     InformationReceiveForm,
 )
 from ledgers.models import CustodyEvent, CustodyKind, InformationItem, TakeoutRequest
+from ledgers.pdf.slips import SLIP_KINDS
 from ledgers.selectors.information import (
     FINAL,
     STATUS_LABELS,
@@ -260,6 +261,9 @@ def information_detail(request, pk: int):
                 for e in history
                 if e.kind not in (K.RECEIVED, K.CORRECTION) and e.pk not in corrected and can_change
             },
+            # The receipt, handover slip or disposal record of an entry that still counts.
+            "slip_kinds": [str(k) for k in SLIP_KINDS],
+            "voided": corrected,
         },
     )
 

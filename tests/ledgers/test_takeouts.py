@@ -122,3 +122,39 @@ def test_under_001_each_approved_take_out_is_logged_until_its_return_is_confirme
     _record(world, item, "brought_back")
     duty.refresh_from_db()
     assert duty.state == Duty.State.FULFILLED and duty.evidence_event.kind == "takeout.brought_back"
+
+
+def test_a_take_out_not_back_by_its_planned_return_opens_its_duty_and_tells_both_sides(world):
+    from core.models import Event, Notification
+    from ledgers.services.takeouts import takeout_overdue_sweep
+
+    item = _receive(world).item
+    takeout = approved_takeout(world, item)
+    _record(world, item, "taken_out", destination="会議室", takeout=takeout)
+    later = takeout.planned_return_at + timedelta(minutes=5)
+    assert takeout_overdue_sweep(now=takeout.planned_return_at - timedelta(minutes=1)) == []
+    assert takeout_overdue_sweep(now=later) == [takeout.pk]
+    assert takeout_overdue_sweep(now=later) == []  # once per take-out
+    assert Event.objects.filter(kind="takeout.overdue").count() == 1
+    told = set(
+        Notification.objects.filter(title__contains=f"#{takeout.number}").values_list("user", flat=True)
+    )
+    assert {world["side"].contractor_admin.user.pk, world["side"].client_admin.user.pk} <= told
+    subject = f"ledgers.takeoutrequest:{takeout.pk}"
+    duty = Duty.objects.get(
+        contract=world["contract"], obligation__key="12.1-takeout-overdue", subject=subject
+    )
+    assert duty.state == Duty.State.OPEN
+    _record(world, item, "brought_back")
+    duty.refresh_from_db()
+    assert duty.state == Duty.State.FULFILLED
+
+
+def test_a_take_out_back_in_time_is_not_overdue(world):
+    from ledgers.services.takeouts import takeout_overdue_sweep
+
+    item = _receive(world).item
+    takeout = approved_takeout(world, item)
+    _record(world, item, "taken_out", destination="会議室", takeout=takeout)
+    _record(world, item, "brought_back")
+    assert takeout_overdue_sweep(now=takeout.planned_return_at + timedelta(hours=1)) == []
