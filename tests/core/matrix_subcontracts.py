@@ -91,6 +91,8 @@ SUBCONTRACTOR_OWN = {
     # The contract's ledgers, for the subcontractor's own part (the rows are scoped to it).
     ("ledgers:device_list", "contract_a"): {"sub_admin": "200", "sub_staff": "200"},
     ("ledgers:device_register", "contract_a"): {"sub_admin": "200", "sub_staff": "200"},
+    ("ledgers:information_list", "contract_a"): {"sub_admin": "200", "sub_staff": "200"},
+    ("ledgers:information_receive", "contract_a"): {"sub_admin": "200", "sub_staff": "200"},
 }
 
 

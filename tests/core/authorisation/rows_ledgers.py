@@ -1,26 +1,41 @@
-"""Authorisation-matrix rows of the device ledger (ledgers:): see tests/core/authorisation/__init__.py.
+"""Authorisation-matrix rows of the ledgers (ledgers:): see tests/core/authorisation/__init__.py.
 
-Everyone who reads a contract reads its device ledger and its devices; the contractor's managers
-and staff enter devices and record changes on their own running contract (the public body's side
-and the site administrator, who keeps nothing, get the 404 of a missing page); a device is
-changed only by the party that keeps it, so the contractor gets 404 on the change page of its
-subcontractor's device (`sub_device`, kept by side a's approved subcontractor), which it reads.
+The device ledger: everyone who reads a contract reads its device ledger and its devices; the
+contractor's managers and staff enter devices and record changes on their own running contract
+(the public body's side and the site administrator, who keeps nothing, get the 404 of a missing
+page); a device is changed only by the party that keeps it, so the contractor gets 404 on the
+change page of its subcontractor's device (`sub_device`, kept by side a's approved
+subcontractor), which it reads.
 
-The register and change pages answer GET and POST. A row has one method, and a POST row is also
-checked to answer 405 to GET, so MATRIX holds their GET cells and POST_ROWS their POST cells
-(checked in test_scoping.py, with a state snapshot: an R must have written, a refusal nothing).
+The information ledger follows the same rules: its list, an item and the slip of its receipt are
+for everyone who reads the contract; receiving an item, recording an entry and correcting one are
+for the contractor's managers and staff, on the items their own party holds. Side a's approved
+subcontractor holds one item (`sub_item`, received by its manager with its worker on the roster):
+the contractor reads it, and gets 404 on its record and correction pages.
+
+The register, change, receive, record and correct pages answer GET and POST. A row has one
+method, and a POST row is also checked to answer 405 to GET, so MATRIX holds their GET cells and
+POST_ROWS their POST cells (checked in test_scoping.py, with a state snapshot: an R must have
+written, a refusal nothing).
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
 from django.utils import timezone
 
+from contracts.services import roster as roster_services
 from core.models import Membership
-from ledgers.models import Device, DeviceVersion
+from ledgers.models import CustodyEvent, Device, DeviceVersion, InformationItem
 from ledgers.services.devices import device_register
+from ledgers.services.information import custody_record, information_receive
+from tests.contracts.conftest import upload_pledges
 
 LABELS = ("a", "b")
 ASSETS = {"device_a": "MX-A-001", "device_b": "MX-B-001", "sub_device": "MX-SUB-A-001"}
+TITLES = {"item_a": "MX 申請書 a", "item_b": "MX 申請書 b", "sub_item": "MX 再委託分 a"}
+SUB_WORKER = "再委託 作業者 a"
 
 
 def _paper(worksite) -> dict:
@@ -28,10 +43,77 @@ def _paper(worksite) -> dict:
     return {"kind": "paper", "owner": "company", "worksite": worksite, "storage_place": "書庫A"}
 
 
+def _start_of_today() -> datetime:
+    # The world's entries happen at the start of today (Japan's day, the ledger's): the roster and
+    # the work sites took effect today, and an entry the matrix posts later, typed to the minute,
+    # still comes after them.
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+
+def _sub_worker(mw):
+    """The approved subcontractor's worker, put on contract_a's roster in force by the
+    contractor's manager (the world's roster has only the contractor's own people).
+
+    Notice is enough under these clauses, and a contract has one open change at a time: the
+    world's open draft carries the worker and is notified, and a new draft with a new drafted
+    person takes its place in the world (the roster rows' `change_a` and `drafted_a`)."""
+    side, contract = mw.world.a, mw.contracts["contract_a"]
+    edit = {"actor": side.contractor_admin.user, "actor_membership": side.contractor_admin}
+    change = roster_services.roster_change_open(contract=contract, **edit)
+    assert change.pk == mw.roster["change_a"].pk
+    worker = roster_services.roster_person_add(
+        change=change,
+        full_name=SUB_WORKER,
+        start_date=date(2025, 4, 14),
+        employer=mw.extra["subcontracts"]["orgs_a"][0],
+        employment="subcontractor",
+        **edit,
+    ).person
+    upload_pledges(side, change)
+    roster_services.roster_change_act(change=change, action="submit", **edit)
+    draft = roster_services.roster_change_open(contract=contract, **edit)
+    drafted = roster_services.roster_person_add(
+        change=draft, full_name="再追加 a", start_date=date(2025, 4, 14), **edit
+    ).person
+    upload_pledges(side, draft)
+    mw.roster.update({"change_a": draft, "drafted_a": drafted})
+    return worker
+
+
+def _receive(membership, contract, title: str, person, site):
+    """An item received by the party of `membership`, and one use of it (an entry to correct)."""
+    moment = _start_of_today()
+    receipt = information_receive(
+        actor=membership.user,
+        actor_membership=membership,
+        contract=contract,
+        title=title,
+        source="公共団体 情報政策課",
+        classification="personal",
+        medium="paper",
+        person=person,
+        counterpart="情報政策課 担当者",
+        worksite=site,
+        storage_place="書庫A",
+        occurred_at=moment,
+    )
+    used = custody_record(
+        actor=membership.user,
+        actor_membership=membership,
+        item=receipt.item,
+        kind="used",
+        person=person,
+        occurred_at=moment,
+    )
+    return receipt, used
+
+
 def extend_world(mw) -> None:
     """Per side: a device entered by the contractor's manager at the side's work site in force
     (matrix_worksites); on contract_a also one kept by the approved subcontractor whose manager
-    is a sweep actor (matrix_subcontracts)."""
+    is a sweep actor (matrix_subcontracts). Likewise an item of information per side, received by
+    the contractor's manager and used once by the person on the roster, and on contract_a one
+    received by the subcontractor's manager and used by its worker."""
     found = {}
     for label in LABELS:
         manager = getattr(mw.world, label).contractor_admin
@@ -52,6 +134,21 @@ def extend_world(mw) -> None:
         asset_number=ASSETS["sub_device"],
         **_paper(mw.extra["worksites"]["site_a"]),
     ).device
+    for label in LABELS:
+        manager, key = getattr(mw.world, label).contractor_admin, f"item_{label}"
+        receipt, used = _receive(
+            manager,
+            mw.contracts[f"contract_{label}"],
+            TITLES[key],
+            mw.roster[f"person_{label}"],
+            mw.extra["worksites"][f"site_{label}"],
+        )
+        found.update({key: receipt.item, f"receipt_{label}": receipt, f"used_{label}": used})
+    found["sub_worker"] = worker = _sub_worker(mw)
+    receipt, used = _receive(
+        sub, mw.contracts["contract_a"], TITLES["sub_item"], worker, mw.extra["worksites"]["site_a"]
+    )
+    found.update({"sub_item": receipt.item, "sub_receipt": receipt, "sub_used": used})
     mw.extra["ledgers"] = found
 
 
@@ -59,7 +156,15 @@ def _device(mw, key) -> Device:
     return mw.extra["ledgers"][key]
 
 
+def _found(mw, key):
+    return mw.extra["ledgers"][key]
+
+
 DEVICES = {k: (lambda mw, k=k: {"pk": _device(mw, k).pk}) for k in ASSETS}
+ITEMS = {k: (lambda mw, k=k: {"pk": _found(mw, k).pk}) for k in ("item_a", "item_b", "sub_item")}
+# The receipt (受領証) of each item, and a use of it (an entry that can be corrected).
+RECEIPTS = {k: (lambda mw, k=k: {"pk": _found(mw, k).pk}) for k in ("receipt_a", "receipt_b", "sub_receipt")}
+USES = {k: (lambda mw, k=k: {"pk": _found(mw, k).pk}) for k in ("used_a", "used_b", "sub_used")}
 
 
 # --- POST bodies and what they may change ---------------------------------------------------------
@@ -101,6 +206,56 @@ def _versions_of(mw, label: str) -> int:
     return DeviceVersion.objects.filter(device=_device(mw, label)).count()
 
 
+def _just_now() -> dict:
+    # The form reads a date and a time to the minute in Japan's time (never in the future).
+    now = timezone.localtime()
+    return {"occurred_at": now.date().isoformat(), "occurred_time": now.strftime("%H:%M")}
+
+
+def _receive_data(mw, user, label: str) -> dict:
+    side = label[-1]
+    return {
+        "title": "MX 新規受領",
+        "source": "公共団体 情報政策課",
+        "classification": "personal",
+        "medium": "paper",
+        "person": mw.roster[f"person_{side}"].pk,
+        "counterpart": "情報政策課 担当者",
+        "worksite": mw.extra["worksites"][f"site_{side}"].pk,
+        "storage_place": "書庫A",
+        **_just_now(),
+    }
+
+
+def _record_data(mw, user, label: str) -> dict:
+    # A use by the person who received it (who may use it, as the receipt named nobody else).
+    return {
+        "kind": "used",
+        "person": _found(mw, label).custody_events.get(sequence=1).person_id,
+        **_just_now(),
+    }
+
+
+def _correct_data(mw, user, label: str) -> dict:
+    return {"reason": "別の資料の利用を誤って記録した"}
+
+
+def _items_on(mw, label: str) -> int:
+    return InformationItem.objects.filter(contract=mw.contracts[label]).count()
+
+
+def _events_of(mw, label: str) -> int:
+    return CustodyEvent.objects.filter(item=_found(mw, label)).count()
+
+
+def _corrections_of(mw, label: str) -> int:
+    return CustodyEvent.objects.filter(corrects=_found(mw, label)).count()
+
+
+def _fake_pdf(form_id, context) -> bytes:
+    return b"%PDF-1.7 matrix"
+
+
 # --- the tables -----------------------------------------------------------------------------------
 
 # The contractor's managers and staff, on their own contract; nobody else (the site administrator
@@ -115,8 +270,10 @@ auditor           404        404
 contractor_admin  {ok}        404
 contractor_staff  {ok}        404
 """
-READ_DEVICE = """
-                  device_a   device_b   sub_device
+# What a party keeps (a device, an item of information, an entry about it): side a's own, side
+# b's, and side a's subcontractor's, which the contractor upstream of it reads too.
+READ_KEPT = """
+                  {a} {b} {sub}
 anonymous         L          L          L
 site_admin        200        200        200
 client_admin      200        404        200
@@ -125,9 +282,9 @@ auditor           200        404        200
 contractor_admin  200        404        200
 contractor_staff  200        404        200
 """
-# Its own party's device only: the contractor reads its subcontractor's but does not change it.
-CHANGE_DEVICE = """
-                  device_a   device_b   sub_device
+# Its own party's only: the contractor reads its subcontractor's but does not change it.
+CHANGE_KEPT = """
+                  {a} {b} {sub}
 anonymous         L          L          L
 site_admin        404        404        404
 client_admin      404        404        404
@@ -136,21 +293,35 @@ auditor           404        404        404
 contractor_admin  {ok}        404        404
 contractor_staff  {ok}        404        404
 """
+DEVICE_COLUMNS = {"a": "device_a", "b": "device_b", "sub": "sub_device"}
+ITEM_COLUMNS = {"a": "item_a", "b": "item_b", "sub": "sub_item"}
+RECEIPT_COLUMNS = {"a": "receipt_a", "b": "receipt_b", "sub": "sub_receipt"}
+USE_COLUMNS = {"a": "used_a", "b": "used_b", "sub": "sub_used"}
 
 
 def rows(m) -> dict:
+    readers = m.CONTRACT_READERS.format(a="contract_a", b="contract_b")
     return {
-        "ledgers:device_list": m.Row(
-            m.CONTRACT_READERS.format(a="contract_a", b="contract_b"), targets=m.CONTRACTS
-        ),
+        "ledgers:device_list": m.Row(readers, targets=m.CONTRACTS),
         "ledgers:device_register": m.Row(KEEPERS.format(ok=200), targets=m.CONTRACTS),
-        "ledgers:device_detail": m.Row(READ_DEVICE, targets=DEVICES),
-        "ledgers:device_update": m.Row(CHANGE_DEVICE.format(ok=200), targets=DEVICES),
+        "ledgers:device_detail": m.Row(READ_KEPT.format(**DEVICE_COLUMNS), targets=DEVICES),
+        "ledgers:device_update": m.Row(CHANGE_KEPT.format(**DEVICE_COLUMNS, ok=200), targets=DEVICES),
+        "ledgers:information_list": m.Row(readers, targets=m.CONTRACTS),
+        "ledgers:information_receive": m.Row(KEEPERS.format(ok=200), targets=m.CONTRACTS),
+        "ledgers:information_detail": m.Row(READ_KEPT.format(**ITEM_COLUMNS), targets=ITEMS),
+        "ledgers:custody_record": m.Row(CHANGE_KEPT.format(**ITEM_COLUMNS, ok=200), targets=ITEMS),
+        "ledgers:custody_correct": m.Row(CHANGE_KEPT.format(**USE_COLUMNS, ok=200), targets=USES),
+        # The slip of an item's receipt, for whoever may see the item.
+        "ledgers:custody_slip_pdf": m.Row(
+            READ_KEPT.format(**RECEIPT_COLUMNS),
+            targets=RECEIPTS,
+            patches={"core.pdf.render_form": _fake_pdf},
+        ),
     }
 
 
 def post_rows(m) -> dict:
-    """The POST cells of the register and change pages (see the module's docstring)."""
+    """The POST cells of the pages that answer GET and POST (see the module's docstring)."""
     return {
         "ledgers:device_register": m.Row(
             KEEPERS.format(ok="R"),
@@ -160,10 +331,31 @@ def post_rows(m) -> dict:
             state=_devices_on,
         ),
         "ledgers:device_update": m.Row(
-            CHANGE_DEVICE.format(ok="R"),
+            CHANGE_KEPT.format(**DEVICE_COLUMNS, ok="R"),
             method=m.POST,
             targets=DEVICES,
             data=_change_data,
             state=_versions_of,
+        ),
+        "ledgers:information_receive": m.Row(
+            KEEPERS.format(ok="R"),
+            method=m.POST,
+            targets=m.CONTRACTS,
+            data=_receive_data,
+            state=_items_on,
+        ),
+        "ledgers:custody_record": m.Row(
+            CHANGE_KEPT.format(**ITEM_COLUMNS, ok="R"),
+            method=m.POST,
+            targets=ITEMS,
+            data=_record_data,
+            state=_events_of,
+        ),
+        "ledgers:custody_correct": m.Row(
+            CHANGE_KEPT.format(**USE_COLUMNS, ok="R"),
+            method=m.POST,
+            targets=USES,
+            data=_correct_data,
+            state=_corrections_of,
         ),
     }

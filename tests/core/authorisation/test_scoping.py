@@ -16,7 +16,7 @@ from ledgers import permissions
 from ledgers.selectors.devices import devices_visible_to
 from tests.core.authorisation import assembly, rows_ledgers
 from tests.core.authorisation.matrix import ROLE_ACTORS, SITE_ADMIN, assert_code
-from tests.core.authorisation.rows_ledgers import ASSETS
+from tests.core.authorisation.rows_ledgers import ASSETS, TITLES
 from tests.core.authorisation.world import ORG_LABELS, MatrixWorld
 
 # --- content scoping ----------------------------------------------------------------------------
@@ -276,3 +276,86 @@ def test_the_contractor_reads_its_subcontractors_device_but_does_not_change_it(c
     assert response.status_code == 200
     assert response.context["can_change"] is False
     assert client.get(reverse("ledgers:device_update", args=[device.pk])).status_code == 404
+
+
+# --- the information ledger (rows_ledgers) ----------------------------------------------------------
+
+
+def _held(mw: MatrixWorld, key: str):
+    return mw.extra["ledgers"][key]
+
+
+def _information(client, mw: MatrixWorld) -> set[str]:
+    response = client.get(reverse("ledgers:information_list", args=[mw.contracts["contract_a"].pk]))
+    assert response.status_code == 200
+    return {item.title for item, _state in response.context["rows"]}
+
+
+def _status(client, name: str, obj) -> int:
+    return client.get(reverse(name, args=[obj.pk])).status_code
+
+
+def _record_refused(client, mw: MatrixWorld, actor: str, target: str) -> None:
+    row = LEDGER_POSTS["ledgers:custody_record"]
+    before = row.state(mw, target)
+    assert_code(_post(client, mw, "ledgers:custody_record", actor, target), "404", f"{actor} on {target}")
+    assert row.state(mw, target) == before
+
+
+@pytest.mark.parametrize("actor", ["sub_admin", "sub_staff"])
+def test_a_subcontractor_lists_reads_and_records_only_its_own_information(client, db, mw, monkeypatch, actor):
+    monkeypatch.setattr("core.pdf.render_form", lambda form_id, context: b"%PDF-1.7 scoping")
+    client.force_login(mw.users[actor])
+    assert _information(client, mw) == {TITLES["sub_item"]}
+    own, theirs = _held(mw, "sub_item"), _held(mw, "item_a")
+    response = client.get(reverse("ledgers:information_detail", args=[own.pk]))
+    assert response.status_code == 200
+    # The contractor's person, named on the contractor's item only, is not on the subcontractor's pages.
+    assert mw.roster["person_a"].full_name not in response.content.decode()
+    assert _status(client, "ledgers:custody_record", own) == 200
+    assert _status(client, "ledgers:custody_slip_pdf", _held(mw, "sub_receipt")) == 200
+    for name in ("ledgers:information_detail", "ledgers:custody_record"):
+        response = client.get(reverse(name, args=[theirs.pk]))
+        assert response.status_code == 404, name
+        assert TITLES["item_a"] not in response.content.decode()
+    assert _status(client, "ledgers:custody_slip_pdf", _held(mw, "receipt_a")) == 404
+    assert _status(client, "ledgers:custody_correct", _held(mw, "used_a")) == 404
+    row = LEDGER_POSTS["ledgers:custody_record"]
+    before = row.state(mw, "sub_item")
+    assert_code(_post(client, mw, "ledgers:custody_record", actor, "sub_item"), "R", f"{actor} on sub_item")
+    assert row.state(mw, "sub_item") == before + 1
+    _record_refused(client, mw, actor, "item_a")
+
+
+@pytest.mark.parametrize("actor", ["contractor_admin", "contractor_staff"])
+def test_the_contractor_reads_its_subcontractors_information_but_records_nothing_on_it(client, db, mw, actor):
+    client.force_login(mw.users[actor])
+    assert _information(client, mw) == {TITLES["item_a"], TITLES["sub_item"]}
+    item = _held(mw, "sub_item")
+    response = client.get(reverse("ledgers:information_detail", args=[item.pk]))
+    assert response.status_code == 200
+    # No buttons to record or correct: the subcontractor answers for what it holds.
+    assert not response.context["next_steps"]
+    assert not response.context["correctable"]
+    assert _status(client, "ledgers:custody_record", item) == 404
+    assert _status(client, "ledgers:custody_correct", _held(mw, "sub_used")) == 404
+    _record_refused(client, mw, actor, "sub_item")
+
+
+@pytest.mark.parametrize("actor", ["client_admin", "client_staff", "auditor"])
+def test_the_public_body_reads_all_of_its_contracts_information_and_records_nothing(client, db, mw, actor):
+    client.force_login(mw.users[actor])
+    listed = _information(client, mw)
+    assert listed == {TITLES["item_a"], TITLES["sub_item"]}
+    assert _status(client, "ledgers:information_receive", mw.contracts["contract_a"]) == 404
+    for key, use in (("item_a", "used_a"), ("sub_item", "sub_used")):
+        response = client.get(reverse("ledgers:information_detail", args=[_held(mw, key).pk]))
+        assert response.status_code == 200
+        assert not response.context["next_steps"]
+        assert not response.context["correctable"]
+        assert _status(client, "ledgers:custody_record", _held(mw, key)) == 404
+        assert _status(client, "ledgers:custody_correct", _held(mw, use)) == 404
+        _record_refused(client, mw, actor, key)
+    # Side b's item is on no page of side a.
+    assert TITLES["item_b"] not in listed
+    assert _status(client, "ledgers:information_detail", _held(mw, "item_b")) == 404
