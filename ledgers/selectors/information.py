@@ -73,34 +73,40 @@ class Contradiction(Exception):
         self.message = message
 
 
-def _require(condition: bool, event: CustodyEvent, message: str) -> None:
+def _require(condition: bool, event: CustodyEvent, message) -> None:
+    # `message` is lazy: it is translated only when the event is refused (replaying a page of
+    # ledger rows asks thousands of these questions, and nearly all are answered yes).
     if not condition:
-        raise Contradiction(event, message)
+        raise Contradiction(event, str(message))
 
 
 def apply(state: ItemState, event: CustodyEvent, users: frozenset[int]) -> ItemState:
     """The state after one event, or Contradiction: what may follow what."""
     kind, s = event.kind, state
     if kind == K.RECEIVED:
-        _require(s.status == Status.NOT_RECEIVED, event, _("The item was already received."))
+        _require(s.status == Status.NOT_RECEIVED, event, gettext_lazy("The item was already received."))
         return ItemState(
             Status.HELD, event.worksite_id, event.storage_place, event.person_id, "", 0, users, event
         )
-    _require(s.status != Status.NOT_RECEIVED, event, _("Record the receipt of the item first."))
+    _require(s.status != Status.NOT_RECEIVED, event, gettext_lazy("Record the receipt of the item first."))
     _require(
         s.status not in FINAL,
         event,
-        _("The item was returned, erased or destroyed: nothing more can happen to it."),
+        gettext_lazy("The item was returned, erased or destroyed: nothing more can happen to it."),
     )
     if kind == K.USED:
-        _require(s.status == Status.HELD, event, _("The item is not at the work site now."))
-        _require(event.person_id in s.users, event, _("Only a person who may use the item can use it."))
+        _require(s.status == Status.HELD, event, gettext_lazy("The item is not at the work site now."))
+        _require(
+            event.person_id in s.users, event, gettext_lazy("Only a person who may use the item can use it.")
+        )
         return ItemState(**{**s.__dict__, "last": event})
     if kind == K.COPIED:
-        _require(s.status == Status.HELD, event, _("Copies are made only of an item at the work site."))
+        _require(
+            s.status == Status.HELD, event, gettext_lazy("Copies are made only of an item at the work site.")
+        )
         return ItemState(**{**s.__dict__, "copies": s.copies + (event.copies or 0), "last": event})
     if kind == K.STORED:
-        _require(s.status == Status.HELD, event, _("The item is not at the work site now."))
+        _require(s.status == Status.HELD, event, gettext_lazy("The item is not at the work site now."))
         return ItemState(
             **{
                 **s.__dict__,
@@ -110,7 +116,9 @@ def apply(state: ItemState, event: CustodyEvent, users: frozenset[int]) -> ItemS
             }
         )
     if kind == K.TAKEN_OUT:
-        _require(s.status == Status.HELD, event, _("Only an item at the work site can be taken out."))
+        _require(
+            s.status == Status.HELD, event, gettext_lazy("Only an item at the work site can be taken out.")
+        )
         return ItemState(
             **{
                 **s.__dict__,
@@ -121,15 +129,19 @@ def apply(state: ItemState, event: CustodyEvent, users: frozenset[int]) -> ItemS
             }
         )
     if kind == K.BROUGHT_BACK:
-        _require(s.status == Status.TAKEN_OUT, event, _("The item was not taken out."))
+        _require(s.status == Status.TAKEN_OUT, event, gettext_lazy("The item was not taken out."))
         return ItemState(**{**s.__dict__, "status": Status.HELD, "destination": "", "last": event})
     if kind == K.SHIPPED:
-        _require(s.status == Status.HELD, event, _("Only an item at the work site can be shipped."))
+        _require(
+            s.status == Status.HELD, event, gettext_lazy("Only an item at the work site can be shipped.")
+        )
         return ItemState(
             **{**s.__dict__, "status": Status.SHIPPED, "destination": event.destination, "last": event}
         )
     if kind == K.BROUGHT_IN:
-        _require(s.status == Status.SHIPPED, event, _("Only an item in transit can be brought in."))
+        _require(
+            s.status == Status.SHIPPED, event, gettext_lazy("Only an item in transit can be brought in.")
+        )
         return ItemState(
             **{
                 **s.__dict__,
@@ -143,32 +155,33 @@ def apply(state: ItemState, event: CustodyEvent, users: frozenset[int]) -> ItemS
     if kind == K.USERS_CHANGED:
         return ItemState(**{**s.__dict__, "users": users, "last": event})
     if kind == K.RETURNED:
-        _require(s.status == Status.HELD, event, _("Only an item at the work site can be returned."))
         _require(
-            s.copies == 0,
-            event,
-            _("%(n)s copies still exist: record their erasure or destruction first.") % {"n": s.copies},
+            s.status == Status.HELD, event, gettext_lazy("Only an item at the work site can be returned.")
         )
+        if s.copies:
+            raise Contradiction(
+                event,
+                _("%(n)s copies still exist: record their erasure or destruction first.") % {"n": s.copies},
+            )
         return ItemState(**{**s.__dict__, "status": Status.RETURNED, "last": event})
     if kind in (K.ERASED, K.DESTROYED):
         _require(
-            s.status == Status.HELD, event, _("Only an item at the work site can be erased or destroyed.")
+            s.status == Status.HELD,
+            event,
+            gettext_lazy("Only an item at the work site can be erased or destroyed."),
         )
         if event.copies:
-            _require(
-                event.copies <= s.copies,
-                event,
-                _("Only %(n)s copies exist.") % {"n": s.copies},
-            )
+            if event.copies > s.copies:
+                raise Contradiction(event, _("Only %(n)s copies exist.") % {"n": s.copies})
             return ItemState(**{**s.__dict__, "copies": s.copies - event.copies, "last": event})
-        _require(
-            s.copies == 0,
-            event,
-            _("%(n)s copies still exist: record their erasure or destruction first.") % {"n": s.copies},
-        )
+        if s.copies:
+            raise Contradiction(
+                event,
+                _("%(n)s copies still exist: record their erasure or destruction first.") % {"n": s.copies},
+            )
         final = Status.ERASED if kind == K.ERASED else Status.DESTROYED
         return ItemState(**{**s.__dict__, "status": final, "last": event})
-    raise Contradiction(event, _("Unknown kind of event."))
+    raise Contradiction(event, gettext_lazy("Unknown kind of event."))
 
 
 def _order(event: CustodyEvent) -> tuple:
@@ -203,6 +216,49 @@ def users_by_event(events: Iterable[CustodyEvent]) -> dict[int, frozenset[int]]:
     ):
         found.setdefault(event_id, set()).add(person_id)
     return {pk: frozenset(people) for pk, people in found.items()}
+
+
+# What a state needs of an event: reading only these keeps a page of thousands of events cheap.
+REPLAY_FIELDS = (
+    "id",
+    "item_id",
+    "sequence",
+    "kind",
+    "occurred_at",
+    "person_id",
+    "worksite_id",
+    "storage_place",
+    "destination",
+    "copies",
+    "corrects_id",
+    "takeout_id",
+)
+
+
+def states_of(items: list[InformationItem], *, until: datetime | None = None) -> dict[int, ItemState]:
+    """The state of each item (as of `until`) from one query for all their events and one for
+    who may use them — a ledger page's cost does not grow with its rows' histories beyond reading
+    them."""
+    from collections import defaultdict
+
+    found = list(CustodyEvent.objects.filter(item__in=items).only(*REPLAY_FIELDS))
+    users_of = users_by_event(found)
+    by_item: dict[int, list[CustodyEvent]] = defaultdict(list)
+    for event in found:
+        by_item[event.item_id].append(event)
+    return {item.pk: replay(by_item[item.pk], users_of, until=until) for item in items}
+
+
+def holder_names(states: Iterable[ItemState]) -> dict[int, str]:
+    """The names of the states' holders, decrypted once each (personal data: the caller records
+    the read)."""
+    from contracts.models import Person
+
+    ids = {s.holder_id for s in states if s.holder_id}
+    return {
+        p.pk: str(p.full_name)
+        for p in Person.objects.filter(pk__in=ids).only("pk", "full_name", "data_key_id")
+    }
 
 
 def item_state(item: InformationItem, *, until: datetime | None = None) -> ItemState:
