@@ -7,7 +7,9 @@ from django.http import Http404
 
 from contracts.access import get_contract_or_404
 from contracts.models import Contract
-from ledgers.models import Device, InformationItem
+from contracts.selectors.contracts import drafts_visible_to
+from core.approvals import ApprovalState
+from ledgers.models import Device, InformationItem, TakeoutRequest
 from ledgers.selectors.devices import device_visible_to, parties_in_scope
 from ledgers.selectors.information import item_visible_to
 
@@ -39,3 +41,25 @@ def get_item_or_404(request, pk: int) -> InformationItem:
     if item is None:
         raise Http404
     return item
+
+
+def get_takeout_or_404(request, pk: int) -> TakeoutRequest:
+    """A take-out request, if the person may see it: the contract's readers see all of them, an
+    approved subcontractor only its own part's (as for an item). A draft is the requesting side's
+    until it is submitted: the public body's side gets the same 404 as for a missing one (as
+    contracts.access does for every approvable)."""
+    found = (
+        TakeoutRequest.objects.select_related("contract", "contract__contractor", "organisation", "person")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    # None only for a reader of the contract itself; else the parties of a subcontractor's part.
+    scope = parties_in_scope(request.user, request.membership, found.contract)
+    if scope is not None and found.organisation_id not in scope:
+        raise Http404
+    draft = found.approval_state == ApprovalState.DRAFT
+    if draft and not drafts_visible_to(request.user, request.membership):
+        raise Http404
+    return found

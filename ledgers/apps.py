@@ -13,6 +13,7 @@ class LedgersConfig(AppConfig):
 
         events.register()
         panels.register()  # the contract page's link to the device ledger
+        panels.register_approvables()  # the take-out requests on their approvers' home pages
         from ledgers import pdf as ledger_pdf
 
         ledger_pdf.register()  # the custody slips (受領証, 受渡票)

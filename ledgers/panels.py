@@ -1,11 +1,19 @@
 """What the ledgers show on pages they do not own (core.panels): a line on the contract's page
-that leads to its ledgers (contracts may not name this app's URLs)."""
+that leads to its ledgers (contracts may not name this app's URLs); and the take-out requests
+as an approvable (core.approvables), so that they wait on their approvers' home pages."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+from contracts.selectors.contracts import contracts_visible_to
+from core.approvables import Where
+from core.models import Role
+from ledgers import events
+from ledgers.models import Approver, TakeoutRequest
+from ledgers.permissions import KEEPERS
 
 
 def contract_ledger_links(request, contract) -> tuple[str, str, str]:
@@ -33,3 +41,59 @@ def register() -> None:
 
     register_slot("contract_detail.links", contract_ledger_links)
     register_slot("contract_detail.links", contract_information_link)
+
+
+def _where(takeout) -> Where:
+    # The contract's take-out requests, not its page: a subcontractor's manager may not see that.
+    return Where(
+        takeout.contract.number,
+        reverse("ledgers:takeout_list", args=[takeout.contract_id]),
+        takeout.organisation.name,
+    )
+
+
+def _decided_by(user, membership, qs):
+    """The submitted requests this membership decides (permissions.can_decide_takeout, as a
+    filter): the public body's managers of the contract decide taking information out; the
+    requesting party's own manager decides media alone where the clauses say so, but never a
+    request the manager drafted (the service refuses it too)."""
+    if membership is None or user.is_superuser:
+        return qs.none()
+    if membership.role in (Role.CLIENT_ADMIN, Role.CLIENT_STAFF):
+        managed = qs.filter(
+            approver=Approver.CLIENT,
+            contract__in=contracts_visible_to(user, membership),
+            contract__public_body_id=membership.organisation_id,
+        )
+        if membership.role == Role.CLIENT_STAFF and membership.department_id is not None:
+            managed = managed.filter(contract__department_id=membership.department_id)
+        return managed
+    if membership.role == Role.CONTRACTOR_ADMIN:
+        return qs.filter(approver=Approver.CONTRACTOR, organisation_id=membership.organisation_id).exclude(
+            created_by=user
+        )
+    return qs.none()
+
+
+def _requesters_own(user, membership, qs):
+    """A returned request is corrected by the party that made it (permissions.can_request_takeout)."""
+    if membership is None or membership.role not in KEEPERS:
+        return qs.none()
+    return qs.filter(organisation_id=membership.organisation_id)
+
+
+def register_approvables() -> None:
+    from core.approvables import register_approvable
+    from ledgers.services import takeouts
+
+    register_approvable(
+        model=TakeoutRequest,
+        event_prefix=events.TAKEOUT_PREFIX,
+        policy=takeouts.policy,
+        decidable=_decided_by,
+        returned=_requesters_own,
+        title=lambda t: _("Take-out request #%(n)s") % {"n": t.number},
+        url=lambda t: reverse("ledgers:takeout_detail", args=[t.pk]),
+        where=_where,
+        related=("contract", "organisation"),
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ledgers.views import devices, information, slips
+from ledgers.views import devices, information, slips, takeouts
 
 app_name = "ledgers"
 
@@ -18,6 +18,12 @@ urlpatterns = [
     path("information/<int:pk>/", information.information_detail, name="information_detail"),
     path("information/<int:pk>/record/", information.custody_record, name="custody_record"),
     path("custody/<int:pk>/correct/", information.custody_correct, name="custody_correct"),
+    # Take-out requests (持出し申請), approved in advance by the party the clauses name
+    path("contracts/<int:pk>/takeouts/", takeouts.takeout_list, name="takeout_list"),
+    path("contracts/<int:pk>/takeouts/new/", takeouts.takeout_create, name="takeout_create"),
+    path("takeouts/<int:pk>/", takeouts.takeout_detail, name="takeout_detail"),
+    path("takeouts/<int:pk>/edit/", takeouts.takeout_update, name="takeout_update"),
+    path("takeouts/<int:pk>/act/", takeouts.takeout_act, name="takeout_act"),
     # Its receipt (受領証), handover slip (受渡票) or record of erasure/destruction, as PDF
     path("custody/<int:pk>/slip.pdf", slips.custody_slip_pdf, name="custody_slip_pdf"),
 ]

@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -32,7 +33,7 @@ from ledgers.models import (
 )
 from ledgers.selectors.information import STATUS_LABELS, Status
 from ledgers.services.information import REQUIRED
-from ledgers.services.takeouts import takeout_needed
+from ledgers.services.takeouts import approved_takeout_for, takeout_needed
 
 JST = ZoneInfo("Asia/Tokyo")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -314,10 +315,17 @@ class CustodyRecordForm(MomentForm):
     def __init__(self, *args, item: InformationItem, **kwargs):
         super().__init__(*args, contract=item.contract, organisation_id=item.organisation_id, **kwargs)
         self.fields["kind"].help_text = kinds_help(item.contract)
-        # The item's approved requests: the service says which one a take-out may use, and when.
-        self.fields["takeout"].queryset = TakeoutRequest.objects.filter(
-            contract=item.contract, items=item, approval_state=ApprovalState.APPROVED
-        ).order_by("-number")
+        # The item's approved requests not yet used to take it out (each allows one trip, even one
+        # corrected since: the service refuses it again); the service says when one may be used.
+        self.item = item
+        used = CustodyEvent.objects.filter(item=item, kind=CustodyKind.TAKEN_OUT, takeout=OuterRef("pk"))
+        self.fields["takeout"].queryset = (
+            TakeoutRequest.objects.filter(
+                contract=item.contract, items=item, approval_state=ApprovalState.APPROVED
+            )
+            .exclude(Exists(used))
+            .order_by("-number")
+        )
         self.fields["users"].help_text = _(
             "For a change of who may use it: everyone who may use it from then on."
         )
@@ -331,6 +339,10 @@ class CustodyRecordForm(MomentForm):
         # The return names the take-out it ends by itself (the service finds it).
         if data.get("kind") != CustodyKind.TAKEN_OUT:
             data.pop("takeout", None)
+        elif not data.get("takeout") and "takeout" not in self.errors and takeout_needed(self.item.contract):
+            # Where the clauses ask it, a take-out names its approved request: said at the field
+            # in the service's words, before the service is asked.
+            self.add_error("takeout", approved_takeout_for(self.item, None, data.get("occurred_at")))
         return data
 
 
