@@ -13,6 +13,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.approvals import FrozenApprovable
 from core.validators import LABEL, NOTE
@@ -31,7 +32,10 @@ class TakeoutRequest(FrozenApprovable):
         related_name="takeout_requests",
     )
     organisation = models.ForeignKey(
-        "core.Organisation", verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+        "core.Organisation",
+        verbose_name=pgettext_lazy("take-out", "Requesting party"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     number = models.PositiveIntegerField(_("number"))
     # Who decides, fixed from the contract's clauses when the request is made.
@@ -39,10 +43,15 @@ class TakeoutRequest(FrozenApprovable):
     person = models.ForeignKey(
         "contracts.Person", verbose_name=_("taken out by"), on_delete=models.PROTECT, related_name="+"
     )
-    items = models.ManyToManyField("ledgers.InformationItem", verbose_name=_("information"), blank=True)
-    devices = models.ManyToManyField("ledgers.Device", verbose_name=_("devices and media"), blank=True)
-    purpose = models.TextField(_("purpose"), validators=[MaxLengthValidator(NOTE)])
-    destination = models.CharField(_("destination"), max_length=LABEL)
+    # Context-marked: the same English words mean other things elsewhere (用途, 送付先・持出し先).
+    items = models.ManyToManyField(
+        "ledgers.InformationItem", verbose_name=pgettext_lazy("take-out", "Information taken out"), blank=True
+    )
+    devices = models.ManyToManyField(
+        "ledgers.Device", verbose_name=pgettext_lazy("take-out", "Devices and media taken out"), blank=True
+    )
+    purpose = models.TextField(pgettext_lazy("take-out", "Purpose"), validators=[MaxLengthValidator(NOTE)])
+    destination = models.CharField(pgettext_lazy("take-out", "Destination"), max_length=LABEL)
     planned_out_at = models.DateTimeField(_("planned take-out"))
     planned_return_at = models.DateTimeField(_("planned return"))
     protection = models.CharField(_("protection (encryption, password, locked case)"), max_length=LABEL)

@@ -275,7 +275,7 @@ def takeout_overdue_sweep(*, now=None) -> list[int]:
             "contract": request.contract.number,
             "when": timezone.localtime(request.planned_return_at).strftime("%Y-%m-%d %H:%M"),
         }
-        url = reverse("ledgers:information_list", args=[request.contract_id])
+        url = reverse("ledgers:takeout_detail", args=[request.pk])
         people = {
             *organisation_people([request.organisation_id], Role.CONTRACTOR_ADMIN),
             *contract_approvers(request.contract),

@@ -4,7 +4,6 @@ correcting a wrong entry. Thin: access, form, service."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, time
 from functools import partial
 
@@ -42,9 +41,11 @@ from ledgers.selectors.information import (
     STATUS_LABELS,
     ItemState,
     Status,
+    holder_names,
     item_history,
     items_visible_to,
     replay,
+    states_of,
     users_by_event,
 )
 from ledgers.services import information as services
@@ -107,15 +108,10 @@ def _filtered(items, *, until: datetime, classification: str, medium: str, query
 
 
 def _states(items: list[InformationItem], until: datetime) -> tuple[dict[int, ItemState], dict[int, str]]:
-    """The state of each item as of `until`, from one query for all their events and one for who
-    may use them; and the names of the people those events name (their holders among them)."""
-    found = list(CustodyEvent.objects.filter(item__in=items).select_related("person"))
-    users_of = users_by_event(found)
-    by_item: dict[int, list[CustodyEvent]] = defaultdict(list)
-    for event in found:
-        by_item[event.item_id].append(event)
-    states = {item.pk: replay(by_item[item.pk], users_of, until=until) for item in items}
-    return states, {e.person_id: e.person.full_name for e in found if e.person_id}
+    """The state of each item as of `until` (one query for all their events, one for who may use
+    them) and the names of their holders, each decrypted once."""
+    states = states_of(items, until=until)
+    return states, holder_names(states.values())
 
 
 def _page(items, *, until: datetime, status: str, after: int):
