@@ -9,7 +9,7 @@ class LedgersConfig(AppConfig):
     def ready(self) -> None:
         from core.demo import register_seeder
         from ledgers import events, panels
-        from ledgers.demo import seed_devices
+        from ledgers.demo import seed_devices, seed_information
 
         events.register()
         panels.register()  # the contract page's link to the device ledger
@@ -18,3 +18,4 @@ class LedgersConfig(AppConfig):
 
         ledger_pdf.register()  # the custody slips (受領証, 受渡票)
         register_seeder(seed_devices, order=26)  # after the work sites and the rosters
+        register_seeder(seed_information, order=27)

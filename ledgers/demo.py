@@ -19,8 +19,10 @@ from contracts.models import Contract, PersonRole
 from contracts.selectors.roster import people_on
 from contracts.selectors.worksites import sites_in_force
 from core.models import Role
-from ledgers.models import Device
+from ledgers.models import Device, InformationItem
 from ledgers.services.devices import device_register, device_update
+from ledgers.services.information import custody_record, information_receive
+from ledgers.services.takeouts import takeout_request_act, takeout_request_create
 
 
 def seed_devices() -> None:
@@ -98,3 +100,75 @@ def seed_devices() -> None:
             effective_on=on,
             **_as(manager),
         )
+
+
+def seed_information() -> None:
+    """所沢市's contract receives two items of the city's information on the day work started (the
+    receiving person approved then), one is used since, and a take-out of it to the city hall is
+    requested for tomorrow and waits for the approver — so each role finds something on the
+    information ledger and on the approver's list."""
+    from datetime import datetime, time
+
+    now = timezone.now()
+    for contract in Contract.objects.filter(number="R7-DEMO-002", status=Contract.Status.ACTIVE):
+        manager = _member(contract.contractor_id, Role.CONTRACTOR_ADMIN)
+        if manager is None or InformationItem.objects.filter(contract=contract).exists():
+            continue
+        on = min(timezone.localdate(), max(roster_day(contract), contract.work_start_date))
+        sites = list(sites_in_force(contract, on))
+        people = [e.person for e in people_on(contract, on).order_by("role", "person_id")]
+        if not sites or not people:
+            continue
+        site, receiver = sites[0], people[0]
+        place = site.storage_places.all()[0].name if site.storage_places.all() else ""
+        received_at = timezone.make_aware(datetime.combine(on, time(10, 0)))
+        common = {
+            "person": receiver,
+            "counterpart": "所沢市 市民税課 担当者",
+            "worksite": site.worksite,
+            "storage_place": place,
+            "users": people,
+            "occurred_at": min(received_at, now),
+            **_as(manager),
+        }
+        first = information_receive(
+            contract=contract,
+            title="市民税課税データ（改修検証用の抽出分）",
+            source="所沢市 市民税課",
+            record_count=1200,
+            classification="personal",
+            medium="paper",
+            **common,
+        )
+        information_receive(
+            contract=contract,
+            title="システム設計書（秘密情報）",
+            source="所沢市 情報システム課",
+            classification="secret",
+            medium="paper",
+            **common,
+        )
+        if now - timedelta(hours=1) > first.occurred_at:
+            custody_record(
+                item=first.item,
+                kind="used",
+                person=receiver,
+                occurred_at=now - timedelta(hours=1),
+                note="検証データの確認",
+                **_as(manager),
+            )
+        tomorrow = timezone.make_aware(
+            datetime.combine(timezone.localdate() + timedelta(days=1), time(13, 0))
+        )
+        request = takeout_request_create(
+            contract=contract,
+            items=[first.item],
+            person=receiver,
+            purpose="市民税課との検証結果の確認打合せ",
+            destination="所沢市役所 市民税課 会議室",
+            planned_out_at=tomorrow,
+            planned_return_at=tomorrow + timedelta(hours=3),
+            protection="施錠できるケースに入れて運搬し、移動中は手元から離さない",
+            **_as(manager),
+        )
+        takeout_request_act(request=request, action="submit", **_as(manager))
