@@ -93,6 +93,8 @@ SUBCONTRACTOR_OWN = {
     ("ledgers:device_register", "contract_a"): {"sub_admin": "200", "sub_staff": "200"},
     ("ledgers:information_list", "contract_a"): {"sub_admin": "200", "sub_staff": "200"},
     ("ledgers:information_receive", "contract_a"): {"sub_admin": "200", "sub_staff": "200"},
+    ("ledgers:takeout_list", "contract_a"): {"sub_admin": "200", "sub_staff": "200"},
+    ("ledgers:takeout_create", "contract_a"): {"sub_admin": "200", "sub_staff": "200"},
 }
 
 

@@ -13,29 +13,45 @@ for the contractor's managers and staff, on the items their own party holds. Sid
 subcontractor holds one item (`sub_item`, received by its manager with its worker on the roster):
 the contractor reads it, and gets 404 on its record and correction pages.
 
-The register, change, receive, record and correct pages answer GET and POST. A row has one
-method, and a POST row is also checked to answer 405 to GET, so MATRIX holds their GET cells and
-POST_ROWS their POST cells (checked in test_scoping.py, with a state snapshot: an R must have
-written, a refusal nothing).
+A take-out request (持出し申請) is drafted and changed by the party that holds what goes out (its
+managers and staff, while the request is editable) and decided by the public body's managers of
+the contract. Per side the world holds a draft and a submitted request of the side's item: the
+submitted one is read by everyone who reads the contract, a draft only by the contractor's side
+and the site administrator (the public body's side gets the 404 of a missing one). Deciding
+answers 404 to whoever may not decide, whether or not they read the request (the contractor, who
+reads it, included), so only the deciders' cells change the state.
+
+The register, change, receive, record and correct pages, and a take-out request's drafting and
+change pages, answer GET and POST. A row has one method, and a POST row is also checked to
+answer 405 to GET, so MATRIX holds their GET cells and POST_ROWS their POST cells (checked in
+test_scoping.py, with a state snapshot: an R must have written, a refusal nothing).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from contracts.services import roster as roster_services
 from core.models import Membership
-from ledgers.models import CustodyEvent, Device, DeviceVersion, InformationItem
+from ledgers.forms.information import JST
+from ledgers.models import CustodyEvent, Device, DeviceVersion, InformationItem, TakeoutRequest
 from ledgers.services.devices import device_register
 from ledgers.services.information import custody_record, information_receive
+from ledgers.services.takeouts import takeout_request_act, takeout_request_create
 from tests.contracts.conftest import upload_pledges
+from tests.core.authorisation.matrix import CONTRACT_DECIDERS
 
 LABELS = ("a", "b")
 ASSETS = {"device_a": "MX-A-001", "device_b": "MX-B-001", "sub_device": "MX-SUB-A-001"}
 TITLES = {"item_a": "MX 申請書 a", "item_b": "MX 申請書 b", "sub_item": "MX 再委託分 a"}
 SUB_WORKER = "再委託 作業者 a"
+TAKEOUT = {
+    "purpose": "情報政策課での説明",
+    "destination": "公共団体 会議室",
+    "protection": "施錠できるケースに入れて運ぶ",
+}
 
 
 def _paper(worksite) -> dict:
@@ -149,7 +165,36 @@ def extend_world(mw) -> None:
         sub, mw.contracts["contract_a"], TITLES["sub_item"], worker, mw.extra["worksites"]["site_a"]
     )
     found.update({"sub_item": receipt.item, "sub_receipt": receipt, "sub_used": used})
+    for label in LABELS:
+        found.update(_takeouts(mw, label, found[f"item_{label}"]))
     mw.extra["ledgers"] = found
+
+
+def _planned(days: int) -> datetime:
+    # A take-out is approved before it happens: the world's requests go out tomorrow, so the
+    # matrix's approvals later today still come before them.
+    return timezone.now() + timedelta(days=days)
+
+
+def _takeouts(mw, label: str, item) -> dict:
+    """A draft and a submitted take-out request of the side's item, drafted by the contractor's
+    manager for the person on the roster who received it (who may use it)."""
+    manager = getattr(mw.world, label).contractor_admin
+    edit = {"actor": manager.user, "actor_membership": manager}
+    made = [
+        takeout_request_create(
+            contract=mw.contracts[f"contract_{label}"],
+            items=[item],
+            person=mw.roster[f"person_{label}"],
+            planned_out_at=_planned(1),
+            planned_return_at=_planned(2),
+            **TAKEOUT,
+            **edit,
+        )
+        for _ in range(2)
+    ]
+    submitted = takeout_request_act(request=made[1], action="submit", **edit)
+    return {f"takeout_draft_{label}": made[0], f"takeout_submitted_{label}": submitted}
 
 
 def _device(mw, key) -> Device:
@@ -165,6 +210,11 @@ ITEMS = {k: (lambda mw, k=k: {"pk": _found(mw, k).pk}) for k in ("item_a", "item
 # The receipt (受領証) of each item, and a use of it (an entry that can be corrected).
 RECEIPTS = {k: (lambda mw, k=k: {"pk": _found(mw, k).pk}) for k in ("receipt_a", "receipt_b", "sub_receipt")}
 USES = {k: (lambda mw, k=k: {"pk": _found(mw, k).pk}) for k in ("used_a", "used_b", "sub_used")}
+# The take-out requests, by the table's column (draft_a …) → the world's key (takeout_draft_a …).
+TAKEOUT_DRAFTS = {f"draft_{k}": (lambda mw, k=k: {"pk": _found(mw, f"takeout_draft_{k}").pk}) for k in LABELS}
+TAKEOUT_SUBMITTED = {
+    f"submitted_{k}": (lambda mw, k=k: {"pk": _found(mw, f"takeout_submitted_{k}").pk}) for k in LABELS
+}
 
 
 # --- POST bodies and what they may change ---------------------------------------------------------
@@ -252,6 +302,45 @@ def _corrections_of(mw, label: str) -> int:
     return CustodyEvent.objects.filter(corrects=_found(mw, label)).count()
 
 
+def _takeout(mw, label: str) -> TakeoutRequest:
+    # A column (draft_a, submitted_b) names the world's takeout_draft_a, takeout_submitted_b.
+    return _found(mw, f"takeout_{label}")
+
+
+def _in_japan(days: int) -> str:
+    # The form reads the planned times to the minute in Japan's time.
+    return _planned(days).astimezone(JST).strftime("%Y-%m-%dT%H:%M")
+
+
+def _takeout_data(mw, user, label: str) -> dict:
+    # The side's item and the person who received it; the other side's are refused before the
+    # form is read, so the column's own side will do there.
+    side = label[-1]
+    return {
+        "items": [_found(mw, f"item_{side}").pk],
+        "person": mw.roster[f"person_{side}"].pk,
+        "planned_out_at": _in_japan(1),
+        "planned_return_at": _in_japan(2),
+        **TAKEOUT,
+    }
+
+
+def _takeout_change_data(mw, user, label: str) -> dict:
+    return {**_takeout_data(mw, user, label), "purpose": "情報政策課での説明と確認"}
+
+
+def _takeouts_on(mw, label: str) -> int:
+    return TakeoutRequest.objects.filter(contract=mw.contracts[label]).count()
+
+
+def _purpose_of(mw, label: str) -> str:
+    return TakeoutRequest.objects.values_list("purpose", flat=True).get(pk=_takeout(mw, label).pk)
+
+
+def _approval_state_of(mw, label: str) -> str:
+    return TakeoutRequest.objects.values_list("approval_state", flat=True).get(pk=_takeout(mw, label).pk)
+
+
 def _fake_pdf(form_id, context) -> bytes:
     return b"%PDF-1.7 matrix"
 
@@ -293,6 +382,30 @@ auditor           404        404        404
 contractor_admin  {ok}        404        404
 contractor_staff  {ok}        404        404
 """
+# A take-out request: a submitted one is read by the contract's readers, a draft (the requesting
+# side's until it is submitted) only by the contractor's side and the site administrator.
+READ_TAKEOUT = """
+                  draft_a    draft_b    submitted_a submitted_b
+anonymous         L          L          L           L
+site_admin        200        200        200         200
+client_admin      404        404        200         404
+client_staff      404        404        200         404
+auditor           404        404        200         404
+contractor_admin  200        404        200         404
+contractor_staff  200        404        200         404
+"""
+# A draft is changed by the requesting party's managers and staff; the site administrator, who
+# requests nothing, gets the 404 of a missing page.
+CHANGE_TAKEOUT = """
+                  draft_a    draft_b
+anonymous         L          L
+site_admin        404        404
+client_admin      404        404
+client_staff      404        404
+auditor           404        404
+contractor_admin  {ok}        404
+contractor_staff  {ok}        404
+"""
 DEVICE_COLUMNS = {"a": "device_a", "b": "device_b", "sub": "sub_device"}
 ITEM_COLUMNS = {"a": "item_a", "b": "item_b", "sub": "sub_item"}
 RECEIPT_COLUMNS = {"a": "receipt_a", "b": "receipt_b", "sub": "sub_receipt"}
@@ -316,6 +429,18 @@ def rows(m) -> dict:
             READ_KEPT.format(**RECEIPT_COLUMNS),
             targets=RECEIPTS,
             patches={"core.pdf.render_form": _fake_pdf},
+        ),
+        "ledgers:takeout_list": m.Row(readers, targets=m.CONTRACTS),
+        "ledgers:takeout_create": m.Row(KEEPERS.format(ok=200), targets=m.CONTRACTS),
+        "ledgers:takeout_detail": m.Row(READ_TAKEOUT, targets={**TAKEOUT_DRAFTS, **TAKEOUT_SUBMITTED}),
+        "ledgers:takeout_update": m.Row(CHANGE_TAKEOUT.format(ok=200), targets=TAKEOUT_DRAFTS),
+        # The public body's managers approve; whoever may not decide gets 404 and changes nothing.
+        "ledgers:takeout_act": m.Row(
+            CONTRACT_DECIDERS.format(a="submitted_a", b="submitted_b"),
+            method=m.POST,
+            targets=TAKEOUT_SUBMITTED,
+            data=lambda mw, user, label: {"action": "approve"},
+            state=_approval_state_of,
         ),
     }
 
@@ -357,5 +482,19 @@ def post_rows(m) -> dict:
             targets=USES,
             data=_correct_data,
             state=_corrections_of,
+        ),
+        "ledgers:takeout_create": m.Row(
+            KEEPERS.format(ok="R"),
+            method=m.POST,
+            targets=m.CONTRACTS,
+            data=_takeout_data,
+            state=_takeouts_on,
+        ),
+        "ledgers:takeout_update": m.Row(
+            CHANGE_TAKEOUT.format(ok="R"),
+            method=m.POST,
+            targets=TAKEOUT_DRAFTS,
+            data=_takeout_change_data,
+            state=_purpose_of,
         ),
     }

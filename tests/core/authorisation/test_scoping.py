@@ -359,3 +359,28 @@ def test_the_public_body_reads_all_of_its_contracts_information_and_records_noth
     # Side b's item is on no page of side a.
     assert TITLES["item_b"] not in listed
     assert _status(client, "ledgers:information_detail", _held(mw, "item_b")) == 404
+
+
+# --- the take-out requests (rows_ledgers) ----------------------------------------------------------
+
+
+def _takeouts_listed(client, mw: MatrixWorld) -> set[int]:
+    response = client.get(reverse("ledgers:takeout_list", args=[mw.contracts["contract_a"].pk]))
+    assert response.status_code == 200
+    return {takeout.pk for takeout in response.context["page"].object_list}
+
+
+@pytest.mark.parametrize("actor", [SITE_ADMIN, *ROLE_ACTORS, "sub_admin", "sub_staff"])
+def test_takeout_list_shows_drafts_only_to_the_requesting_side(client, db, mw, actor):
+    client.force_login(mw.users[actor])
+    draft, submitted = _held(mw, "takeout_draft_a").pk, _held(mw, "takeout_submitted_a").pk
+    # The public body's side sees a request once it is submitted; the subcontractor only its
+    # own part's (it requested none); side b's requests are on no page of side a.
+    expected = {
+        "client_admin": {submitted},
+        "client_staff": {submitted},
+        "auditor": {submitted},
+        "sub_admin": set(),
+        "sub_staff": set(),
+    }.get(actor, {draft, submitted})
+    assert _takeouts_listed(client, mw) == expected
