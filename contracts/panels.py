@@ -25,7 +25,11 @@ def _where(obj) -> Where:
 
 
 def _on_visible_contracts(user, membership, qs):
-    """What waits for a decision on the contracts this person reads (as the list always showed)."""
+    """What waits for a decision on the contracts this person reads (as the list always showed).
+    The public body decides every one of these (a subcontract at any tier too): never the
+    contractor's side, whose managers now see the list for what is theirs to decide elsewhere."""
+    if membership is not None and membership.is_contractor_side:
+        return qs.none()
     return qs.filter(contract__in=contracts_visible_to(user, membership))
 
 

@@ -209,8 +209,15 @@ def returned_to(user, membership, *, contract_id: int | None = None) -> list[dic
     return _rows(user, membership, ApprovalState.RETURNED, "returned", "decided_at", contract_id)
 
 
-def pending_panel(request) -> dict:
-    return {"pending": pending_for(request.user, request.membership)}
+def pending_panel(request) -> dict | None:
+    pending = pending_for(request.user, request.membership)
+    # The public body's people always see their list (its empty state included); a contractor's
+    # manager only when something waits for its own decision (under 001 §18(2) a medium's
+    # take-out is approved inside the contractor).
+    membership = request.membership
+    if not pending and membership is not None and membership.is_contractor_side:
+        return None
+    return {"pending": pending}
 
 
 def returned_panel(request) -> dict | None:
@@ -225,7 +232,7 @@ def register_panels() -> None:
 
     register_panel(
         template="core/home/pending_approvals.html",
-        roles={Role.CLIENT_ADMIN, Role.CLIENT_STAFF},
+        roles={Role.CLIENT_ADMIN, Role.CLIENT_STAFF, Role.CONTRACTOR_ADMIN},
         provider=pending_panel,
     )
     register_panel(

@@ -195,8 +195,13 @@ def test_under_001_media_alone_are_decided_by_the_contractors_manager_not_the_dr
     assert [row["object"] for row in pending_for(manager.user, manager)] == [takeout]
     assert pending_for(staff.user, staff) == []
     client.force_login(manager.user)
+    # … on its home page too, in the list of what waits for its decision.
+    home = client.get(reverse("core:home")).content.decode()
+    assert "承認待ち" in home and url in home
     assert "承認する" in client.get(url).content.decode()
     assert _act(client, takeout, "approve").status_code == 302
+    # Nothing else waits for it: the home page's list is gone.
+    assert "承認待ち" not in client.get(reverse("core:home")).content.decode()
     takeout.refresh_from_db()
     assert takeout.approval_state == "approved" and takeout.decided_by == manager.user
 
