@@ -22,6 +22,7 @@ from core.models import Role
 from ledgers.models import Device, InformationItem
 from ledgers.services.devices import device_register, device_update
 from ledgers.services.information import custody_record, information_receive
+from ledgers.services.requests import request_act, request_create
 from ledgers.services.takeouts import takeout_request_act, takeout_request_create
 
 
@@ -105,8 +106,8 @@ def seed_devices() -> None:
 def seed_information() -> None:
     """所沢市's contract receives two items of the city's information on the day work started (the
     receiving person approved then), one is used since, and a take-out of it to the city hall is
-    requested for tomorrow and waits for the approver — so each role finds something on the
-    information ledger and on the approver's list."""
+    requested for tomorrow and the other's disposal applied for, both waiting for the approver —
+    so each role finds something on the information ledger and on the approver's list."""
     from datetime import datetime, time
 
     now = timezone.now()
@@ -140,7 +141,7 @@ def seed_information() -> None:
             medium="paper",
             **common,
         )
-        information_receive(
+        second = information_receive(
             contract=contract,
             title="システム設計書（秘密情報）",
             source="所沢市 情報システム課",
@@ -172,3 +173,15 @@ def seed_information() -> None:
             **_as(manager),
         )
         takeout_request_act(request=request, action="submit", **_as(manager))
+        # The design document is no longer needed: its disposal is applied for, and the public
+        # body's approver finds the application beside the take-out.
+        disposal = request_create(
+            contract=contract,
+            kind="disposal",
+            items=[second.item],
+            method="dissolve",
+            purpose="設計レビューの終了により保管の必要がなくなったため",
+            planned_on=timezone.localdate() + timedelta(days=7),
+            **_as(manager),
+        )
+        request_act(request=disposal, action="submit", **_as(manager))

@@ -39,14 +39,26 @@ INFORMATION_LEDGER_SUBMITTED = "information_ledger.submitted"
 # brought back from a take-out, shipped): each names the item as its subject.
 INFORMATION_COPIED = "information.copied"
 INFORMATION_TAKEN_OUT = "information.taken_out"
+INFORMATION_PROVIDED = "information.provided"
+# Recorded by erasures and destructions before they became DISPOSAL_RECORDED (the kind the
+# clause templates name); kept so that entries already in the audit trail keep their label.
 INFORMATION_DISPOSED = "information.disposed"
 INFORMATION_CUSTODY_RECORDED = "information.custody_recorded"
 INFORMATION_CUSTODY_CORRECTED = "information.custody_corrected"
 INFORMATION_LEDGER_VIEWED = "information_ledger.viewed"
+# Named by template versions before the disposal application became an approvable (whose
+# submission records disposal.submitted); nothing records it any more.
 DISPOSAL_APPLIED = "disposal.applied"
 DISPOSAL_APPROVED = "disposal.approved"
 DISPOSAL_RECORDED = "disposal.recorded"
 DISPOSAL_CERTIFICATE_ISSUED = "disposal.certificate_issued"
+# The applications of the one request model (models.requests), each an approvable of its own
+# prefix: copy.submitted / copy.approved, disclosure.…, bringin.…, disposal.…
+COPY_PREFIX = "copy"
+DISCLOSURE_PREFIX = "disclosure"
+BRINGIN_PREFIX = "bringin"
+DISPOSAL_PREFIX = "disposal"
+DISCLOSURE_APPROVED = "disclosure.approved"
 
 RECORDED_KINDS = {
     DEVICE_REGISTERED: _("Device or medium entered in the device ledger"),
@@ -67,6 +79,7 @@ RECORDED_KINDS = {
     INFORMATION_LEDGER_SUBMITTED: _("Information ledger submitted"),
     INFORMATION_COPIED: _("Information copied"),
     INFORMATION_TAKEN_OUT: _("Information taken out"),
+    INFORMATION_PROVIDED: _("Information provided to a third party"),
     INFORMATION_DISPOSED: _("Information erased or destroyed"),
     INFORMATION_CUSTODY_RECORDED: _("Information ledger entry recorded"),
     INFORMATION_CUSTODY_CORRECTED: _("Information ledger entry corrected"),
@@ -82,3 +95,8 @@ def register() -> None:
     register_event_kinds("ledgers", RECORDED_KINDS)
     # The request's workflow: takeout.submitted, .approved (which 001 §18(2) opens on), .returned …
     register_event_kinds("ledgers", approval_event_kinds(TAKEOUT_PREFIX, _("Take-out request")))
+    register_event_kinds("ledgers", approval_event_kinds(COPY_PREFIX, _("Copy request")))
+    disclosure = _("Request to provide information to a third party")
+    register_event_kinds("ledgers", approval_event_kinds(DISCLOSURE_PREFIX, disclosure))
+    register_event_kinds("ledgers", approval_event_kinds(BRINGIN_PREFIX, _("Bring-in request")))
+    register_event_kinds("ledgers", approval_event_kinds(DISPOSAL_PREFIX, _("Disposal application")))

@@ -1,6 +1,7 @@
 """What the ledgers show on pages they do not own (core.panels): a line on the contract's page
 that leads to its ledgers (contracts may not name this app's URLs); and the take-out requests
-as an approvable (core.approvables), so that they wait on their approvers' home pages."""
+and the applications (copy, provision, bring-in, disposal) as approvables (core.approvables), so
+that they wait on their approvers' home pages."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from contracts.selectors.contracts import contracts_visible_to
 from core.approvables import Where
 from core.models import Role
 from ledgers import events
-from ledgers.models import Approver, TakeoutRequest
+from ledgers.models import PROXIES, Approver, TakeoutRequest
 from ledgers.permissions import KEEPERS
 
 
@@ -52,22 +53,31 @@ def _where(takeout) -> Where:
     )
 
 
+def _client_decides(user, membership, qs):
+    """The submitted ones the public body's managers of their contracts decide
+    (permissions.can_decide_application, as a filter)."""
+    if membership is None or user.is_superuser:
+        return qs.none()
+    if membership.role not in (Role.CLIENT_ADMIN, Role.CLIENT_STAFF):
+        return qs.none()
+    managed = qs.filter(
+        contract__in=contracts_visible_to(user, membership),
+        contract__public_body_id=membership.organisation_id,
+    )
+    if membership.role == Role.CLIENT_STAFF and membership.department_id is not None:
+        managed = managed.filter(contract__department_id=membership.department_id)
+    return managed
+
+
 def _decided_by(user, membership, qs):
-    """The submitted requests this membership decides (permissions.can_decide_takeout, as a
-    filter): the public body's managers of the contract decide taking information out; the
-    requesting party's own manager decides media alone where the clauses say so, but never a
-    request the manager drafted (the service refuses it too)."""
+    """The submitted take-out requests this membership decides (permissions.can_decide_takeout,
+    as a filter): the public body's managers decide taking information out; the requesting
+    party's own manager decides media alone where the clauses say so, but never a request the
+    manager drafted (the service refuses it too)."""
     if membership is None or user.is_superuser:
         return qs.none()
     if membership.role in (Role.CLIENT_ADMIN, Role.CLIENT_STAFF):
-        managed = qs.filter(
-            approver=Approver.CLIENT,
-            contract__in=contracts_visible_to(user, membership),
-            contract__public_body_id=membership.organisation_id,
-        )
-        if membership.role == Role.CLIENT_STAFF and membership.department_id is not None:
-            managed = managed.filter(contract__department_id=membership.department_id)
-        return managed
+        return _client_decides(user, membership, qs.filter(approver=Approver.CLIENT))
     if membership.role == Role.CONTRACTOR_ADMIN:
         return qs.filter(approver=Approver.CONTRACTOR, organisation_id=membership.organisation_id).exclude(
             created_by=user
@@ -82,9 +92,30 @@ def _requesters_own(user, membership, qs):
     return qs.filter(organisation_id=membership.organisation_id)
 
 
+def _request_where(request) -> Where:
+    return Where(
+        request.contract.number,
+        reverse("ledgers:request_list", args=[request.contract_id, request.kind]),
+        request.organisation.name,
+    )
+
+
 def register_approvables() -> None:
     from core.approvables import register_approvable
-    from ledgers.services import takeouts
+    from ledgers.services import requests, takeouts
+
+    for kind, proxy in PROXIES.items():
+        register_approvable(
+            model=proxy,
+            event_prefix=kind,
+            policy=requests.policy_for(kind),
+            decidable=_client_decides,
+            returned=_requesters_own,
+            title=requests.title_of,
+            url=lambda r: reverse("ledgers:request_detail", args=[r.pk]),
+            where=_request_where,
+            related=("contract", "organisation"),
+        )
 
     register_approvable(
         model=TakeoutRequest,

@@ -42,23 +42,35 @@ def can_change_information(user, membership: Membership | None, item) -> bool:
     )
 
 
-def can_request_takeout(user, membership: Membership | None, request) -> bool:
-    """A take-out request is drafted, changed and submitted by the party that holds what goes out."""
+def can_make_request(user, membership: Membership | None, request) -> bool:
+    """A take-out request or an application (copy, provision, bring-in, disposal) is drafted,
+    changed and submitted by the party that holds what it concerns."""
     return (
         can_keep_devices(user, membership, request.contract)
         and membership.organisation_id == request.organisation_id
     )
 
 
-def can_decide_takeout(user, membership: Membership | None, request) -> bool:
-    """The party the clauses name decides: the public body's managers of the contract, or the
-    requesting party's own manager — never the person who drafted the request."""
+can_request_takeout = can_make_request
+
+
+def can_decide_application(user, membership: Membership | None, request) -> bool:
+    """The public body's managers of the contract decide what the clauses leave to it: a copy, a
+    provision to a third party, a bring-in, a disposal (and taking information out)."""
     from contracts.permissions import can_manage_contract
 
     if membership is None or user.is_superuser:
         return False
+    return can_manage_contract(user, membership, request.contract)
+
+
+def can_decide_takeout(user, membership: Membership | None, request) -> bool:
+    """The party the clauses name decides: the public body's managers of the contract, or the
+    requesting party's own manager — never the person who drafted the request."""
+    if membership is None or user.is_superuser:
+        return False
     if request.approver == "client":
-        return can_manage_contract(user, membership, request.contract)
+        return can_decide_application(user, membership, request)
     return (
         membership.role == Role.CONTRACTOR_ADMIN
         and membership.organisation_id == request.organisation_id

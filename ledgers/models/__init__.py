@@ -7,11 +7,24 @@ from ledgers.models.information import (
     InformationItem,
     Medium,
 )
+from ledgers.models.requests import (
+    PROXIES,
+    BringinRequest,
+    CopyRequest,
+    DisclosureRequest,
+    DisposalMethod,
+    DisposalRequest,
+    LedgerRequest,
+    RequestKind,
+)
 from ledgers.models.takeouts import Approver, TakeoutRequest
 
 __all__ = [
+    "PROXIES",
     "Approver",
+    "BringinRequest",
     "Classification",
+    "CopyRequest",
     "CustodyEvent",
     "CustodyKind",
     "CustodyUser",
@@ -20,7 +33,12 @@ __all__ = [
     "DeviceOwner",
     "DeviceStatus",
     "DeviceVersion",
+    "DisclosureRequest",
+    "DisposalMethod",
+    "DisposalRequest",
     "InformationItem",
+    "LedgerRequest",
     "Medium",
+    "RequestKind",
     "TakeoutRequest",
 ]

@@ -87,6 +87,7 @@ class CustodyKind(models.TextChoices):
     BROUGHT_BACK = "brought_back", _("Brought back")
     SHIPPED = "shipped", _("Shipped")
     BROUGHT_IN = "brought_in", _("Brought in")
+    PROVIDED = "provided", _("Provided to a third party")
     USERS_CHANGED = "users_changed", _("Who may use it changed")
     RETURNED = "returned", pgettext_lazy("custody", "Returned to the public body")
     ERASED = "erased", _("Erased")
@@ -134,6 +135,17 @@ class CustodyEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="custody_events",
     )
+    # The approved application a copy, a provision or a disposal was made under.
+    request = models.ForeignKey(
+        "ledgers.LedgerRequest",
+        verbose_name=_("application"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="custody_events",
+    )
+    # Who of the public body witnessed an erasure or destruction (000 §7.5, 002 §15.3).
+    witness = models.CharField(_("witnessed by"), max_length=LABEL, blank=True)
     # Who may use the item from this event on (received, users changed): people of the roster.
     users = models.ManyToManyField(
         "contracts.Person",

@@ -152,6 +152,10 @@ def apply(state: ItemState, event: CustodyEvent, users: frozenset[int]) -> ItemS
                 "last": event,
             }
         )
+    if kind == K.PROVIDED:
+        # What was handed to the third party is theirs to answer for; the item stays here.
+        _require(s.status == Status.HELD, event, gettext_lazy("The item is not at the work site now."))
+        return ItemState(**{**s.__dict__, "last": event})
     if kind == K.USERS_CHANGED:
         return ItemState(**{**s.__dict__, "users": users, "last": event})
     if kind == K.RETURNED:

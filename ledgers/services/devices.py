@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from clauses import api as clauses_api
 from contracts.models import Contract, Person, Worksite
-from contracts.selectors.roster import is_approved_to_work
 from contracts.selectors.worksites import sites_in_force
 from core.audit import record_event
 from core.models import Membership
@@ -23,6 +22,7 @@ from core.validators import LABEL, NOTE, check_input
 from ledgers import events, permissions
 from ledgers.models import Device, DeviceOwner, DeviceStatus, DeviceVersion
 from ledgers.models.devices import COMPUTERS, FINAL_STATUSES
+from ledgers.services.people import person_refusal
 from ledgers.services.protection import record_renewal_if_any
 
 # What a version records, besides its day and reason: compared to tell a change from a repeat.
@@ -83,16 +83,9 @@ def _clean(contract: Contract, organisation_id: int, values: dict[str, Any], on:
             else _("A private device may not be used for the work: enter only company-owned devices.")
         )
     holder: Person | None = values.get("holder")
-    if holder is not None:
-        if holder.contract_id != contract.pk:
-            errors["holder"] = _("Choose a person on this contract's roster.")
-        elif holder.employer_id != organisation_id:
-            errors["holder"] = _("Choose a person of the party that keeps the device.")
-        elif not is_approved_to_work(holder, on):
-            errors["holder"] = _(
-                "%(name)s is not approved on the roster on that day: only a person approved (or "
-                "notified, where notice is enough) to work on the day may hold the device."
-            ) % {"name": holder.full_name}
+    why = person_refusal(contract, organisation_id, holder, on) if holder is not None else None
+    if why:
+        errors["holder"] = why
     worksite: Worksite | None = values.get("worksite")
     if worksite is not None and not sites_in_force(contract, on).filter(worksite=worksite).exists():
         errors["worksite"] = _("Choose a work site that is approved (or notified) on that day.")

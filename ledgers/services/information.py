@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from clauses import api as clauses_api
 from contracts.models import Contract, Person, Worksite
-from contracts.selectors.roster import is_approved_to_work, roster_needs_prior_approval
 from contracts.selectors.worksites import sites_in_force
 from core.audit import record_event
 from core.models import Membership
@@ -26,7 +25,8 @@ from core.validators import LABEL, NOTE, SHORT_NOTE, check_input
 from ledgers import events, permissions
 from ledgers.models import Classification, CustodyEvent, CustodyKind, CustodyUser, InformationItem, Medium
 from ledgers.selectors.information import Contradiction, replay, users_by_event
-from ledgers.services import takeouts
+from ledgers.services import requests, takeouts
+from ledgers.services.people import person_refusal
 
 K = CustodyKind
 # The audit trail's kind for each custody event (the duty engine hears these).
@@ -37,8 +37,10 @@ AUDIT_KIND = {
     K.BROUGHT_BACK: events.TAKEOUT_BROUGHT_BACK,
     K.SHIPPED: events.SHIPPING_RECORDED,
     K.RETURNED: events.INFORMATION_HANDED_OVER,
-    K.ERASED: events.INFORMATION_DISPOSED,
-    K.DESTROYED: events.INFORMATION_DISPOSED,
+    K.PROVIDED: events.INFORMATION_PROVIDED,
+    # The clauses' word for both (消去・廃棄の記録): the duties of disposal hear this one.
+    K.ERASED: events.DISPOSAL_RECORDED,
+    K.DESTROYED: events.DISPOSAL_RECORDED,
 }
 # What each kind of event must say (the field, and why it is asked).
 REQUIRED = {
@@ -51,6 +53,7 @@ REQUIRED = {
     K.SHIPPED: ("person", "destination", "method"),
     K.BROUGHT_IN: ("person", "worksite", "storage_place"),
     K.USERS_CHANGED: (),
+    K.PROVIDED: ("person", "counterpart"),
     K.RETURNED: ("person", "counterpart"),
     K.ERASED: ("person", "method"),
     K.DESTROYED: ("person", "method"),
@@ -72,18 +75,9 @@ def _day(moment: datetime):
 
 
 def _check_person(contract: Contract, organisation_id: int, person: Person, on, field: str, errors) -> None:
-    if person.contract_id != contract.pk or person.employer_id != organisation_id:
-        errors[field] = _("Choose a person of the party that holds the information.")
-    elif not is_approved_to_work(person, on):
-        if roster_needs_prior_approval(contract):
-            errors[field] = _(
-                "%(name)s is not approved on the roster on that day: under these clauses a person "
-                "may handle the information only once the public body has approved their addition."
-            ) % {"name": person.full_name}
-        else:
-            errors[field] = _(
-                "%(name)s is not on the roster in force on that day (notified, within their period)."
-            ) % {"name": person.full_name}
+    why = person_refusal(contract, organisation_id, person, on)
+    if why:
+        errors[field] = why
 
 
 def _clean(item_contract: Contract, organisation_id: int, kind: str, values: dict, medium: str, cls: str):
@@ -94,6 +88,7 @@ def _clean(item_contract: Contract, organisation_id: int, kind: str, values: dic
             "storage_place": (values.get("storage_place"), LABEL),
             "destination": (values.get("destination"), LABEL),
             "consent": (values.get("consent"), LABEL),
+            "witness": (values.get("witness"), LABEL),
             "tracking_number": (values.get("tracking_number"), 100),
             "method": (values.get("method"), LABEL),
             "note": (values.get("note"), NOTE),
@@ -125,14 +120,6 @@ def _clean(item_contract: Contract, organisation_id: int, kind: str, values: dic
     worksite: Worksite | None = values.get("worksite")
     if worksite is not None and not sites_in_force(item_contract, on).filter(worksite=worksite).exists():
         errors["worksite"] = _("Choose a work site that is approved (or notified) on that day.")
-    if (
-        kind == K.COPIED
-        and clauses_api.requires(item_contract, "copy-approval")
-        and not values.get("consent")
-    ):
-        errors["consent"] = _(
-            "These clauses allow copies only with the public body's consent: say who consented and when."
-        )
     if kind == K.SHIPPED:
         if medium in (Medium.ELECTRONIC, Medium.DEVICE) and not values.get("encrypted"):
             errors["encrypted"] = _("Electronic information is shipped only encrypted or password-protected.")
@@ -183,12 +170,17 @@ def _save(item: InformationItem, event: CustodyEvent, users: Iterable[Person], a
         contract_id=item.contract_id,
         data={
             "subject": _subject(item),
-            # A take-out and its return are evidence for the item and for the request (its log).
+            # A take-out and its return are evidence for the item and for the request (its log);
+            # a copy or a disposal under an application for the item and for the application.
             **(
                 {"subjects": [_subject(item), f"ledgers.takeoutrequest:{event.takeout_id}"]}
                 if event.takeout_id
                 else {}
             ),
+            **(
+                {"subjects": [_subject(item), requests.subject_of(event.request)]} if event.request_id else {}
+            ),
+            **({"witnessed": True} if event.witness else {}),
             "custody": event.kind,
             "sequence": event.sequence,
             "effective_date": _day(event.occurred_at).isoformat(),
@@ -209,6 +201,8 @@ EVENT_FIELDS = (
     "tracking_number",
     "method",
     "takeout",
+    "request",
+    "witness",
     "note",
 )
 
@@ -330,9 +324,40 @@ def custody_record(
         values["takeout"] = _current_takeout(item)
     elif kind != K.TAKEN_OUT:
         values.pop("takeout", None)
+    _check_application(item, kind, values)
     event = _event(item, kind, _next_sequence(item), values, actor)
     _fits(item, event, users)
     return _save(item, event, users, actor)
+
+
+# The clause kinds that make each act need the public body's approval first.
+NEEDS_APPLICATION = {
+    K.COPIED: "copy-approval",
+    K.PROVIDED: "third-party-disclosure",
+    K.ERASED: "disposal-application",
+    K.DESTROYED: "disposal-application",
+}
+
+
+def _check_application(item: InformationItem, kind: str, values: dict) -> None:
+    """A copy, a provision or a disposal names the approved application it was made under where
+    the clauses ask approval first (and may name one where they do not); other acts name none."""
+    request = values.get("request")
+    if kind not in NEEDS_APPLICATION:
+        values.pop("request", None)
+        return
+    # Working copies erased after use are not the information's disposal (that ends the item).
+    erasing_copies = kind in (K.ERASED, K.DESTROYED) and values.get("copies")
+    needed = clauses_api.requires(item.contract, NEEDS_APPLICATION[kind])
+    if request is None and (erasing_copies or not needed):
+        return
+    why = requests.approved_request_for(item, kind, request, values["occurred_at"])
+    if why:
+        raise ValidationError({"request": why})
+    if kind == K.COPIED and (values.get("copies") or 0) > requests.copies_left(request):
+        raise ValidationError(
+            {"copies": _("The copy request allows %(n)s more copies.") % {"n": requests.copies_left(request)}}
+        )
 
 
 def _current_takeout(item: InformationItem):

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from clauses import api as clauses_api
 from contracts.models import Contract, Person
 from contracts.selectors.contracts import contract_approvers, organisation_people
-from contracts.selectors.roster import is_approved_to_work
 from core.approvals import EDITABLE, ApprovalPolicy, ApprovalState, approval_transition
 from core.audit import record_event
 from core.models import Membership, Role
@@ -26,6 +25,7 @@ from core.validators import LABEL, NOTE, check_input
 from ledgers import events, permissions
 from ledgers.models import Approver, Device, DeviceStatus, InformationItem, TakeoutRequest
 from ledgers.selectors.information import Status, item_state
+from ledgers.services.people import person_refusal
 
 # A request is made before the take-out; a few minutes' grace for the form's own time.
 GRACE = timedelta(minutes=10)
@@ -81,12 +81,9 @@ def _clean(
         errors["planned_return_at"] = _("The return comes after the take-out.")
     person: Person | None = values.get("person")
     if person is not None and out:
-        if person.contract_id != contract.pk or person.employer_id != organisation_id:
-            errors["person"] = _("Choose a person of the party that holds the information.")
-        elif not is_approved_to_work(person, timezone.localtime(out).date()):
-            errors["person"] = _("%(name)s is not approved on the roster on the day of the take-out.") % {
-                "name": person.full_name
-            }
+        why = person_refusal(contract, organisation_id, person, timezone.localtime(out).date())
+        if why:
+            errors["person"] = why
     for item in items:
         if item.contract_id != contract.pk or item.organisation_id != organisation_id:
             errors["items"] = _("Choose information of your own ledger on this contract.")

@@ -20,6 +20,7 @@ from ledgers.pdf.slips import SLIP_FORM, slip_context, slip_for_duty
 from ledgers.services.information import custody_correct
 from ledgers.views.slips import custody_slip_pdf
 from tests import factories
+from tests.ledgers.applications import application
 from tests.ledgers.test_device_services import _m, build_world
 from tests.ledgers.test_information_services import NOW, _receive, _record
 
@@ -90,18 +91,12 @@ def test_the_receipt_names_the_item_the_parties_and_the_moment_in_japanese(world
 
 def test_the_return_slip_and_the_record_of_the_copies_destroyed_before_it(world, tmp_path):
     item = _receive(world, medium="electronic", classification="my_number").item
-    _record(world, item, "copied", copies=2, consent="市民税課長 承諾", occurred_at=NOW - timedelta(days=1))
-    destroyed = _record(
-        world,
-        item,
-        "destroyed",
-        copies=2,
-        method="シュレッダー（クロスカット）",
-        occurred_at=NOW - timedelta(hours=3),
-    )
-    returned = _record(
-        world, item, "returned", counterpart="市民税課 高橋", occurred_at=NOW - timedelta(hours=1)
-    )
+    # The copies are made under the public body's approval, which is given now: so they are
+    # made, shredded and the item returned in that order from now on.
+    consent = application(world["side"], world["contract"], "copy", items=[item], copies=2)
+    _record(world, item, "copied", copies=2, request=consent)
+    destroyed = _record(world, item, "destroyed", copies=2, method="シュレッダー（クロスカット）")
+    returned = _record(world, item, "returned", counterpart="市民税課 高橋")
 
     text = _slip(returned, tmp_path, "returned")
     flat = _flat(text)

@@ -18,6 +18,7 @@ from ledgers.models import CustodyEvent, InformationItem
 from ledgers.selectors.information import Status, item_history, item_state
 from ledgers.services.information import custody_correct, custody_record, information_receive
 from ledgers.services.takeouts import takeout_request_act, takeout_request_create
+from tests.ledgers.applications import application
 from tests.ledgers.test_device_services import _m, build_world
 
 NOW = timezone.now()
@@ -109,12 +110,17 @@ def test_copies_need_the_consent_these_clauses_ask_and_must_be_gone_before_the_r
     item = _receive(world).item
     with pytest.raises(ValidationError) as exc:
         _record(world, item, "copied", copies=2)
-    assert "consent" in exc.value.message_dict
-    _record(world, item, "copied", copies=2, consent="市民税課長 令和8年12月1日 承諾")
+    assert "request" in exc.value.message_dict
+    # A typed consent no longer stands in for the public body's recorded approval.
+    with pytest.raises(ValidationError):
+        _record(world, item, "copied", copies=2, consent="市民税課長 令和8年12月1日 承諾")
+    consent = application(world["side"], world["contract"], "copy", items=[item], copies=2)
+    _record(world, item, "copied", copies=2, request=consent)
     assert item_state(item).copies == 2
     with pytest.raises(ValidationError) as exc:
         _record(world, item, "returned", counterpart="市民税課 山田")
     assert "2" in exc.value.message_dict["kind"][0]
+    # Working copies shredded after use are not the item's disposal: no application needed.
     _record(world, item, "destroyed", copies=2, method="シュレッダー（クロスカット）")
     _record(world, item, "returned", counterpart="市民税課 山田")
     assert item_state(item).status == Status.RETURNED
