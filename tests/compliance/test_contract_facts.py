@@ -22,6 +22,7 @@ from contracts.models import Employment
 from contracts.services import contract_activate, contract_create, contract_update_conditions
 from contracts.services.roster import roster_change_act, roster_change_open, roster_person_add
 from core.approvals import ApprovalAction as A
+from core.audit import record_event
 from core.models import Event
 from tests import factories
 
@@ -198,9 +199,17 @@ def test_setting_uses_client_network_later_opens_the_bring_in_duty_then(side, tm
 def test_the_shipped_002_asks_the_bring_in_only_of_a_contract_on_the_citys_network(side):
     template = clause_template_load(path=next(LIBRARY_DIR.glob("002-*.yaml")))[0]
     on_premises = _contract(side, template, on_premises=True)
-    assert not _duties(on_premises, "11-"), "on the premises is not on the network"
     networked = _contract(side, template, uses_client_network=True)
-    assert set(_duties(networked, "11-")) == {("11-bring-in", ""), ("11-bring-in-virus-check", "")}
+    # Each bring-in application waits for its approval; the virus check stands for the contract.
+    for contract in (on_premises, networked):
+        record_event(
+            kind="bringin.submitted", contract_id=contract.pk, data={"subject": "ledgers.bringinrequest:1"}
+        )
+    assert not _duties(on_premises, "11-"), "on the premises is not on the network"
+    assert set(_duties(networked, "11-")) == {
+        ("11-bring-in", "ledgers.bringinrequest:1"),
+        ("11-bring-in-virus-check", ""),
+    }
 
 
 def test_the_contractor_cannot_change_the_conditions(side, tmp_path):

@@ -9,9 +9,8 @@ The per-person and per-subcontract rows are compared the same way on a second co
 through the scenario's events (tests/compliance/fidelity_scenario.py: roster, work site, training,
 the subcontract and its worker), each duty of a person or subcontract against the table's rows for
 that person or subcontract. Each `on_event` row must have an obligation that opens when its event
-happens (the ledgers' per-event approvals wait for the ledgers, AWAITING_LEDGERS). Two more tests
-keep the tables themselves readable by the measure: every row cites an article, and uses the
-vocabulary's kinds and actors.
+happens. Two more tests keep the tables themselves readable by the measure: every row cites an
+article, and uses the vocabulary's kinds and actors.
 """
 
 from __future__ import annotations
@@ -277,11 +276,6 @@ def test_per_subject_duties_against_the_careful_readers_table(seed):
 
 # --- duties that open when something happens -------------------------------------------------
 
-# The per-event approvals and records of the ledgers (a copy, a take-out, a bring-in, a disclosure,
-# a disposal witnessed): the ledgers will record the application that opens each one. Until then
-# the template holds the standing rule (no copy without consent, …) and these rows wait for it.
-AWAITING_LEDGERS = {"copy-approval", "take-out", "bring-in", "third-party-disclosure", "disposal-record"}
-
 
 def _obligations(template: ClauseTemplate) -> list[tuple[int, str, str, str, list[str]]]:
     return [
@@ -313,7 +307,7 @@ def test_every_on_event_row_has_an_obligation_that_opens_on_it(seed):
     unmet = [
         f"{row['article']} {row['actor']} {row['kind']}"
         for row in rows
-        if row["kind"] not in AWAITING_LEDGERS and not _opens_on_that_event(row, obligations)
+        if not _opens_on_that_event(row, obligations)
     ]
     assert rows and not unmet, f"on_event rows of {seed}.yaml no obligation opens on: {unmet}"
 

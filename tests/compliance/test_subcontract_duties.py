@@ -257,7 +257,7 @@ def test_001_an_outsourced_disposal_waits_for_the_public_bodys_approval(side):
     contract = _contract(side, _shipped("001-"))
     assert _duties(contract, "21.2-outsourcing-approval") == {}
     applied = {"subject": "ledgers.disposal:1"}
-    record_event(kind="disposal.applied", contract_id=contract.pk, data=applied)
+    record_event(kind="disposal.submitted", contract_id=contract.pk, data=applied)
     duty = _duties(contract, "21.2-outsourcing-approval")["ledgers.disposal:1"]
     assert duty.state == Duty.State.OPEN
     record_event(kind="disposal.approved", contract_id=contract.pk, data=applied)
