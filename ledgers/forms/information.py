@@ -9,18 +9,20 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from clauses import api as clauses_api
 from contracts.models import Person, Worksite
 from contracts.selectors.worksites import sites_in_force
 from core.approvals import ApprovalState
 from core.validators import FILTER, LABEL, NOTE, SHORT_NOTE, IdsChoiceField, PlausibleDateField
-from core.wareki import format_wareki_datetime
+from core.wareki import format_wareki, format_wareki_datetime
 from ledgers.forms.devices import DATE, HolderChoiceField, WorksiteChoiceField
 from ledgers.models import (
     Classification,
@@ -28,11 +30,14 @@ from ledgers.models import (
     CustodyKind,
     Device,
     InformationItem,
+    LedgerRequest,
     Medium,
+    RequestKind,
     TakeoutRequest,
 )
 from ledgers.selectors.information import STATUS_LABELS, Status
-from ledgers.services.information import REQUIRED
+from ledgers.services.information import NEEDS_APPLICATION, REQUIRED
+from ledgers.services.requests import ALLOWS, approved_request_for, title_of
 from ledgers.services.takeouts import approved_takeout_for, takeout_needed
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -233,15 +238,29 @@ class InformationReceiveForm(MomentForm):
         )
 
 
+def needs_application(contract) -> set[str]:
+    """The custody kinds these clauses allow only under an approved application (one question per
+    obligation kind: an erasure and a destruction ask the same)."""
+    asked = {ob: clauses_api.requires(contract, ob) for ob in set(NEEDS_APPLICATION.values())}
+    return {kind for kind, ob in NEEDS_APPLICATION.items() if asked[ob]}
+
+
+REQUEST_LABEL = _("Approved application")
+
+
 def kinds_help(contract):
     """What each kind of entry must say, in the fields' labels (the service's REQUIRED), as a list."""
     # Who may use it is asked of a change of users beside REQUIRED, and a take-out's approved
-    # request where the clauses ask one (the service checks both apart).
+    # request and a copy's, provision's or disposal's approved application where the clauses ask
+    # one (the service checks those apart).
     needs = {**REQUIRED, CustodyKind.USERS_CHANGED: ("users",)}
     if takeout_needed(contract):
         needs[CustodyKind.TAKEN_OUT] = (*REQUIRED[CustodyKind.TAKEN_OUT], "takeout")
+    for kind in needs_application(contract):
+        needs[kind] = (*needs[kind], "request")
+    labels = {"request": REQUEST_LABEL}
     rows = [
-        (label, "、".join(str(_label(name)) for name in needs[value]) or "—")
+        (label, "、".join(str(labels.get(name) or _label(name)) for name in needs[value]) or "—")
         for value, label in RECORDED
         if value in needs
     ]
@@ -252,12 +271,51 @@ def kinds_help(contract):
     )
 
 
+def approved_applications(item: InformationItem, kinds=None) -> QuerySet[LedgerRequest]:
+    """The item's approved applications of `kinds` that still allow something: a copy request
+    with copies left (those made under it, on any of its items, not voided, count), any approved
+    provision or disposal that includes the item. One query, newest first within each kind."""
+    kinds = set(ALLOWS.values()) if kinds is None else set(kinds)
+    voided = CustodyEvent.objects.filter(kind=CustodyKind.CORRECTION).values("corrects_id")
+    made = (
+        CustodyEvent.objects.filter(request=OuterRef("pk"), kind=CustodyKind.COPIED)
+        .exclude(pk__in=voided)
+        .values("request")
+        .annotate(n=Sum("copies"))
+        .values("n")
+    )
+    return (
+        LedgerRequest.objects.filter(
+            contract_id=item.contract_id, items=item, approval_state=ApprovalState.APPROVED, kind__in=kinds
+        )
+        .annotate(copies_made=Coalesce(Subquery(made, output_field=IntegerField()), Value(0)))
+        .exclude(kind=RequestKind.COPY, copies__lte=F("copies_made"))
+        .order_by("kind", "-number")
+    )
+
+
 class TakeoutChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return _("No. %(number)s: to %(destination)s, planned from %(when)s") % {
             "number": obj.number,
             "destination": obj.destination,
             "when": format_wareki_datetime(obj.planned_out_at),
+        }
+
+
+class ApplicationChoiceField(forms.ModelChoiceField):
+    """An approved application by its title, what it allows and the day it was approved."""
+
+    def label_from_instance(self, obj) -> str:
+        values = {"title": title_of(obj), "when": format_wareki(obj.decided_at)}
+        if obj.kind == RequestKind.COPY:
+            left = (obj.copies or 0) - getattr(obj, "copies_made", 0)
+            return _("%(title)s: %(n)s more copies allowed (approved on %(when)s)") % {**values, "n": left}
+        if obj.kind == RequestKind.DISCLOSURE:
+            return _("%(title)s: to %(to)s (approved on %(when)s)") % {**values, "to": obj.counterpart}
+        return _("%(title)s: %(method)s (approved on %(when)s)") % {
+            **values,
+            "method": obj.get_method_display(),
         }
 
 
@@ -282,12 +340,6 @@ class CustodyRecordForm(MomentForm):
         help_text=_("Where it is taken out or shipped to."),
     )
     copies = forms.IntegerField(label=_label("copies"), min_value=1, max_value=10_000, required=False)
-    consent = forms.CharField(
-        label=_label("consent"),
-        max_length=LABEL,
-        required=False,
-        help_text=_("For a copy: who of the public body consented, and when."),
-    )
     encrypted = forms.BooleanField(label=_label("encrypted"), required=False)
     tracking_number = forms.CharField(
         label=_label("tracking_number"), max_length=_length("tracking_number"), required=False
@@ -306,6 +358,22 @@ class CustodyRecordForm(MomentForm):
         required=False,
         empty_label=_("None"),
         help_text=_("For a take-out: the approved take-out request it is made under."),
+    )
+    request = ApplicationChoiceField(
+        label=REQUEST_LABEL,
+        queryset=LedgerRequest.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_(
+            "For a copy, a provision to a third party, an erasure or a destruction: the public "
+            "body's approved application it was made under (working copies erased after use need none)."
+        ),
+    )
+    witness = forms.CharField(
+        label=_("Witnessed by"),
+        max_length=LABEL,
+        required=False,
+        help_text=_("For an erasure or destruction: who of the public body witnessed it (department, name)."),
     )
     users = _users()
     note = _note()
@@ -329,6 +397,26 @@ class CustodyRecordForm(MomentForm):
         self.fields["users"].help_text = _(
             "For a change of who may use it: everyone who may use it from then on."
         )
+        # The applications of the kind being recorded (all three kinds while none is chosen):
+        # a copy names a copy request, a provision a provision request, a disposal a disposal
+        # application; the service says whether one is needed and when it may be used.
+        wanted = ALLOWS.get(self.chosen_kind)
+        self.fields["request"].queryset = approved_applications(item, (wanted,) if wanted else None)
+
+    @property
+    def chosen_kind(self) -> str:
+        """The kind posted, or preselected by the page's button."""
+        return (self.data.get("kind") if self.is_bound else self.initial.get("kind")) or ""
+
+    @property
+    def takes_application(self) -> bool:
+        """Whether the page shows the application's field: for the kinds that name one, or
+        while no kind is chosen yet."""
+        return not self.chosen_kind or self.chosen_kind in ALLOWS
+
+    @property
+    def takes_witness(self) -> bool:
+        return self.chosen_kind in ("", CustodyKind.ERASED, CustodyKind.DESTROYED)
 
     def clean(self):
         data = super().clean()
@@ -343,6 +431,25 @@ class CustodyRecordForm(MomentForm):
             # Where the clauses ask it, a take-out names its approved request: said at the field
             # in the service's words, before the service is asked.
             self.add_error("takeout", approved_takeout_for(self.item, None, data.get("occurred_at")))
+        kind = data.get("kind")
+        if kind not in ALLOWS:
+            data.pop("request", None)
+        elif (
+            not data.get("request")
+            and "request" not in self.errors
+            # Working copies erased after use are not the information's disposal (the service's rule).
+            and not (kind in (CustodyKind.ERASED, CustodyKind.DESTROYED) and data.get("copies"))
+            and kind in needs_application(self.item.contract)
+        ):
+            # Said at the field in the service's words; the service is not asked then, so what
+            # else the entry lacks is said too (in its words), not only on the next try.
+            self.add_error("request", approved_request_for(self.item, kind, None, data.get("occurred_at")))
+            for name in REQUIRED[kind]:
+                if name not in self.errors and data.get(name) in (None, "", 0):
+                    self.add_error(name, _("Required for this entry."))
+        # Only an erasure or a destruction is witnessed (000 §7.5, 002 §15.3).
+        if kind not in (CustodyKind.ERASED, CustodyKind.DESTROYED):
+            data["witness"] = ""
         return data
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from contracts.models import Person
 from contracts.selectors.worksites import current_entries
+from core.approvals import ApprovalState
 from core.services.reads import personal_data_read
 from core.validators import parse_id
 from core.views.utils import apply_validation_error, save_form
@@ -33,8 +34,17 @@ from ledgers.forms.information import (
     CustodyRecordForm,
     InformationFilterForm,
     InformationReceiveForm,
+    approved_applications,
+    needs_application,
 )
-from ledgers.models import CustodyEvent, CustodyKind, InformationItem, TakeoutRequest
+from ledgers.models import (
+    CustodyEvent,
+    CustodyKind,
+    InformationItem,
+    LedgerRequest,
+    RequestKind,
+    TakeoutRequest,
+)
 from ledgers.pdf.slips import SLIP_KINDS
 from ledgers.selectors.information import (
     FINAL,
@@ -49,6 +59,7 @@ from ledgers.selectors.information import (
     users_by_event,
 )
 from ledgers.services import information as services
+from ledgers.services.requests import ALLOWS, title_of
 
 K = CustodyKind
 PAGE_SIZE = 50
@@ -57,6 +68,7 @@ NEXT_STEPS = {
     Status.HELD: (
         (K.USED, gettext_lazy("Record a use")),
         (K.COPIED, gettext_lazy("Record a copy")),
+        (K.PROVIDED, gettext_lazy("Record a provision to a third party")),
         (K.STORED, gettext_lazy("Move the storage place")),
         (K.TAKEN_OUT, gettext_lazy("Record a take-out")),
         (K.SHIPPED, gettext_lazy("Record a shipment")),
@@ -70,6 +82,13 @@ NEXT_STEPS = {
 }
 # Who may use the item is named by these entries only.
 NAMES_USERS = (K.RECEIVED, K.USERS_CHANGED)
+# Where an application is made for what a step records: after that step's button (an erasure
+# and a destruction share one disposal application, offered once, after the destruction).
+APPLY_AFTER = {
+    K.COPIED: RequestKind.COPY,
+    K.PROVIDED: RequestKind.DISCLOSURE,
+    K.DESTROYED: RequestKind.DISPOSAL,
+}
 
 
 def _end_of(day) -> datetime:
@@ -217,6 +236,38 @@ def _history_rows(history: list[CustodyEvent], users_of: dict[int, frozenset[int
     ]
 
 
+def _next_steps(item: InformationItem, status: str, applications: list[LedgerRequest]) -> list[tuple]:
+    """The buttons of what may follow the item's state, each with the kind of application to make
+    first where the clauses ask one before it and the item has none approved that still allows it
+    (an erasure of working copies needs none, so its button stays whatever the application)."""
+    steps = NEXT_STEPS.get(status, ())
+    if not any(kind in APPLY_AFTER for kind, _label in steps):
+        return [(kind, label, None) for kind, label in steps]
+    needed = {ALLOWS[kind] for kind in needs_application(item.contract)}
+    usable = {a.kind for a in applications if a.usable}
+    return [
+        (kind, label, APPLY_AFTER[kind] if APPLY_AFTER.get(kind) in needed - usable else None)
+        for kind, label in steps
+    ]
+
+
+def _applications(item: InformationItem) -> list[LedgerRequest]:
+    """The item's applications of the kinds a custody entry names, in one query: those its
+    history names (to link them) and, marked usable, the approved ones that still allow something."""
+    usable = approved_applications(item).filter(pk=OuterRef("pk"))
+    return list(
+        LedgerRequest.objects.filter(
+            contract_id=item.contract_id,
+            items=item,
+            kind__in=set(ALLOWS.values()),
+            # An entry names only an application approved when it was recorded (the service).
+            approval_state=ApprovalState.APPROVED,
+        )
+        .annotate(usable=Exists(usable))
+        .order_by("kind", "-number")
+    )
+
+
 @login_required
 def information_detail(request, pk: int):
     """The item, its state now (or as of a day) and every entry of its custody as it happened."""
@@ -230,6 +281,7 @@ def information_detail(request, pk: int):
     shown = replay(history, users_of, until=_end_of(on)) if on else current
     can_change = permissions.can_change_information(request.user, request.membership, item)
     corrected = {e.corrects_id for e in history if e.kind == K.CORRECTION}
+    applications = _applications(item)
     _names_shown(request, contract, item=item.pk, **({"on": on.isoformat()} if on else {}))
     return render(
         request,
@@ -251,7 +303,9 @@ def information_detail(request, pk: int):
                 ).values_list("pk", "number")
             ),
             "site_names": _site_names(contract, on),
-            "next_steps": NEXT_STEPS.get(current.status, ()) if can_change else (),
+            "next_steps": _next_steps(item, current.status, applications) if can_change else (),
+            "request_titles": {a.pk: title_of(a) for a in applications},
+            "request_kinds": dict(RequestKind.choices),
             "correctable": {
                 e.pk
                 for e in history
@@ -302,6 +356,9 @@ def custody_record(request, pk: int):
             "state": state,
             "status_label": STATUS_LABELS[state.status],
             "site_names": _site_names(item.contract),
+            # The kind of application to make for what is being recorded (a link to draft one).
+            "apply_kind": ALLOWS.get(form.chosen_kind),
+            "apply_label": dict(RequestKind.choices).get(ALLOWS.get(form.chosen_kind), ""),
         },
     )
 

@@ -14,14 +14,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.models import Event
 from ledgers import events
 from ledgers.models import CustodyEvent, InformationItem
 from ledgers.selectors.information import item_state
 from ledgers.services.information import custody_record, information_receive
+from ledgers.services.requests import approved_request_for, title_of
 from ledgers.services.takeouts import takeout_request_act, takeout_request_create
+from tests.ledgers.applications import application
 from tests.ledgers.conftest import TODAY, build_ledger, m
 from tests.ledgers.test_device_services import build_world
 
@@ -205,6 +207,120 @@ def test_after_a_take_out_the_page_offers_its_return_and_not_the_return_to_the_p
     assert '<span class="badge">保管中</span>' in page and "持出しを記録" in page
 
 
+def _titles(*applications) -> list[str]:
+    with translation.override("ja"):
+        return [title_of(a) for a in applications]
+
+
+def test_a_copy_names_its_approved_copy_request_and_the_page_says_to_apply_first(client, ledger):
+    item = _receive(ledger)
+    client.force_login(ledger.side.contractor_admin.user)
+    urls = _urls(ledger, item)
+    apply = {
+        kind: reverse("ledgers:request_create", args=[ledger.contract.pk, kind])
+        for kind in ("copy", "disclosure", "disposal")
+    }
+    # 002 asks approval before a copy, a provision and a disposal, and none is approved yet: the
+    # page offers each step, preselected, and an application for each.
+    page = client.get(urls["detail"]).content.decode()
+    for kind in ("copied", "provided", "erased", "destroyed"):
+        assert f"{urls['record']}?kind={kind}" in page, kind
+    assert all(f'href="{url}"' in page for url in apply.values()) and "申請する" in page
+    assert "第三者への提供を記録" in page
+    # The form: no typed consent any more; the application's field, and no witness, for a copy.
+    form_page = client.get(urls["record"], {"kind": "copied"})
+    html = form_page.content.decode()
+    assert 'name="consent"' not in html and 'name="request"' in html and 'name="witness"' not in html
+    assert "承認済みの申請" in html and f'href="{apply["copy"]}"' in html
+    assert "複写：実施者、部数、承認済みの申請" in html
+    assert not form_page.context["form"].fields["request"].queryset.exists()
+    response = client.post(urls["record"], _record_data(ledger, "copied", copies="2"))
+    assert list(response.context["form"].errors) == ["request"] and item.custody_events.count() == 1
+
+    consent = application(ledger.side, ledger.contract, "copy", items=[item], copies=2)
+    application(ledger.side, ledger.contract, "disposal", items=[item])
+    page = client.get(urls["detail"]).content.decode()
+    assert apply["copy"] not in page and apply["disposal"] not in page and apply["disclosure"] in page
+    # Only the copy request is offered for a copy (not the disposal application), with what it allows.
+    form = client.get(urls["record"], {"kind": "copied"}).context["form"]
+    [(value, label)] = [(v, lbl) for v, lbl in form.fields["request"].choices if v]
+    assert value.value == consent.pk and "あと2部" in label and _titles(consent)[0] in label
+    response = client.post(
+        urls["record"],
+        _record_data(ledger, "copied", copies="2", request=consent.pk, witness="誰か", **_just_now()),
+    )
+    assert response.status_code == 302 and response.url == urls["detail"]
+    copied = item.custody_events.get(sequence=2)
+    assert (copied.request, copied.copies, copied.witness) == (consent.as_kind(), 2, "")
+    page = client.get(urls["detail"]).content.decode()
+    link = reverse("ledgers:request_detail", args=[consent.pk])
+    assert f'<a href="{link}">{_titles(consent)[0]}</a>' in page
+    # Its copies all made, the copy request allows no more: the page says to apply again.
+    assert apply["copy"] in page
+    assert not client.get(urls["record"], {"kind": "copied"}).context["form"].fields["request"].queryset
+    # Working copies shredded after use are no disposal of the information: no application asked.
+    response = client.post(
+        urls["record"], _record_data(ledger, "destroyed", copies="2", method="シュレッダー", **_just_now())
+    )
+    assert response.status_code == 302 and item_state(item).copies == 0
+    assert item.custody_events.get(sequence=3).request is None
+
+
+def test_an_erasure_names_its_disposal_application_and_who_witnessed_it(client, ledger):
+    item = _receive(ledger)
+    disposal = application(ledger.side, ledger.contract, "disposal", items=[item])
+    client.force_login(ledger.side.contractor_admin.user)
+    urls = _urls(ledger, item)
+    form_page = client.get(urls["record"], {"kind": "erased"})
+    html = form_page.content.decode()
+    assert 'name="witness"' in html and "立会者" in html and 'name="request"' in html
+    assert [v.value for v, _label in form_page.context["form"].fields["request"].choices if v] == [
+        disposal.pk
+    ]
+    response = client.post(
+        urls["record"],
+        _record_data(
+            ledger,
+            "erased",
+            method="専用ソフトによる上書き消去",
+            request=disposal.pk,
+            witness="市民税課 山田",
+            **_just_now(),
+        ),
+    )
+    assert response.status_code == 302 and response.url == urls["detail"]
+    erased = item.custody_events.get(sequence=2)
+    assert (erased.kind, erased.request, erased.witness) == ("erased", disposal.as_kind(), "市民税課 山田")
+    assert item_state(item).status == "erased"
+    # Whoever reads the item sees under which application and before whom it was erased.
+    client.force_login(ledger.side.client_staff.user)
+    page = client.get(urls["detail"]).content.decode()
+    assert "立会者: 市民税課 山田" in page or "立会者：市民税課 山田" in page
+    assert reverse("ledgers:request_detail", args=[disposal.pk]) in page and _titles(disposal)[0] in page
+
+
+def test_a_provision_to_a_third_party_is_recorded_under_its_approved_request(client, ledger):
+    item = _receive(ledger)
+    client.force_login(ledger.side.contractor_admin.user)
+    urls = _urls(ledger, item)
+    form_page = client.get(urls["record"], {"kind": "provided"})
+    assert "provided" in dict(form_page.context["form"].fields["kind"].choices)
+    assert 'name="witness"' not in form_page.content.decode()
+    data = _record_data(ledger, "provided", counterpart="株式会社 印刷工房", **_just_now())
+    response = client.post(urls["record"], data)
+    assert list(response.context["form"].errors) == ["request"]
+    disclosure = application(ledger.side, ledger.contract, "disclosure", items=[item])
+    response = client.post(urls["record"], {**data, **_just_now(), "request": disclosure.pk})
+    assert response.status_code == 302
+    provided = item.custody_events.get(sequence=2)
+    assert (provided.kind, provided.request, provided.counterpart) == (
+        "provided",
+        disclosure.as_kind(),
+        "株式会社 印刷工房",
+    )
+    assert item_state(item).status == "held"  # what was provided is the third party's to answer for
+
+
 def test_an_entry_that_contradicts_the_history_is_refused_at_the_kind(client, ledger):
     item = _receive(ledger)
     client.force_login(ledger.side.contractor_admin.user)
@@ -214,10 +330,13 @@ def test_an_entry_that_contradicts_the_history_is_refused_at_the_kind(client, le
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert list(errors) == ["kind"] and errors["kind"] == ["この情報は持ち出されていません。"]
-    # A field the kind needs, left empty: said at that field.
+    # A field the kind needs, left empty: said at that field, with the approved application these
+    # clauses ask (002 §13) said at its own, both at once.
     response = client.post(reverse("ledgers:custody_record", args=[item.pk]), _record_data(ledger, "copied"))
-    assert "copies" in response.context["form"].errors
-    assert response.context["form"].errors["copies"] == ["この記録では必須です。"]
+    errors = response.context["form"].errors
+    assert set(errors) == {"copies", "request"}
+    assert errors["copies"] == ["この記録では必須です。"]
+    assert errors["request"] == [approved_request_for(item, "copied", None, NOW)]
     assert item.custody_events.count() == 1
 
 
@@ -258,6 +377,7 @@ def test_the_public_body_reads_without_buttons_and_gets_404_on_the_forms(client,
         page = client.get(urls["detail"]).content.decode()
         assert TITLE in page and WORKER_NAME in page and "使用" in page
         assert urls["record"] not in page and "/correct/" not in page and "使用を記録" not in page
+        assert reverse("ledgers:request_create", args=[ledger.contract.pk, "copy"]) not in page
         for name in ("record", "receive", "correct"):
             assert client.get(urls[name]).status_code == 404, (membership.role, name)
         assert client.post(urls["receive"], _receive_data(ledger)).status_code == 404
@@ -288,9 +408,9 @@ def test_the_ledger_as_of_an_earlier_day_shows_the_state_then(client, ledger):
         storage_place="金庫B",
         occurred_at=NOW - timedelta(days=1),
     )
-    _record(
-        ledger, item, "copied", copies=2, consent="市民税課 山田課長", occurred_at=NOW - timedelta(days=1)
-    )
+    # Copied under the public body's approved copy request (002 §13), made after its approval.
+    consent = application(ledger.side, ledger.contract, "copy", items=[item], copies=2)
+    _record(ledger, item, "copied", copies=2, request=consent, occurred_at=timezone.now())
     client.force_login(ledger.side.client_staff.user)
     detail = reverse("ledgers:information_detail", args=[item.pk])
     state = client.get(detail).context["state"]
@@ -394,9 +514,8 @@ def test_the_list_page_queries_do_not_grow_with_its_rows(client, ledger, members
     three = count()
     for n in range(3, 8):
         item = _receive(ledger, f"情報{n}")
-        _record(
-            ledger, item, "copied", copies=1, consent="市民税課 山田課長", occurred_at=NOW - timedelta(days=2)
-        )
+        consent = application(ledger.side, ledger.contract, "copy", items=[item], copies=1)
+        _record(ledger, item, "copied", copies=1, request=consent, occurred_at=timezone.now())
         _record(ledger, item, "users_changed", users=[ledger.worker], occurred_at=NOW - timedelta(days=1))
     assert len(client.get(url).context["rows"]) == 8
     assert count() == three
