@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ledgers.views import devices, information, slips, takeouts
+from ledgers.views import devices, information, slips, submissions, takeouts
 
 app_name = "ledgers"
 
@@ -26,4 +26,12 @@ urlpatterns = [
     path("takeouts/<int:pk>/act/", takeouts.takeout_act, name="takeout_act"),
     # Its receipt (受領証), handover slip (受渡票) or record of erasure/destruction, as PDF
     path("custody/<int:pk>/slip.pdf", slips.custody_slip_pdf, name="custody_slip_pdf"),
+    # The information ledger as submitted to the public body (002 §10(3)), as PDF and xlsx
+    path(
+        "contracts/<int:pk>/information/submissions/",
+        submissions.submission_list,
+        name="submission_list",
+    ),
+    path("submissions/<int:pk>/ledger.pdf", submissions.submission_pdf, name="submission_pdf"),
+    path("submissions/<int:pk>/ledger.xlsx", submissions.submission_xlsx, name="submission_xlsx"),
 ]

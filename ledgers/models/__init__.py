@@ -17,6 +17,7 @@ from ledgers.models.requests import (
     LedgerRequest,
     RequestKind,
 )
+from ledgers.models.submissions import LedgerSubmission
 from ledgers.models.takeouts import Approver, TakeoutRequest
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "DisposalRequest",
     "InformationItem",
     "LedgerRequest",
+    "LedgerSubmission",
     "Medium",
     "RequestKind",
     "TakeoutRequest",

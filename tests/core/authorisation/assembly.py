@@ -58,6 +58,7 @@ ROW_MODULES = (
     # After work sites and subcontracts (its devices are kept at their sites, one by their
     # subcontractor); before tenancy, which gives its rows over the contracts the shared columns.
     "tests.core.authorisation.rows_ledgers",
+    "tests.core.authorisation.rows_ledgers_submissions",
     # It adds the shared contracts' columns to every row over the contracts above.
     "tests.core.matrix_tenancy",
     # After tenancy: its objects are on the shared contracts (its rows take no contract).
