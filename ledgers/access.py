@@ -9,7 +9,7 @@ from contracts.access import get_contract_or_404
 from contracts.models import Contract
 from contracts.selectors.contracts import drafts_visible_to
 from core.approvals import ApprovalState
-from ledgers.models import Device, InformationItem, TakeoutRequest
+from ledgers.models import Device, InformationItem, LedgerRequest, TakeoutRequest
 from ledgers.selectors.devices import device_visible_to, parties_in_scope
 from ledgers.selectors.information import item_visible_to
 
@@ -63,3 +63,24 @@ def get_takeout_or_404(request, pk: int) -> TakeoutRequest:
     if draft and not drafts_visible_to(request.user, request.membership):
         raise Http404
     return found
+
+
+def get_request_or_404(request, pk: int) -> LedgerRequest:
+    """An application (copy, provision, bring-in, disposal), as its kind's proxy, if the person
+    may see it: the same rules as for a take-out request (a subcontractor its own part's, a
+    draft only on the applying side)."""
+    found = (
+        LedgerRequest.objects.select_related("contract", "contract__contractor", "organisation", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    scope = parties_in_scope(request.user, request.membership, found.contract)
+    if scope is not None and found.organisation_id not in scope:
+        raise Http404
+    draft = found.approval_state == ApprovalState.DRAFT
+    if draft and not drafts_visible_to(request.user, request.membership):
+        raise Http404
+    # The workflow and the audit trail know each kind by its proxy (core.approvables).
+    return found.as_kind()

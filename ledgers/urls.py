@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ledgers.views import devices, information, slips, submissions, takeouts
+from ledgers.views import devices, information, requests, slips, submissions, takeouts
 
 app_name = "ledgers"
 
@@ -24,6 +24,19 @@ urlpatterns = [
     path("takeouts/<int:pk>/", takeouts.takeout_detail, name="takeout_detail"),
     path("takeouts/<int:pk>/edit/", takeouts.takeout_update, name="takeout_update"),
     path("takeouts/<int:pk>/act/", takeouts.takeout_act, name="takeout_act"),
+    # Applications to the public body (複写・複製, 第三者提供, 持込み, 返還・廃棄), decided in advance
+    path("contracts/<int:pk>/requests/<str:kind>/", requests.request_list, name="request_list"),
+    path("contracts/<int:pk>/requests/<str:kind>/new/", requests.request_create, name="request_create"),
+    path("requests/<int:pk>/", requests.request_detail, name="request_detail"),
+    path("requests/<int:pk>/edit/", requests.request_update, name="request_update"),
+    path("requests/<int:pk>/act/", requests.request_act, name="request_act"),
+    # The certificate of return or disposal (返還・廃棄証明書) of an approved disposal application
+    path("requests/<int:pk>/certificate/", requests.certificate_issue, name="certificate_issue"),
+    path(
+        "requests/<int:pk>/certificates/<int:file_pk>.pdf",
+        requests.certificate_download,
+        name="certificate_download",
+    ),
     # Its receipt (受領証), handover slip (受渡票) or record of erasure/destruction, as PDF
     path("custody/<int:pk>/slip.pdf", slips.custody_slip_pdf, name="custody_slip_pdf"),
     # The information ledger as submitted to the public body (002 §10(3)), as PDF and xlsx

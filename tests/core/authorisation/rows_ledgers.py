@@ -21,24 +21,38 @@ and the site administrator (the public body's side gets the 404 of a missing one
 answers 404 to whoever may not decide, whether or not they read the request (the contractor, who
 reads it, included), so only the deciders' cells change the state.
 
-The register, change, receive, record and correct pages, and a take-out request's drafting and
-change pages, answer GET and POST. A row has one method, and a POST row is also checked to
-answer 405 to GET, so MATRIX holds their GET cells and POST_ROWS their POST cells (checked in
-test_scoping.py, with a state snapshot: an R must have written, a refusal nothing).
+The applications (copy, provision to a third party, bring-in, disposal; models.requests) follow
+the take-out requests' rules: a contract's list and drafting page of each kind (an unknown kind
+is the 404 of a missing page), and per side a draft and a submitted copy application of the
+side's item. The certificate of return or disposal is issued by the applying party's managers
+and staff, on an approved disposal application of which nothing is still held, and downloaded
+by whoever reads the application. Its objects (an item erased under an approved application, and
+for the download a certificate issued) are built by the cell that asks for them, inside the
+cell's own transaction: an item disposed of on the world's contracts would change the ledgers
+that test_scoping.py lists.
+
+The register, change, receive, record and correct pages, and a take-out request's or an
+application's drafting and change pages, answer GET and POST. A row has one method, and a POST
+row is also checked to answer 405 to GET, so MATRIX holds their GET cells and POST_ROWS their
+POST cells (checked in test_scoping.py, with a state snapshot: an R must have written, a refusal
+nothing).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from unittest import mock
 
 from django.utils import timezone
 
 from contracts.services import roster as roster_services
-from core.models import Membership
+from core.models import Event, Membership
+from ledgers import events
 from ledgers.forms.information import JST
-from ledgers.models import CustodyEvent, Device, DeviceVersion, InformationItem, TakeoutRequest
+from ledgers.models import CustodyEvent, Device, DeviceVersion, InformationItem, LedgerRequest, TakeoutRequest
 from ledgers.services.devices import device_register
 from ledgers.services.information import custody_record, information_receive
+from ledgers.services.requests import disposal_certificate_issue, request_act, request_create
 from ledgers.services.takeouts import takeout_request_act, takeout_request_create
 from tests.contracts.conftest import upload_pledges
 from tests.core.authorisation.matrix import CONTRACT_DECIDERS
@@ -52,6 +66,9 @@ TAKEOUT = {
     "destination": "公共団体 会議室",
     "protection": "施錠できるケースに入れて運ぶ",
 }
+# What the world's applications say beyond the item (a copy; a provision, drafted by the matrix).
+COPY = {"copies": 2, "purpose": "集計作業のための作業用複写", "safeguards": "施錠保管"}
+DISCLOSURE = {"counterpart": "株式会社 印刷工房", "purpose": "通知書の封入封緘"}
 
 
 def _paper(worksite) -> dict:
@@ -167,6 +184,7 @@ def extend_world(mw) -> None:
     found.update({"sub_item": receipt.item, "sub_receipt": receipt, "sub_used": used})
     for label in LABELS:
         found.update(_takeouts(mw, label, found[f"item_{label}"]))
+        found.update(_applications(mw, label, found[f"item_{label}"]))
     mw.extra["ledgers"] = found
 
 
@@ -197,6 +215,72 @@ def _takeouts(mw, label: str, item) -> dict:
     return {f"takeout_draft_{label}": made[0], f"takeout_submitted_{label}": submitted}
 
 
+def _tomorrow() -> date:
+    # An application is decided before its day: the world's are planned for tomorrow.
+    return timezone.localdate() + timedelta(days=1)
+
+
+def _applications(mw, label: str, item) -> dict:
+    """A draft and a submitted copy application of the side's item, by the contractor's manager."""
+    manager = getattr(mw.world, label).contractor_admin
+    edit = {"actor": manager.user, "actor_membership": manager}
+    made = [
+        request_create(
+            contract=mw.contracts[f"contract_{label}"],
+            kind="copy",
+            items=[item],
+            planned_on=_tomorrow(),
+            **COPY,
+            **edit,
+        )
+        for _ in range(2)
+    ]
+    submitted = request_act(request=made[1], action="submit", **edit)
+    return {f"request_draft_{label}": made[0], f"request_submitted_{label}": submitted}
+
+
+def _disposed(mw, label: str, *, issued: bool) -> dict:
+    """An approved disposal application of an item of the column's side that was then erased under
+    it, so that nothing stands between it and its certificate (and, if `issued`, its certificate).
+    Built when the cell asks for it, in the cell's transaction (see the module's docstring)."""
+    side = label[-1]
+    manager, staff = getattr(mw.world, side).contractor_admin, getattr(mw.world, side).client_staff
+    edit = {"actor": manager.user, "actor_membership": manager}
+    person = mw.roster[f"person_{side}"]
+    receipt, _used = _receive(
+        manager,
+        mw.contracts[f"contract_{side}"],
+        f"MX 廃棄分 {side}",
+        person,
+        mw.extra["worksites"][f"site_{side}"],
+    )
+    request = request_create(
+        contract=receipt.item.contract,
+        kind="disposal",
+        items=[receipt.item],
+        method="erase",
+        purpose="作業終了に伴う消去",
+        planned_on=_tomorrow(),
+        **edit,
+    )
+    request_act(request=request, action="submit", **edit)
+    request = request_act(request=request, action="approve", actor=staff.user, actor_membership=staff)
+    custody_record(
+        item=receipt.item,
+        kind="erased",
+        person=person,
+        method="シュレッダーで裁断",
+        request=request,
+        occurred_at=timezone.now(),
+        **edit,
+    )
+    if not issued:
+        return {"pk": request.pk}
+    with mock.patch("core.pdf.render_form", _fake_pdf):
+        stored = disposal_certificate_issue(request=request, **edit)
+    return {"pk": request.pk, "file_pk": stored.pk}
+
+
 def _device(mw, key) -> Device:
     return mw.extra["ledgers"][key]
 
@@ -215,6 +299,23 @@ TAKEOUT_DRAFTS = {f"draft_{k}": (lambda mw, k=k: {"pk": _found(mw, f"takeout_dra
 TAKEOUT_SUBMITTED = {
     f"submitted_{k}": (lambda mw, k=k: {"pk": _found(mw, f"takeout_submitted_{k}").pk}) for k in LABELS
 }
+# A contract's applications of each kind, and of a kind that does not exist: the table's column
+# (copy_a, prov_b …, short to keep the tables readable) → the URL's kind.
+KIND_COLUMNS = {"copy": "copy", "prov": "disclosure", "brin": "bringin", "disp": "disposal", "bogus": "bogus"}
+REQUEST_KINDS = {
+    f"{column}_{k}": (lambda mw, kind=kind, k=k: {"pk": mw.contracts[f"contract_{k}"].pk, "kind": kind})
+    for column, kind in KIND_COLUMNS.items()
+    for k in LABELS
+}
+# The contract's drafting page of the kinds the matrix posts (their forms differ by kind).
+REQUEST_POSTED_KINDS = {k: REQUEST_KINDS[k] for k in ("copy_a", "copy_b", "prov_a", "prov_b")}
+REQUEST_DRAFTS = {f"draft_{k}": (lambda mw, k=k: {"pk": _found(mw, f"request_draft_{k}").pk}) for k in LABELS}
+REQUEST_SUBMITTED = {
+    f"submitted_{k}": (lambda mw, k=k: {"pk": _found(mw, f"request_submitted_{k}").pk}) for k in LABELS
+}
+# Built by the cell (see _disposed): nothing of it still held; and with a certificate issued.
+DISPOSALS = {f"disposal_{k}": (lambda mw, k=k: _disposed(mw, k, issued=False)) for k in LABELS}
+CERTIFICATES = {f"certificate_{k}": (lambda mw, k=k: _disposed(mw, k, issued=True)) for k in LABELS}
 
 
 # --- POST bodies and what they may change ---------------------------------------------------------
@@ -341,6 +442,43 @@ def _approval_state_of(mw, label: str) -> str:
     return TakeoutRequest.objects.values_list("approval_state", flat=True).get(pk=_takeout(mw, label).pk)
 
 
+def _request_data(mw, user, label: str) -> dict:
+    # The column's kind (copy_a, prov_b) with the side's item; the other side's are refused
+    # before the form is read.
+    column, side = label.rsplit("_", 1)
+    values = COPY if column == "copy" else DISCLOSURE
+    return {
+        "items": [_found(mw, f"item_{side}").pk],
+        **values,
+        "planned_on": _tomorrow().isoformat(),
+    }
+
+
+def _request_change_data(mw, user, label: str) -> dict:
+    side = label[-1]
+    return {**_request_data(mw, user, f"copy_{side}"), "purpose": "集計作業と検算のための作業用複写"}
+
+
+def _requests_on(mw, label: str) -> int:
+    return LedgerRequest.objects.filter(contract=mw.contracts[f"contract_{label[-1]}"]).count()
+
+
+def _request_purpose(mw, label: str) -> str:
+    return LedgerRequest.objects.values_list("purpose", flat=True).get(pk=_found(mw, f"request_{label}").pk)
+
+
+def _request_state(mw, label: str) -> str:
+    pk = _found(mw, f"request_{label}").pk
+    return LedgerRequest.objects.values_list("approval_state", flat=True).get(pk=pk)
+
+
+def _certificates_on(mw, label: str) -> int:
+    # Counted on the contract: the cell builds the application only when it is asked for.
+    return Event.objects.filter(
+        kind=events.DISPOSAL_CERTIFICATE_ISSUED, contract_id=mw.contracts[f"contract_{label[-1]}"].pk
+    ).count()
+
+
 def _fake_pdf(form_id, context) -> bytes:
     return b"%PDF-1.7 matrix"
 
@@ -406,13 +544,72 @@ auditor           404        404
 contractor_admin  {ok}        404
 contractor_staff  {ok}        404
 """
+# A contract's applications of each kind: read by the contract's readers; an unknown kind is the
+# 404 of a missing page for everyone.
+READ_REQUEST_KINDS = """
+                  copy_a  copy_b  prov_a  prov_b  brin_a  brin_b  disp_a  disp_b  bogus_a bogus_b
+anonymous         L       L       L       L       L       L       L       L       L       L
+site_admin        200     200     200     200     200     200     200     200     404     404
+client_admin      200     404     200     404     200     404     200     404     404     404
+client_staff      200     404     200     404     200     404     200     404     404     404
+auditor           200     404     200     404     200     404     200     404     404     404
+contractor_admin  200     404     200     404     200     404     200     404     404     404
+contractor_staff  200     404     200     404     200     404     200     404     404     404
+"""
+# Applied for by the contractor's managers and staff on their own running contract.
+KEEP_REQUEST_KINDS = """
+                  copy_a  copy_b  prov_a  prov_b  brin_a  brin_b  disp_a  disp_b  bogus_a bogus_b
+anonymous         L       L       L       L       L       L       L       L       L       L
+site_admin        404     404     404     404     404     404     404     404     404     404
+client_admin      404     404     404     404     404     404     404     404     404     404
+client_staff      404     404     404     404     404     404     404     404     404     404
+auditor           404     404     404     404     404     404     404     404     404     404
+contractor_admin  {ok}    404     {ok}    404     {ok}    404     {ok}    404     404     404
+contractor_staff  {ok}    404     {ok}    404     {ok}    404     {ok}    404     404     404
+"""
+# The drafting page of the two kinds the matrix posts.
+POST_REQUEST_KINDS = """
+                  copy_a  copy_b  prov_a  prov_b
+anonymous         L       L       L       L
+site_admin        404     404     404     404
+client_admin      404     404     404     404
+client_staff      404     404     404     404
+auditor           404     404     404     404
+contractor_admin  R       404     R       404
+contractor_staff  R       404     R       404
+"""
+# The certificate of an approved disposal application of which nothing is still held: issued by
+# the applying party's managers and staff; the public body, which reads it, issues nothing.
+ISSUE_CERTIFICATE = """
+                  disposal_a disposal_b
+anonymous         L          L
+site_admin        404        404
+client_admin      404        404
+client_staff      404        404
+auditor           404        404
+contractor_admin  R          404
+contractor_staff  R          404
+"""
 DEVICE_COLUMNS = {"a": "device_a", "b": "device_b", "sub": "sub_device"}
 ITEM_COLUMNS = {"a": "item_a", "b": "item_b", "sub": "sub_item"}
 RECEIPT_COLUMNS = {"a": "receipt_a", "b": "receipt_b", "sub": "sub_receipt"}
 USE_COLUMNS = {"a": "used_a", "b": "used_b", "sub": "sub_used"}
 
 
+def _subcontractor_cells() -> None:
+    """The approved subcontractor of contract_a keeps its own part of the contract's ledgers, so
+    it lists and drafts its own applications of each kind there (the rows are scoped to its
+    part), as it does take-out requests. The subcontractor sweep (test_matrix.py) reads these
+    cells from matrix_subcontracts.SUBCONTRACTOR_OWN: they join it from here, with the rows."""
+    from tests.core.matrix_subcontracts import SUBCONTRACTOR_OWN
+
+    for column in ("copy", "prov", "brin", "disp"):
+        for name in ("ledgers:request_list", "ledgers:request_create"):
+            SUBCONTRACTOR_OWN[(name, f"{column}_a")] = {"sub_admin": "200", "sub_staff": "200"}
+
+
 def rows(m) -> dict:
+    _subcontractor_cells()
     readers = m.CONTRACT_READERS.format(a="contract_a", b="contract_b")
     return {
         "ledgers:device_list": m.Row(readers, targets=m.CONTRACTS),
@@ -441,6 +638,29 @@ def rows(m) -> dict:
             targets=TAKEOUT_SUBMITTED,
             data=lambda mw, user, label: {"action": "approve"},
             state=_approval_state_of,
+        ),
+        # The applications (models.requests): as the take-out requests, per kind.
+        "ledgers:request_list": m.Row(READ_REQUEST_KINDS, targets=REQUEST_KINDS),
+        "ledgers:request_create": m.Row(KEEP_REQUEST_KINDS.format(ok=200), targets=REQUEST_KINDS),
+        "ledgers:request_detail": m.Row(READ_TAKEOUT, targets={**REQUEST_DRAFTS, **REQUEST_SUBMITTED}),
+        "ledgers:request_update": m.Row(CHANGE_TAKEOUT.format(ok=200), targets=REQUEST_DRAFTS),
+        "ledgers:request_act": m.Row(
+            CONTRACT_DECIDERS.format(a="submitted_a", b="submitted_b"),
+            method=m.POST,
+            targets=REQUEST_SUBMITTED,
+            data=lambda mw, user, label: {"action": "approve"},
+            state=_request_state,
+        ),
+        "ledgers:certificate_issue": m.Row(
+            ISSUE_CERTIFICATE,
+            method=m.POST,
+            targets=DISPOSALS,
+            state=_certificates_on,
+            patches={"core.pdf.render_form": _fake_pdf},
+        ),
+        # Whoever reads the application downloads its certificates.
+        "ledgers:certificate_download": m.Row(
+            m.CONTRACT_READERS.format(a="certificate_a", b="certificate_b"), targets=CERTIFICATES
         ),
     }
 
@@ -496,5 +716,19 @@ def post_rows(m) -> dict:
             targets=TAKEOUT_DRAFTS,
             data=_takeout_change_data,
             state=_purpose_of,
+        ),
+        "ledgers:request_create": m.Row(
+            POST_REQUEST_KINDS,
+            method=m.POST,
+            targets=REQUEST_POSTED_KINDS,
+            data=_request_data,
+            state=_requests_on,
+        ),
+        "ledgers:request_update": m.Row(
+            CHANGE_TAKEOUT.format(ok="R"),
+            method=m.POST,
+            targets=REQUEST_DRAFTS,
+            data=_request_change_data,
+            state=_request_purpose,
         ),
     }
