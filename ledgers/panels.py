@@ -37,11 +37,21 @@ def contract_information_link(request, contract) -> tuple[str, str, str]:
     )
 
 
+def contract_applications_link(request, contract) -> tuple[str, str, str]:
+    # The same readers again; the four kinds' lists link to each other, so one link leads there.
+    return (
+        _("Applications"),
+        _("Copies, provision to third parties, bring-ins, returns and disposals"),
+        reverse("ledgers:request_list", args=[contract.pk, "copy"]),
+    )
+
+
 def register() -> None:
     from core.panels import register_slot
 
     register_slot("contract_detail.links", contract_ledger_links)
     register_slot("contract_detail.links", contract_information_link)
+    register_slot("contract_detail.links", contract_applications_link)
 
 
 def _where(takeout) -> Where:

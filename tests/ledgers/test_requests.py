@@ -110,7 +110,7 @@ def test_the_public_body_decides_and_hears_of_the_submission(world):
     assert request.approval_state == "submitted"
     assert Event.objects.filter(kind="copy.submitted", object_id=str(request.pk)).exists()
     # The contract's approvers hear of it (contracts.selectors.contract_approvers).
-    assert Notification.objects.filter(user=side.client_admin.user, title__contains="No. 1").exists()
+    assert Notification.objects.filter(user=side.client_admin.user, title__contains="No.1").exists()
     # The applicant cannot approve its own application.
     with pytest.raises(PermissionDenied):
         request_act(request=request, action="approve", **_m(side.contractor_admin))
@@ -183,7 +183,7 @@ def test_a_disposal_under_its_approved_application_is_recorded_and_certified(wor
     assert recorded.data["witnessed"] is True and erased.witness == "市民税課 山田"
     with pytest.raises(ValidationError) as exc:
         disposal_certificate_issue(request=disposal, **_m(side.contractor_admin))
-    assert "No. 2" in " ".join(exc.value.messages)
+    assert "第2号" in " ".join(exc.value.messages)  # the item still held
     _record(world, other, "returned", counterpart="市民税課 山田")
     assert certificate_gaps(disposal) == []
     with pytest.raises(PermissionDenied):
@@ -198,4 +198,4 @@ def test_a_disposal_under_its_approved_application_is_recorded_and_certified(wor
 def test_an_unapproved_disposal_application_has_no_certificate(world):
     item = _receive(world).item
     disposal = application(world["side"], world["contract"], "disposal", items=[item], decide=None)
-    assert certificate_gaps(disposal) == ["Only an approved disposal application gets a certificate."]
+    assert certificate_gaps(disposal) == ["証明書を発行できるのは承認済みの返還・廃棄の申請だけです。"]
