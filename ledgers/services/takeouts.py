@@ -11,13 +11,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clauses import api as clauses_api
 from contracts.models import Contract, Person
 from contracts.selectors.contracts import contract_approvers, organisation_people
+from core.approvables import next_number
 from core.approvals import EDITABLE, ApprovalPolicy, ApprovalState, approval_transition
 from core.audit import record_event
 from core.models import Membership, Role
@@ -135,11 +135,10 @@ def takeout_request_create(
     contract = Contract.objects.select_for_update().get(pk=contract.pk)  # one number at a time
     items, devices = list(items), list(devices)
     _clean(contract, actor_membership.organisation_id, values, items, devices)
-    number = (TakeoutRequest.objects.filter(contract=contract).aggregate(n=Max("number"))["n"] or 0) + 1
     request = TakeoutRequest(
         contract=contract,
         organisation_id=actor_membership.organisation_id,
-        number=number,
+        number=next_number(TakeoutRequest, contract),
         approver=_approver(contract, items),
         created_by=actor,
         **{name: values[name] for name in FIELDS},
