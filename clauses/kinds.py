@@ -228,6 +228,7 @@ DEADLINE_RULES = (
     "business_days_before_contract_end",  # N business days before the contract's end date
     "fixed_date",  # a date given in the obligation
     "business_days_before_contract_start",  # N business days before the contract's start date
+    "event_due_date",  # the due date the opening event sets (a finding's day to correct it by)
 )
 EVIDENCE = ("approval", "ledger", "form", "attestation", "upload", "report", "record", "none")
 GENERIC_PARAM = {"submit-document": "document", "attest-measure": "measure"}
@@ -313,5 +314,6 @@ def deadline_words(rule: str, days: int | None) -> str:
         "by_work_start": _("By the day the work starts"),
         "before_contract_end": _("By the end of the contract"),
         "fixed_date": _("On the date set"),
+        "event_due_date": _("By the day set when it was recorded"),
     }
     return str(words.get(rule, rule))
