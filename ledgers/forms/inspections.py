@@ -65,7 +65,7 @@ class InspectionForm(forms.Form):
                 label=Check(check).label, choices=CheckResult.choices, widget=forms.RadioSelect
             )
             self.fields[note] = forms.CharField(
-                label=_("Note"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 2})
+                label=_label(note), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 2})
             )
         self.fields["inspector"].queryset = _people(contract, organisation_id)
         own = {"contract": contract, "organisation_id": organisation_id}
