@@ -131,13 +131,7 @@ KINDS: dict[str, Kind] = {
         _K("copy-approval", _("Consent to copying"), "ledger", "information_ledger", "approval"),
         _K("shipping", _("Shipping and transport"), "ledger", "information_ledger", "ledger"),
         _K("bring-in", _("Approval of bringing in devices or media"), "ledger", "device_ledger", "approval"),
-        _K(
-            "backup-and-inspection",
-            _("Backups and periodic inspection"),
-            "ledger",
-            "information_ledger",
-            "record",
-        ),
+        _K("backup-and-inspection", _("Backups and periodic inspection"), "ledger", "inspections", "record"),
         _K("return-or-disposal", _("Return or disposal"), "ledger", "disposal", "record"),
         _K(
             "disposal-application",
@@ -266,6 +260,7 @@ FEATURE_LABELS: dict[str, str | Promise] = {
     "documents": _("Documents"),
     "incidents": _("Incidents"),
     "information_ledger": _("Information ledger"),
+    "inspections": _("Inspections"),
     "pledges": _("Pledges"),
     "reports": _("Reports"),
     "roster": _("Roster"),

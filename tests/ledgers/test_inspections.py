@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compliance.models import Duty
-from core.models import Event
+from core.models import Event, Notification
 from ledgers.models import FindingCorrection, Inspection, InspectionFinding
 from ledgers.services.inspections import finding_correct, finding_subject, inspection_record
 from tests.ledgers.conftest import m
@@ -166,6 +166,9 @@ def test_recording_an_inspection_with_a_finding_and_its_correction(client, ledge
         "ledgers:inspection_detail", args=[inspection.pk]
     )
     finding = inspection.findings.get()
+    # The manager is told what is to be corrected (the staff recorded it).
+    told = Notification.objects.filter(user=ledger.side.contractor_admin.user, url=response["Location"])
+    assert told.count() == 1
     page = client.get(response["Location"]).content.decode()
     assert FINDING["what"] in page and reverse("ledgers:finding_correct", args=[finding.pk]) in page
     correct = reverse("ledgers:finding_correct", args=[finding.pk])
