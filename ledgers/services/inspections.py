@@ -48,7 +48,7 @@ def finding_subject(finding: InspectionFinding) -> str:
 
 def _check_day(
     day: date, contract: Contract, field: str, errors: dict[str, str], *, after: date | None = None
-):
+) -> None:
     if day > timezone.localdate():
         errors[field] = _("Record what has been done, not what is planned.")
     elif day < contract.start_date:
@@ -61,17 +61,21 @@ def _clean_findings(findings: list[dict], checks: dict[str, str], inspected_on: 
     """Each finding says what, the corrective action and a due date on or after the inspection;
     a check marked as a finding has at least one, and a finding belongs to such a check."""
     errors: dict[str, str] = {}
-    for finding in findings:
+    for n, finding in enumerate(findings, start=1):
         for text in (finding.get("what"), finding.get("action")):
             check_input(texts={"findings": (text, SHORT_NOTE)})
+        why = None
         if not (finding.get("what") or "").strip() or not (finding.get("action") or "").strip():
-            errors["findings"] = _("Say what was found and how it will be corrected.")
+            why = _("Say what was found and how it will be corrected.")
         elif finding.get("due_date") is None:
-            errors["findings"] = _("Give the day by which the finding is to be corrected.")
+            why = _("Give the day by which the finding is to be corrected.")
         elif finding["due_date"] < inspected_on:
-            errors["findings"] = _("The day to correct it by is before the inspection.")
+            why = _("The day to correct it by is before the inspection.")
         elif checks.get(finding.get("found_in")) != CheckResult.FINDING:
-            errors["findings"] = _("A finding belongs to a check whose result is 'Finding'.")
+            why = _("A finding belongs to a check whose result is 'Finding'.")
+        if why and "findings" not in errors:
+            # Which row: the form offers several.
+            errors["findings"] = _("Finding %(n)s: %(why)s") % {"n": n, "why": why}
     found_in = {f.get("found_in") for f in findings}
     for check, result in checks.items():
         if result == CheckResult.FINDING and check not in found_in:
