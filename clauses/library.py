@@ -371,6 +371,9 @@ def _check_deadline(c: _Checker, deadline: Any, where: str, trigger: str) -> Non
         c.add(where, "deadline.rule", f"{rule} cannot be counted from the end of the contract")
     if rule == "fixed_date" and not isinstance(deadline.get("date"), date):
         c.add(where, "deadline.date", "is required for fixed_date: a date like 2025-03-31")
+    if rule == "event_due_date" and trigger != "event":
+        # Only an event sets a date of its own; no other trigger has one to read.
+        c.add(where, "deadline.rule", "event_due_date is for trigger: event (its event sets the date)")
 
 
 def check_template(data: Any, file: str) -> list[Problem]:
