@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Person, Worksite
 from contracts.selectors.worksites import sites_in_force
+from core.approvals import ApprovalState
 from core.validators import FILTER, LABEL, NOTE, PlausibleDateField
-from ledgers.models import Device, DeviceKind, DeviceOwner, DeviceStatus, DeviceVersion
+from core.wareki import format_wareki_datetime
+from ledgers.models import Device, DeviceKind, DeviceOwner, DeviceStatus, DeviceVersion, TakeoutRequest
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -52,6 +54,15 @@ class WorksiteChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj) -> str:
         return self.names.get(obj.pk, str(obj))
+
+
+class TakeoutChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _("No. %(number)s: to %(destination)s, planned from %(when)s") % {
+            "number": obj.number,
+            "destination": obj.destination,
+            "when": format_wareki_datetime(obj.planned_out_at),
+        }
 
 
 class DeviceVersionForm(forms.Form):
@@ -119,10 +130,33 @@ class DeviceRegisterForm(DeviceVersionForm):
 
 
 class DeviceChangeForm(DeviceVersionForm):
+    # Asked when the change takes the device out: the approved request it goes out under.
+    takeout = TakeoutChoiceField(
+        label=_("Take-out request"),
+        queryset=TakeoutRequest.objects.none(),
+        required=False,
+        empty_label=_("Choose the approved take-out request"),
+        help_text=_("When the device is taken out: the approved request that includes it."),
+    )
     note = forms.CharField(
         label=_label("note"),
         max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
         # The service's words for the same refusal.
         error_messages={"required": _("Say why the entry changes (a correction says what was wrong).")},
+    )
+
+
+def offer_takeouts(form: DeviceChangeForm, device: Device) -> None:
+    """The approved requests that include the device and that it has not gone out under yet;
+    none asked of a device already out (its return names the take-out it ends)."""
+    latest = device.versions.order_by("-number").only("status").first()
+    if latest is not None and latest.status == DeviceStatus.TAKEN_OUT:
+        del form.fields["takeout"]
+        return
+    used = device.versions.filter(status=DeviceStatus.TAKEN_OUT).exclude(takeout=None).values("takeout")
+    form.fields["takeout"].queryset = (
+        TakeoutRequest.objects.filter(devices=device, approval_state=ApprovalState.APPROVED)
+        .exclude(pk__in=used)
+        .order_by("-number")
     )

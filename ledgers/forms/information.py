@@ -22,8 +22,8 @@ from contracts.models import Person, Worksite
 from contracts.selectors.worksites import sites_in_force
 from core.approvals import ApprovalState
 from core.validators import FILTER, LABEL, NOTE, SHORT_NOTE, IdsChoiceField, PlausibleDateField
-from core.wareki import format_wareki, format_wareki_datetime
-from ledgers.forms.devices import DATE, HolderChoiceField, WorksiteChoiceField
+from core.wareki import format_wareki
+from ledgers.forms.devices import DATE, HolderChoiceField, TakeoutChoiceField, WorksiteChoiceField
 from ledgers.models import (
     Classification,
     CustodyEvent,
@@ -292,15 +292,6 @@ def approved_applications(item: InformationItem, kinds=None) -> QuerySet[LedgerR
         .exclude(kind=RequestKind.COPY, copies__lte=F("copies_made"))
         .order_by("kind", "-number")
     )
-
-
-class TakeoutChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return _("No. %(number)s: to %(destination)s, planned from %(when)s") % {
-            "number": obj.number,
-            "destination": obj.destination,
-            "when": format_wareki_datetime(obj.planned_out_at),
-        }
 
 
 class ApplicationChoiceField(forms.ModelChoiceField):

@@ -116,6 +116,17 @@ class DeviceVersion(models.Model):
         _("status"), max_length=20, choices=DeviceStatus.choices, default=DeviceStatus.IN_USE
     )
     effective_on = models.DateField(_("holds from"), validators=[validate_plausible_date])
+    # The approved take-out request a device is out under: named by the version that takes it
+    # out, carried by the versions while it is out and by the one that brings it back (its log,
+    # 001 §18(2)); empty otherwise.
+    takeout = models.ForeignKey(
+        "ledgers.TakeoutRequest",
+        verbose_name=_("take-out request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="device_versions",
+    )
     note = models.TextField(_("reason for the change"), blank=True, validators=[MaxLengthValidator(NOTE)])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)

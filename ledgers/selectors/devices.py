@@ -67,7 +67,7 @@ def latest_version(device: Device) -> DeviceVersion | None:
 
 def device_history(device: Device) -> QuerySet[DeviceVersion]:
     """Every version, newest first, with who recorded it: the device's whole history."""
-    return device.versions.select_related("holder", "worksite", "recorded_by").order_by("-number")
+    return device.versions.select_related("holder", "worksite", "recorded_by", "takeout").order_by("-number")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from core.validators import LABEL, NOTE, check_input
 from ledgers import events, permissions
 from ledgers.models import Device, DeviceOwner, DeviceStatus, DeviceVersion
 from ledgers.models.devices import COMPUTERS, FINAL_STATUSES
+from ledgers.services import takeouts
 from ledgers.services.people import person_refusal
 from ledgers.services.protection import record_renewal_if_any
 
@@ -127,6 +128,7 @@ def _version(device: Device, number: int, values: dict[str, Any], on: date, acto
         number=number,
         effective_on=on,
         note=values.get("note") or "",
+        takeout=values.get("takeout"),
         recorded_by=actor,
         **fields,
     )
@@ -149,6 +151,16 @@ def device_register(
     if not permissions.can_keep_devices(actor, actor_membership, contract):
         raise PermissionDenied
     on = effective_on or timezone.localdate()
+    if values.get("status") == DeviceStatus.TAKEN_OUT and takeouts.takeout_needed(contract):
+        raise ValidationError(
+            {
+                "status": _(
+                    "A device enters the ledger where it is kept: record its take-out afterwards, "
+                    "under an approved take-out request."
+                )
+            }
+        )
+    values.pop("takeout", None)
     asset_number = (asset_number or "").strip()
     if not asset_number:
         raise ValidationError({"asset_number": _("Enter the asset number.")})
@@ -201,6 +213,7 @@ def device_update(
             )
         )
     on = effective_on or timezone.localdate()
+    takeout = values.pop("takeout", None)
     merged = {name: getattr(latest, name) for name in VERSION_FIELDS} | values
     merged["note"] = (note or "").strip()
     if on < latest.effective_on:
@@ -215,9 +228,13 @@ def device_update(
     if not merged["note"]:
         raise ValidationError({"note": _("Say why the entry changes (a correction says what was wrong).")})
     _clean(device.contract, device.organisation_id, merged, on)
+    merged["takeout"] = _takeout_of(device, latest, merged["status"], takeout, on)
     version = _version(device, latest.number + 1, merged, on, actor)
     changed = [name for name in VERSION_FIELDS if merged[name] != getattr(latest, name)]
     data = {"subject": _subject(device), "effective_date": on.isoformat(), "fields": changed}
+    if version.takeout_id:
+        # Evidence for the device and for the request (its take-out log).
+        data["subjects"] = [_subject(device), f"ledgers.takeoutrequest:{version.takeout_id}"]
     if version.status in FINAL_STATUSES:
         # Returned or disposed of: what was still owed about the device itself (bringing its
         # protection up to date) is no longer needed; the duty engine closes it so.
@@ -225,5 +242,38 @@ def device_update(
     record_event(
         kind=events.DEVICE_UPDATED, actor=actor, obj=device, contract_id=device.contract_id, data=data
     )
+    if (
+        latest.status == DeviceStatus.TAKEN_OUT
+        and version.status != DeviceStatus.TAKEN_OUT
+        and latest.takeout_id
+    ):
+        # Back from the take-out: the return its approval and its log wait for (001 §18(2)).
+        record_event(
+            kind=events.TAKEOUT_BROUGHT_BACK,
+            actor=actor,
+            obj=device,
+            contract_id=device.contract_id,
+            data={
+                "subject": _subject(device),
+                "subjects": [_subject(device), f"ledgers.takeoutrequest:{latest.takeout_id}"],
+                "effective_date": on.isoformat(),
+            },
+        )
     record_renewal_if_any(actor=actor, previous=latest, version=version)
     return version
+
+
+def _takeout_of(device: Device, latest: DeviceVersion, status: str, takeout, on: date):
+    """The take-out request the new version names: the approved one it goes out under (refused
+    at the field where the clauses ask approval and none allows it), the one it is out under
+    while it stays out or comes back, or none."""
+    if latest.status == DeviceStatus.TAKEN_OUT:
+        return latest.takeout  # still out, or back from it: the same take-out
+    if status != DeviceStatus.TAKEN_OUT:
+        return None
+    if takeout is None and not takeouts.takeout_needed(device.contract):
+        return None
+    why = takeouts.approved_device_takeout_for(device, takeout, on)
+    if why:
+        raise ValidationError({"takeout": why})
+    return takeout

@@ -221,16 +221,36 @@ def approved_takeout_for(item: InformationItem, takeout: TakeoutRequest | None, 
     return None
 
 
+def approved_device_takeout_for(device: Device, takeout: TakeoutRequest | None, on) -> str | None:
+    """Why `takeout` does not allow taking `device` out on the day `on`, or None where it does.
+    The device ledger is kept by the day, so the approval counts from its day."""
+    if takeout is None:
+        return _("Take-outs need an approved take-out request: choose it (or request one).")
+    if takeout.contract_id != device.contract_id or not takeout.devices.filter(pk=device.pk).exists():
+        return _("The request chosen does not include this device.")
+    if takeout.approval_state != ApprovalState.APPROVED:
+        return _("The request chosen is not approved.")
+    if takeout.decided_at and on < timezone.localtime(takeout.decided_at).date():
+        return _("The take-out happened before the request was approved.")
+    if device.versions.filter(status=DeviceStatus.TAKEN_OUT, takeout=takeout).exists():
+        return _("This device was already taken out under that request: request a new take-out.")
+    return None
+
+
 def takeout_needed(contract: Contract) -> bool:
     """Whether the clauses ask approval before information leaves the work site."""
     return clauses_api.requires(contract, clauses_api.TAKE_OUT)
 
 
-def _still_out(request: TakeoutRequest) -> list[InformationItem]:
-    """The request's items that went out under it and have not come back."""
+def _still_out(request: TakeoutRequest) -> list[InformationItem | Device]:
+    """The request's items and devices that went out under it and have not come back."""
     from ledgers.selectors.information import replay, users_by_event
 
-    out = []
+    out: list[InformationItem | Device] = []
+    for device in request.devices.all():
+        latest = device.versions.order_by("-number").first()
+        if latest is not None and latest.status == DeviceStatus.TAKEN_OUT and latest.takeout_id == request.pk:
+            out.append(device)
     for item in request.items.all():
         history = list(item.custody_events.all())
         if replay(history, users_by_event(history)).status != Status.TAKEN_OUT:

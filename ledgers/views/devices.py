@@ -20,8 +20,8 @@ from core.services.reads import personal_data_read
 from core.views.utils import save_form
 from ledgers import events, permissions
 from ledgers.access import get_device_or_404, get_ledger_contract_or_404
-from ledgers.forms.devices import DeviceChangeForm, DeviceRegisterForm, LedgerFilterForm
-from ledgers.models import DeviceVersion
+from ledgers.forms.devices import DeviceChangeForm, DeviceRegisterForm, LedgerFilterForm, offer_takeouts
+from ledgers.models import DeviceStatus, DeviceVersion
 from ledgers.models.devices import FINAL_STATUSES
 from ledgers.selectors.devices import (
     device_history,
@@ -180,12 +180,18 @@ def device_update(request, pk: int):
         "worksite": latest.worksite_id,
         "effective_on": timezone.localdate(),
     }
+    # From a take-out request's page: "record the take-out" (or the return) preselects it.
+    if request.GET.get("status") in (DeviceStatus.TAKEN_OUT, DeviceStatus.IN_USE):
+        initial["status"] = request.GET["status"]
+    if request.GET.get("takeout", "").isdigit():
+        initial["takeout"] = int(request.GET["takeout"])
     form = DeviceChangeForm(
         request.POST or None,
         contract=device.contract,
         organisation_id=device.organisation_id,
         initial=initial,
     )
+    offer_takeouts(form, device)
     version = save_form(
         request,
         form,

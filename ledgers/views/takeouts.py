@@ -28,7 +28,15 @@ from ledgers import events, permissions
 from ledgers.access import get_ledger_contract_or_404, get_takeout_or_404
 from ledgers.forms.information import KIND_LABELS
 from ledgers.forms.takeouts import TakeoutRequestForm
-from ledgers.models import CustodyEvent, CustodyKind, Device, DeviceStatus, InformationItem, TakeoutRequest
+from ledgers.models import (
+    CustodyEvent,
+    CustodyKind,
+    Device,
+    DeviceStatus,
+    DeviceVersion,
+    InformationItem,
+    TakeoutRequest,
+)
 from ledgers.selectors.devices import parties_in_scope
 from ledgers.selectors.information import STATUS_LABELS, replay, users_by_event
 from ledgers.services import takeouts as services
@@ -186,6 +194,15 @@ def takeout_detail(request, pk: int):
         .order_by("occurred_at", "sequence")
     )
     voided = set(CustodyEvent.objects.filter(corrects__in=trips).values_list("corrects_id", flat=True))
+    device_trips = (
+        list(
+            DeviceVersion.objects.filter(takeout=takeout)
+            .select_related("device", "holder", "recorded_by")
+            .order_by("effective_on", "number")
+        )
+        if devices
+        else []
+    )
     _names_shown(request, contract, takeout=takeout.number)
     return render(
         request,
@@ -209,6 +226,8 @@ def takeout_detail(request, pk: int):
             "trips": trips,
             # A request allows one take-out of each item (the service refuses a second one).
             "taken_under": {e.item_id for e in trips if e.kind == CustodyKind.TAKEN_OUT},
+            "device_trips": device_trips,
+            "devices_taken_under": {v.device_id for v in device_trips if v.status == DeviceStatus.TAKEN_OUT},
             "voided": voided,
             "kind_labels": KIND_LABELS,
             **approval_context(request, takeout),

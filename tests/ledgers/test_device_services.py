@@ -222,15 +222,15 @@ def test_a_change_is_a_new_version_and_the_ledger_of_an_earlier_day_is_unchanged
     device = first.device
     second = device_update(
         device=device,
-        status="taken_out",
-        note="客先での説明のため持出し",
+        storage_place="書庫B",
+        note="書庫の移転",
         **_m(world["side"].contractor_admin),
     )
-    assert (second.number, second.status, first.status) == (2, "taken_out", "in_use")
+    assert (second.number, second.storage_place, first.storage_place) == (2, "書庫B", "書庫A")
     assert DeviceVersion.objects.filter(device=device).count() == 2
-    assert [v.status for v in ledger_on(Device.objects.all(), TODAY)] == ["taken_out"]
+    assert [v.storage_place for v in ledger_on(Device.objects.all(), TODAY)] == ["書庫B"]
     assert list(ledger_on(Device.objects.all(), TODAY - timedelta(days=1))) == []  # entered today
-    assert Event.objects.get(kind="device.updated").data["fields"] == ["status"]
+    assert Event.objects.get(kind="device.updated").data["fields"] == ["storage_place"]
 
 
 def test_a_change_needs_a_reason_and_a_difference(world):

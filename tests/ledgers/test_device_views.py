@@ -154,20 +154,18 @@ def test_a_change_is_version_2_and_the_detail_shows_both(client, ledger):
     form = client.get(urls["change"]).context["form"]
     assert form["maker"].value() == "富士通" and form["holder"].value() == ledger.worker.pk
     # No reason: refused at the note field, nothing recorded.
-    response = client.post(urls["change"], _post_data(ledger, status="taken_out"))
+    response = client.post(urls["change"], _post_data(ledger, storage_place="書庫B"))
     assert response.status_code == 200 and "note" in response.context["form"].errors
     # Nothing changed: said at the top of the form.
     response = client.post(urls["change"], _post_data(ledger, note="確認"))
     assert response.context["form"].non_field_errors()
-    response = client.post(
-        urls["change"], _post_data(ledger, status="taken_out", note="客先説明のため持出し")
-    )
+    response = client.post(urls["change"], _post_data(ledger, storage_place="書庫B", note="書庫の移転"))
     assert response.status_code == 302 and response.url == urls["detail"]
-    assert list(device.versions.values_list("number", "status")) == [(1, "in_use"), (2, "taken_out")]
+    assert list(device.versions.values_list("number", "storage_place")) == [(1, "書庫A"), (2, "書庫B")]
     page = client.get(urls["detail"]).content.decode()
-    assert "客先説明のため持出し" in page and "持出し中" in page and "使用中" in page
+    assert "書庫の移転" in page and "使用中" in page
     history = client.get(urls["detail"]).context["history"]
-    assert [(v.number, changed) for v, changed in history] == [(2, ["状態"]), (1, [])]
+    assert [(v.number, changed) for v, changed in history] == [(2, ["保管場所"]), (1, [])]
     assert "令和" in page  # dates in 和暦
     assert "変更を記録する" in page
 
@@ -236,6 +234,6 @@ def test_the_list_page_queries_do_not_grow_with_its_rows(client, ledger, members
     for n in range(3, 6):
         version = _register(ledger, f"PC-{n:03}")
         device_update(
-            device=version.device, status="taken_out", note="持出し", **m(ledger.side.contractor_admin)
+            device=version.device, storage_place="書庫B", note="書庫の移転", **m(ledger.side.contractor_admin)
         )
     assert count() == three

@@ -158,3 +158,115 @@ def test_a_take_out_back_in_time_is_not_overdue(world):
     _record(world, item, "taken_out", destination="会議室", takeout=takeout)
     _record(world, item, "brought_back")
     assert takeout_overdue_sweep(now=takeout.planned_return_at + timedelta(hours=1)) == []
+
+
+def _device_update(world, device, **values):
+    from ledgers.services.devices import device_update
+
+    return device_update(device=device, note="持出し", **values, **_m(world["side"].contractor_admin))
+
+
+def test_a_device_goes_out_only_under_its_approved_request_and_comes_back_under_it(db):
+    """001 §18(2): media alone are approved inside the contractor, each take-out logged until its
+    return is confirmed — the device ledger's versions name the request, the return meets it."""
+    world = build_world("001-")
+    device = _register(world, asset="USB-2", kind="usb_memory", antivirus_product="", patched_on=None).device
+    staff, manager = world["side"].contractor_staff, world["side"].contractor_admin
+    with pytest.raises(ValidationError) as exc:
+        _device_update(world, device, status="taken_out")
+    assert "takeout" in exc.value.message_dict
+    request = takeout_request_create(
+        contract=world["contract"], devices=[device], **_fields(world), **_m(staff)
+    )
+    request = takeout_request_act(request=request, action="submit", **_m(staff))
+    with pytest.raises(ValidationError) as exc:
+        _device_update(world, device, status="taken_out", takeout=request)
+    assert exc.value.message_dict["takeout"] == ["選んだ申請は承認されていません。"]
+    request = takeout_request_act(request=request, action="approve", **_m(manager))
+    duty = Duty.objects.get(
+        contract=world["contract"],
+        obligation__key="18(2)-media-takeout-log",
+        subject=f"ledgers.takeoutrequest:{request.pk}",
+    )
+    out = _device_update(world, device, status="taken_out", takeout=request)
+    assert out.takeout == request
+    back = _device_update(world, device, status="in_use")
+    assert back.takeout == request  # the return names the take-out it ends
+    duty.refresh_from_db()
+    assert duty.state == Duty.State.FULFILLED and duty.evidence_event.kind == "takeout.brought_back"
+    with pytest.raises(ValidationError) as exc:
+        _device_update(world, device, status="taken_out", takeout=request)
+    assert "takeout" in exc.value.message_dict  # a new trip needs a new request
+
+
+def test_a_device_not_back_by_the_planned_return_is_overdue(world):
+    from ledgers.services.takeouts import takeout_overdue_sweep
+
+    device = _register(world, asset="USB-3", kind="usb_memory", antivirus_product="", patched_on=None).device
+    manager, approver = world["side"].contractor_admin, world["side"].client_staff
+    request = takeout_request_create(
+        contract=world["contract"], devices=[device], **_fields(world), **_m(manager)
+    )
+    takeout_request_act(request=request, action="submit", **_m(manager))
+    request = takeout_request_act(request=request, action="approve", **_m(approver))
+    _device_update(world, device, status="taken_out", takeout=request)
+    assert takeout_overdue_sweep(now=request.planned_return_at + timedelta(minutes=5)) == [request.pk]
+    duty = Duty.objects.get(
+        contract=world["contract"],
+        obligation__key="12.1-takeout-overdue",
+        subject=f"ledgers.takeoutrequest:{request.pk}",
+    )
+    _device_update(world, device, status="in_use")
+    duty.refresh_from_db()
+    assert duty.state == Duty.State.FULFILLED
+
+
+def test_a_device_is_not_registered_as_taken_out_where_take_outs_need_approval(world):
+    with pytest.raises(ValidationError) as exc:
+        _register(
+            world, asset="USB-4", kind="usb_memory", antivirus_product="", patched_on=None, status="taken_out"
+        )
+    assert "status" in exc.value.message_dict
+
+
+def test_the_request_page_records_the_device_take_out_and_its_return(client, db):
+    from django.urls import reverse
+
+    world = build_world("001-")
+    device = _register(world, asset="USB-5", kind="usb_memory", antivirus_product="", patched_on=None).device
+    staff, manager = world["side"].contractor_staff, world["side"].contractor_admin
+    request = takeout_request_create(
+        contract=world["contract"], devices=[device], **_fields(world), **_m(staff)
+    )
+    takeout_request_act(request=request, action="submit", **_m(staff))
+    takeout_request_act(request=request, action="approve", **_m(manager))
+    client.force_login(manager.user)
+    detail = reverse("ledgers:takeout_detail", args=[request.pk])
+    change = reverse("ledgers:device_update", args=[device.pk])
+    page = client.get(detail).content.decode()
+    assert f"{change}?status=taken_out&amp;takeout={request.pk}" in page
+    form = client.get(f"{change}?status=taken_out&takeout={request.pk}").context["form"]
+    assert form["status"].value() == "taken_out" and form["takeout"].value() == request.pk
+    assert list(form.fields["takeout"].queryset) == [request]
+    data = {
+        "kind": "usb_memory",
+        "owner": "company",
+        "holder": world["worker"].pk,
+        "worksite": world["office"].pk,
+        "storage_place": "書庫A",
+        "status": "taken_out",
+        "takeout": request.pk,
+        "effective_on": timezone.localdate().isoformat(),
+        "note": "説明会へ持出し",
+    }
+    assert client.post(change, data).status_code == 302
+    page = client.get(detail).content.decode()
+    assert f"{change}?status=in_use" in page and "持出し中" in page
+    data.pop("takeout")
+    assert client.post(change, {**data, "status": "in_use", "note": "返却"}).status_code == 302
+    assert list(device.versions.order_by("number").values_list("status", "takeout")) == [
+        ("in_use", None),
+        ("taken_out", request.pk),
+        ("in_use", request.pk),
+    ]
+    assert "この申請のもとで機器台帳に記録された内容" in client.get(detail).content.decode()
