@@ -59,6 +59,8 @@ ROW_MODULES = (
     # subcontractor); before tenancy, which gives its rows over the contracts the shared columns.
     "tests.core.authorisation.rows_ledgers",
     "tests.core.authorisation.rows_ledgers_submissions",
+    # A contract's close reads the ledgers' gaps; its closed contracts are its own objects.
+    "tests.core.authorisation.rows_contract_close",
     # It adds the shared contracts' columns to every row over the contracts above.
     "tests.core.matrix_tenancy",
     # After tenancy: its objects are on the shared contracts (its rows take no contract).
