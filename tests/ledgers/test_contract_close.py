@@ -16,6 +16,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -27,8 +28,8 @@ from contracts.services.closing import contract_close, erasure_certificate_issue
 from contracts.services.roster import roster_change_open, roster_person_add
 from core import audit, pdf
 from core.fields import EncryptedTextField, ErasedValue
-from core.files import read_file
-from core.models import Event
+from core.files import file_response, read_file
+from core.models import Event, StoredFile
 from core.wareki import format_wareki
 from ledgers.services.devices import device_update
 from tests.ledgers.applications import application
@@ -198,6 +199,11 @@ def test_after_the_close_the_database_holds_no_readable_personal_data_of_the_con
     # No text column of any table holds a name of the contract's people, counterparts or witnesses.
     assert _found(NAMES) == []
     assert audit.verify_chain().ok
+    # A file under the key (a pledge, a certificate of return or disposal) is gone: 410, not 500.
+    stored = StoredFile.objects.filter(data_key_id=contract.data_key_id).first()
+    request = RequestFactory().get("/")
+    request.user = side.client_admin.user
+    assert file_response(request=request, stored=stored).status_code == 410
     # Another contract keeps its personal data.
     assert not Contract.objects.get(pk=other.pk).data_key.is_destroyed
     assert type(kept).objects.get(pk=kept.pk).full_name == "別件 太郎"
