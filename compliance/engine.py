@@ -33,6 +33,7 @@ CREATED = "contract.created"
 ACTIVATED = "contract.activated"
 WORK_STARTED = "contract.work_started"
 ENDED = "contract.ended"
+CLOSED = "contract.closed"
 REQUESTED = events.DUTY_REQUESTED
 ON_ACTIVATION = ("contract_signed", "work_start", "periodic", "standing")
 # An event-opened duty of each subject that recurs (every subcontract's yearly check, 004 §9.4).
@@ -304,11 +305,22 @@ class _Applier:
         not trained any more — and close as not needed, with the day and the event; never as met.
         A duty that outlives its subject (confidentiality after leaving, survives_contract) stays
         open, and so does one that this very event opened."""
+        self._waive(subjects=subjects)
+
+    def end_contract(self) -> None:
+        """The contract is closed (everything returned or disposed of, its data key destroyed):
+        what it still owed closes as not needed, with the day and the event; a duty that
+        outlives the contract (survives_contract) stays open."""
+        self._waive(subjects=None)
+
+    def _waive(self, *, subjects: list[str] | None) -> None:
         duties = (
-            Duty.objects.filter(contract=self.contract, state=Duty.State.OPEN, subject__in=subjects)
+            Duty.objects.filter(contract=self.contract, state=Duty.State.OPEN)
             .exclude(obligation__survives_contract=True)
             .exclude(opened_by_event=self.event)
         )
+        if subjects is not None:
+            duties = duties.filter(subject__in=subjects)
         with override(settings.LANGUAGE_CODE):  # kept as a record, in the portal's language
             reason = _("No longer needed from %(day)s: %(what)s.") % {
                 "day": format_wareki(self.day),
@@ -443,7 +455,11 @@ def handle_event(event: Event) -> None:
     # one that may make a fact of applies_if true (a dispatch worker's roster in force).
     ends = isinstance(event.data, dict) and bool(event.data.get("ended_subjects"))
     if event.contract_id is None or (
-        event.kind not in named_kinds() and anchor is None and not facts_changed and not ends
+        event.kind != CLOSED
+        and event.kind not in named_kinds()
+        and anchor is None
+        and not facts_changed
+        and not ends
     ):
         return
     contract = Contract.objects.select_related("public_body").filter(pk=event.contract_id).first()
@@ -491,6 +507,8 @@ def handle_event(event: Event) -> None:
             applier.open(ob, subject=event_subject(event) if ob.per_subject else "")
         if event.kind in index.fulfils:
             applier.fulfil(index.fulfils[event.kind], index.by_id)
+    if event.kind == CLOSED:
+        applier.end_contract()
     ended = event.data.get("ended_subjects") if isinstance(event.data, dict) else None
     if ended:
         applier.end_subjects([str(s) for s in ended])

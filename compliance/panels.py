@@ -21,7 +21,7 @@ from clauses.models import Article, Obligation
 from compliance import permissions, selectors
 from compliance.forms import RequestForm
 from compliance.models import Duty
-from contracts.models import Contract
+from contracts.models import FINISHED_STATUSES, Contract
 from contracts.selectors.contracts import contracts_visible_to
 from core.approvables import pending_for, returned_to
 from core.audit import event_kind_label
@@ -34,7 +34,7 @@ CONTRACTOR = {Role.CONTRACTOR_ADMIN, Role.CONTRACTOR_STAFF}
 
 
 def my_contracts(request) -> dict:
-    contracts = contracts_visible_to(request.user, request.membership).exclude(status=Contract.Status.ENDED)[
+    contracts = contracts_visible_to(request.user, request.membership).exclude(status__in=FINISHED_STATUSES)[
         :20
     ]
     counts = selectors.status_by_contract([c.pk for c in contracts])

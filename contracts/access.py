@@ -59,6 +59,25 @@ def get_managed_contract_or_404(request, pk: int) -> Contract:
     return contract
 
 
+def get_closable_contract_or_404(request, pk: int) -> Contract:
+    """The contract, for the public body's managers who may close it (anyone else: 404)."""
+    contract = get_contract_or_404(request, pk)
+    if not permissions.can_close_contract(request.user, request.membership, contract):
+        raise Http404
+    return contract
+
+
+def get_closed_contract_or_404(request, pk: int) -> Contract:
+    """A closed contract whose erasure certificates the user reads (its public body's managers
+    and auditors); a contract not closed is the 404 of a missing one."""
+    contract = get_contract_or_404(request, pk)
+    if contract.status != Contract.Status.CLOSED or not permissions.can_read_erasure_certificate(
+        request.user, request.membership, contract
+    ):
+        raise Http404
+    return contract
+
+
 def get_subcontract_or_404(request, pk: int) -> Subcontract:
     link = subcontracts_visible_to(request.user, request.membership).filter(pk=pk).first()
     if link is None:

@@ -21,6 +21,8 @@ CONTRACT_ACTIVATED = "contract.activated"
 CONTRACT_WORK_STARTED = "contract.work_started"
 CONTRACT_ENDED = "contract.ended"
 CONTRACT_UPDATED = "contract.updated"
+CONTRACT_CLOSED = "contract.closed"
+ERASURE_CERTIFICATE_ISSUED = "contract.erasure_certificate_issued"
 ROSTER_VIEWED = "roster.viewed"
 ROSTER_PRINTED = "roster.printed"
 ROSTER_EXPORTED = "roster.exported"
@@ -76,6 +78,8 @@ EVENT_KINDS: dict[str, Promise] = {
     CONTRACT_WORK_STARTED: _("Work under the contract started"),
     CONTRACT_ENDED: _("Contract ended"),
     CONTRACT_UPDATED: _("Contract's conditions changed"),
+    CONTRACT_CLOSED: _("Contract closed and its personal data erased"),
+    ERASURE_CERTIFICATE_ISSUED: _("Certificate of erasure issued"),
     # the roster and its people
     ROSTER_VIEWED: _("Roster viewed"),
     ROSTER_PRINTED: _("Roster printed"),

@@ -22,6 +22,24 @@ def can_manage_contract(user, membership: Membership | None, contract) -> bool:
     )
 
 
+def can_close_contract(user, membership: Membership | None, contract) -> bool:
+    """The public body's managers of the contract close it (and have its erasure certified): a
+    site administrator, who manages everything, does not decide a body's disposal."""
+    return can_manage_contract(user, membership, contract) and not user.is_superuser
+
+
+def can_read_erasure_certificate(user, membership: Membership | None, contract) -> bool:
+    """The public body's managers and its auditors read a closed contract's erasure certificates
+    (the caller has checked that the contract is visible)."""
+    if can_close_contract(user, membership, contract):
+        return True
+    return bool(
+        membership
+        and membership.role == Role.AUDITOR
+        and membership.organisation_id == contract.public_body_id
+    )
+
+
 def can_edit_roster(user, membership: Membership | None, contract) -> bool:
     """The contractor's manager builds the roster and its changes."""
     return bool(

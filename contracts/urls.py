@@ -3,7 +3,7 @@ subcontracts, in the `contracts` namespace ("contracts:roster")."""
 
 from django.urls import path
 
-from contracts.views import contracts, pledges, roster, subcontracts, training, worksites
+from contracts.views import closing, contracts, pledges, roster, subcontracts, training, worksites
 
 app_name = "contracts"
 
@@ -15,6 +15,19 @@ urlpatterns = [
     path("contracts/<int:pk>/conditions/", contracts.contract_conditions, name="contract_conditions"),
     path("contracts/<int:pk>/work-start/", contracts.contract_work_start, name="contract_work_start"),
     path("contracts/<int:pk>/end/", contracts.contract_end, name="contract_end"),
+    # The close (契約の終了処理) and the portal's certificates of erasure
+    path("contracts/<int:pk>/close/", closing.contract_close, name="contract_close"),
+    path("contracts/<int:pk>/erasure/", closing.erasure_certificates, name="erasure_certificates"),
+    path(
+        "contracts/<int:pk>/erasure/issue/",
+        closing.erasure_certificate_issue,
+        name="erasure_certificate_issue",
+    ),
+    path(
+        "contracts/<int:pk>/erasure/<int:file_pk>.pdf",
+        closing.erasure_certificate_download,
+        name="erasure_certificate_download",
+    ),
     # Roster (名簿) and its change requests
     path("contracts/<int:pk>/roster/", roster.roster, name="roster"),
     path("contracts/<int:pk>/roster/print/", roster.roster_pdf, name="roster_pdf"),

@@ -351,7 +351,13 @@ def file_response(
     is `download_name` or the original name, with its extension forced to match the content.
     Errors are those of read_file (nothing is recorded when the file cannot be read).
     """
-    content = read_file(stored)
+    try:
+        content = read_file(stored)
+    except crypto.KeyDestroyedError:
+        # Erased (the file itself, or its contract's key at the close): gone, not a failure.
+        from django.shortcuts import render
+
+        return render(request, "core/file_erased.html", status=410)
     record_event(
         kind="file.downloaded",
         actor=request.user if request.user.is_authenticated else None,

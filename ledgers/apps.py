@@ -22,5 +22,10 @@ class LedgersConfig(AppConfig):
         from ledgers import pdf as ledger_pdf
 
         ledger_pdf.register()  # the custody slips (受領証, 受渡票)
+        from contracts.selectors.closing import GAPS_SLOT
+        from core.panels import register_slot
+        from ledgers.selectors.closing import ledger_close_gaps
+
+        register_slot(GAPS_SLOT, ledger_close_gaps)  # what a contract's close still waits for
         register_seeder(seed_devices, order=26)  # after the work sites and the rosters
         register_seeder(seed_information, order=27)

@@ -14,14 +14,37 @@ def keeping_parties(contract) -> set[int]:
     return {contract.contractor_id, *approved_subcontractors(contract).values_list("pk", flat=True)}
 
 
-def can_keep_devices(user, membership: Membership | None, contract) -> bool:
-    """The contractor's managers and staff (and an approved subcontractor's, for its own devices)
-    enter and change the device ledger of a running contract."""
+# What the ledgers record in: a running contract, and an ended one until it is closed — its
+# returns and disposals are recorded after the work (the close asks them); a closed contract's
+# data key is destroyed, so nothing is recorded any more.
+RECORDING_STATUSES = ("active", "ended")
+
+
+def _keeper(membership: Membership | None, contract, statuses) -> bool:
     return bool(
         membership
         and membership.role in KEEPERS
-        and contract.status == "active"
+        and contract.status in statuses
         and membership.organisation_id in keeping_parties(contract)
+    )
+
+
+def can_keep_devices(user, membership: Membership | None, contract) -> bool:
+    """The contractor's managers and staff (and an approved subcontractor's, for its own devices)
+    enter devices, information and take-outs on a running contract."""
+    return _keeper(membership, contract, ("active",))
+
+
+def can_finish_ledgers(user, membership: Membership | None, contract) -> bool:
+    """The same people record what becomes of what they keep (a change, a return, a disposal and
+    its application) while the contract runs and after it ended, until it is closed."""
+    return _keeper(membership, contract, RECORDING_STATUSES)
+
+
+def can_apply(user, membership: Membership | None, contract, kind: str) -> bool:
+    """Any application on a running contract; after its end only a return or disposal."""
+    return can_keep_devices(user, membership, contract) or (
+        kind == "disposal" and can_finish_ledgers(user, membership, contract)
     )
 
 
@@ -29,7 +52,7 @@ def can_change_device(user, membership: Membership | None, device) -> bool:
     """A device is changed by its own party: a subcontractor never edits the contractor's, nor
     the contractor a subcontractor's (each answers for what it keeps)."""
     return (
-        can_keep_devices(user, membership, device.contract)
+        can_finish_ledgers(user, membership, device.contract)
         and membership.organisation_id == device.organisation_id
     )
 
@@ -37,7 +60,7 @@ def can_change_device(user, membership: Membership | None, device) -> bool:
 def can_change_information(user, membership: Membership | None, item) -> bool:
     """An item's custody is recorded by the party that holds it, as a device's by its keeper."""
     return (
-        can_keep_devices(user, membership, item.contract)
+        can_finish_ledgers(user, membership, item.contract)
         and membership.organisation_id == item.organisation_id
     )
 
@@ -46,7 +69,7 @@ def can_make_request(user, membership: Membership | None, request) -> bool:
     """A take-out request or an application (copy, provision, bring-in, disposal) is drafted,
     changed and submitted by the party that holds what it concerns."""
     return (
-        can_keep_devices(user, membership, request.contract)
+        can_finish_ledgers(user, membership, request.contract)
         and membership.organisation_id == request.organisation_id
     )
 

@@ -223,6 +223,9 @@ PDF_FONT_FAMILY = env("PDF_FONT_FAMILY", default="IPAexMincho")
 # The device ledger (000 §5.3) marks a PC or tablet in use whose anti-virus pattern file or last
 # OS and software update is older than this many days: the clauses ask them kept up to date
 # without naming an age, so the body's own rule is set here.
+# How long the database backups are kept (docs/production.md, Backups): the erasure certificate
+# of a closed contract says until when a backup may still hold its erased data (docs/keys.md).
+BACKUP_RETENTION_DAYS = env.int("BACKUP_RETENTION_DAYS", default=30)
 LEDGER_ANTIVIRUS_MAX_AGE_DAYS = env.int("LEDGER_ANTIVIRUS_MAX_AGE_DAYS", default=30)
 LEDGER_PATCH_MAX_AGE_DAYS = env.int("LEDGER_PATCH_MAX_AGE_DAYS", default=90)
 # The daily report of computers whose anti-virus pattern or updates are older than allowed

@@ -12,7 +12,7 @@ from contracts.selectors.contracts import (
 from contracts.services.contracts import CLIENT_ONLY_FIELDS, CONDITION_FIELDS, FIELDS, period_errors
 from core.models import Membership, Organisation, User
 from core.selectors import public_bodies_of_contractor
-from core.validators import IdsChoiceField, PlausibleDateField
+from core.validators import NOTE, IdsChoiceField, PlausibleDateField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -175,3 +175,29 @@ class ContractConditionsForm(forms.ModelForm):
                 "network or systems to work: the clauses on bringing them in then apply."
             ),
         }
+
+
+class CloseForm(forms.Form):
+    """Closing the contract; the reason is asked only while something is still outstanding."""
+
+    override_reason = forms.CharField(
+        label=_("Reason for closing with items outstanding"),
+        required=False,
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Say why the contract is closed although the items above are not returned or disposed of. "
+            "The reason is recorded and printed on the certificate of erasure."
+        ),
+    )
+
+    def __init__(self, *args, gaps: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gaps = gaps
+        if not gaps:
+            del self.fields["override_reason"]
+        else:
+            self.fields["override_reason"].required = True
+            self.fields["override_reason"].error_messages["required"] = _(
+                "Something is still outstanding: say why the contract is closed anyway."
+            )

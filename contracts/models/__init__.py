@@ -1,4 +1,5 @@
 from contracts.models.contracts import (
+    FINISHED_STATUSES,
     Contract,
     Employment,
     Person,
@@ -22,6 +23,7 @@ from contracts.models.worksites import (
 )
 
 __all__ = [
+    "FINISHED_STATUSES",
     "Attendance",
     "Contract",
     "Employment",

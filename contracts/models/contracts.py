@@ -14,6 +14,9 @@ class Contract(models.Model):
         DRAFT = "draft", _("Draft")
         ACTIVE = "active", _("Active")
         ENDED = "ended", _("Ended")
+        # Everything returned or disposed of, and the contract's data key destroyed: its
+        # personal data is erased and nothing more is recorded (contracts.services.closing).
+        CLOSED = "closed", _("Closed")
 
     public_body = models.ForeignKey(
         "core.Organisation",
@@ -83,6 +86,12 @@ class Contract(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Why the public body closed it with something still outstanding (blank when nothing was):
+    # kept here in its words, not in the event (events hold no free text).
+    close_override_reason = models.TextField(
+        _("reason for closing with items outstanding"), blank=True, validators=[MaxLengthValidator(NOTE)]
+    )
 
     class Meta:
         verbose_name = _("contract")
@@ -101,6 +110,10 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+# A contract past its work: ended (the returns and disposals are still recorded) or closed.
+FINISHED_STATUSES = (Contract.Status.ENDED, Contract.Status.CLOSED)
 
 
 class PersonRole(models.TextChoices):
@@ -245,6 +258,11 @@ class UnsuitableFlag(models.Model):
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Why the public body closed it with something still outstanding (blank when nothing was):
+    # kept here in its words, not in the event (events hold no free text).
+    close_override_reason = models.TextField(
+        _("reason for closing with items outstanding"), blank=True, validators=[MaxLengthValidator(NOTE)]
+    )
 
     class Meta:
         verbose_name = _("unsuitable-worker flag")

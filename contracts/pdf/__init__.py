@@ -3,7 +3,7 @@ module per sub-domain; register() is called from ContractsConfig.ready()."""
 
 
 def register() -> None:
-    from contracts.pdf import pledges, roster, subcontracts, training, worksites
+    from contracts.pdf import erasure, pledges, roster, subcontracts, training, worksites
 
-    for module in (roster, pledges, worksites, training, subcontracts):
+    for module in (roster, pledges, worksites, training, subcontracts, erasure):
         module.register()

@@ -11,7 +11,7 @@ from guardian.shortcuts import assign_perm
 
 from clauses.models import ClauseTemplate
 from contracts import events, permissions
-from contracts.models import Contract
+from contracts.models import FINISHED_STATUSES, Contract
 from contracts.selectors import contracts as selectors
 from core.audit import record_event
 from core.models import Membership, OrganisationKind
@@ -268,7 +268,7 @@ def contract_update_conditions(
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if not permissions.can_manage_contract(actor, actor_membership, contract):
         raise PermissionDenied
-    if contract.status == Contract.Status.ENDED:
+    if contract.status in FINISHED_STATUSES:
         raise ValidationError(_("The contract has ended."))
     changed = sorted(name for name, value in conditions.items() if getattr(contract, name) != bool(value))
     if not changed:

@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 
 from clauses import api as clauses_api
 from contracts import events, permissions
-from contracts.models import Contract, Employment, Person, PersonRole, RosterChange, RosterEntry
+from contracts.models import (
+    FINISHED_STATUSES,
+    Contract,
+    Employment,
+    Person,
+    PersonRole,
+    RosterChange,
+    RosterEntry,
+)
 from contracts.pdf.roster import ROSTER_FORM, roster_context
 from contracts.selectors.contracts import approval_recipients
 from contracts.selectors.roster import (
@@ -119,7 +127,7 @@ def roster_change_open(*, actor, actor_membership: Membership, contract: Contrac
     """The contractor's open draft (or returned) change, or a new one."""
     if not permissions.can_edit_roster(actor, actor_membership, contract):
         raise PermissionDenied
-    if contract.status == Contract.Status.ENDED:
+    if contract.status in FINISHED_STATUSES:
         raise ValidationError(_("The contract has ended."))
     Contract.objects.select_for_update().filter(pk=contract.pk).first()  # one open change at a time
     # A change notified under notice-only clauses is already in force: it does not block the next.

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from clauses import api as clauses_api
 from contracts import events, permissions
-from contracts.models import Contract, Subcontract
+from contracts.models import FINISHED_STATUSES, Contract, Subcontract
 from contracts.pdf.subcontracts import SUBCONTRACT_FORM, subcontract_context
 from contracts.selectors.contracts import contract_approvers, organisation_people
 from core.approvals import (
@@ -337,7 +337,7 @@ def subcontract_create(
             raise PermissionDenied
     if not permissions.can_apply_subcontract(actor, actor_membership, contract, parent):
         raise PermissionDenied
-    if contract.status == Contract.Status.ENDED:
+    if contract.status in FINISHED_STATUSES:
         raise ValidationError(_("The contract has ended."))
     values = _values(fields)
     errors = _clean(contract, values, parent)

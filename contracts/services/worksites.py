@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from clauses import api as clauses_api
 from contracts import events, permissions
 from contracts.models import (
+    FINISHED_STATUSES,
     Contract,
     Person,
     SecureAreaRulesAcknowledgement,
@@ -113,7 +114,7 @@ def worksite_change_open(*, actor, actor_membership: Membership, contract: Contr
     """The contractor's open change (draft, returned or waiting for the decision), or a new one."""
     if not permissions.can_edit_worksites(actor, actor_membership, contract):
         raise PermissionDenied
-    if contract.status == Contract.Status.ENDED:
+    if contract.status in FINISHED_STATUSES:
         raise ValidationError(_("The contract has ended."))
     Contract.objects.select_for_update().filter(pk=contract.pk).first()  # one open change at a time
     existing = open_change(contract)

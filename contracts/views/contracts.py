@@ -17,6 +17,7 @@ from contracts.forms.contracts import (
     ContractProposalForm,
     DateForm,
 )
+from contracts.models import FINISHED_STATUSES, Contract
 from contracts.selectors.contracts import contracts_visible_to
 from core.panels import fill_slot
 from core.selectors import contractors_of_public_body
@@ -29,7 +30,7 @@ PAGE_SIZE = 50
 def contract_list(request):
     contracts = contracts_visible_to(request.user, request.membership)
     status = request.GET.get("status", "")
-    if status in ("draft", "active", "ended"):
+    if status in Contract.Status.values:
         contracts = contracts.filter(status=status)
     page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
     # Columns other apps add (compliance: overdue, due soon, fulfilled), one query each per page.
@@ -70,6 +71,14 @@ def contract_detail(request, pk: int):
             "record_links": fill_slot("contract_detail.links", request, contract),
             "can_manage": can_manage and not printing,
             "printing": printing,
+            # A contract past its work offers no more changes; an ended one its close, a closed
+            # one its certificates of erasure (to the public body's managers and auditors).
+            "finished": contract.status in FINISHED_STATUSES,
+            "can_close": contract.status == Contract.Status.ENDED
+            and permissions.can_close_contract(request.user, request.membership, contract)
+            and not printing,
+            "can_read_erasure": contract.status == Contract.Status.CLOSED
+            and permissions.can_read_erasure_certificate(request.user, request.membership, contract),
         },
     )
 

@@ -18,6 +18,7 @@ from clauses import api as clauses_api
 from contracts import events, permissions
 from contracts.access import get_contract_or_404, get_subcontract_or_404
 from contracts.forms.subcontracts import SubcontractForm
+from contracts.models import FINISHED_STATUSES
 from contracts.pdf.subcontracts import SUBCONTRACT_FORM, subcontract_context
 from contracts.selectors.contracts import contracts_visible_to
 from contracts.selectors.subcontracts import (
@@ -58,7 +59,7 @@ def subcontracts(request, pk: int):
             "contract": contract,
             "links": links,
             "can_apply": permissions.can_apply_subcontract(request.user, request.membership, contract)
-            and contract.status != contract.Status.ENDED,
+            and contract.status not in FINISHED_STATUSES,
         },
     )
 

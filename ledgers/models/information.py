@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.fields import EncryptedTextField
 from core.validators import LABEL, NOTE, SHORT_NOTE
 
 
@@ -109,8 +110,11 @@ class CustodyEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The contract's key: the free text below names people (who handed it over, who witnessed,
+    # what the note says of them), so destroying the key at the contract's close erases it.
+    data_key = models.ForeignKey("core.DataKey", on_delete=models.PROTECT, related_name="+")
     # The other side of a handover (the public body's person who handed it over or took it back).
-    counterpart = models.CharField(_("other party"), max_length=LABEL, blank=True)
+    counterpart = EncryptedTextField(_("other party"), blank=True, validators=[MaxLengthValidator(LABEL)])
     worksite = models.ForeignKey(
         "contracts.Worksite",
         verbose_name=_("work site"),
@@ -122,7 +126,9 @@ class CustodyEvent(models.Model):
     storage_place = models.CharField(_("storage place"), max_length=LABEL, blank=True)
     destination = models.CharField(_("destination"), max_length=LABEL, blank=True)
     copies = models.PositiveIntegerField(_("number of copies"), null=True, blank=True)
-    consent = models.CharField(_("the public body's consent"), max_length=LABEL, blank=True)
+    consent = EncryptedTextField(
+        _("the public body's consent"), blank=True, validators=[MaxLengthValidator(LABEL)]
+    )
     encrypted = models.BooleanField(_("encrypted or password-protected"), default=False)
     tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
     method = models.CharField(_("method"), max_length=LABEL, blank=True)
@@ -145,7 +151,7 @@ class CustodyEvent(models.Model):
         related_name="custody_events",
     )
     # Who of the public body witnessed an erasure or destruction (000 §7.5, 002 §15.3).
-    witness = models.CharField(_("witnessed by"), max_length=LABEL, blank=True)
+    witness = EncryptedTextField(_("witnessed by"), blank=True, validators=[MaxLengthValidator(LABEL)])
     # Who may use the item from this event on (received, users changed): people of the roster.
     users = models.ManyToManyField(
         "contracts.Person",
@@ -163,7 +169,7 @@ class CustodyEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="corrections",
     )
-    note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(NOTE)])
+    note = EncryptedTextField(_("note"), blank=True, validators=[MaxLengthValidator(NOTE)])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

@@ -215,6 +215,8 @@ def _event(item: InformationItem, kind: str, sequence: int, values: dict, actor)
     fields = {name: values[name] for name in EVENT_FIELDS if values.get(name) is not None}
     return CustodyEvent(
         item=item,
+        # The free text names people: under the contract's key, erased with it at the close.
+        data_key_id=item.contract.data_key_id,
         sequence=sequence,
         kind=kind,
         occurred_at=values["occurred_at"],
@@ -396,6 +398,7 @@ def custody_correct(*, actor, actor_membership: Membership, event: CustodyEvent,
     _fits(item, None, (), void=event)
     correction = CustodyEvent(
         item=item,
+        data_key_id=item.contract.data_key_id,
         sequence=_next_sequence(item),
         kind=K.CORRECTION,
         occurred_at=timezone.now(),

@@ -196,7 +196,7 @@ def request_create(
     **values: Any,
 ) -> LedgerRequest:
     """Draft an application of the person's own party (submitted with request_act)."""
-    if not permissions.can_keep_devices(actor, actor_membership, contract):
+    if not permissions.can_apply(actor, actor_membership, contract, kind):
         raise PermissionDenied
     contract = Contract.objects.select_for_update().get(pk=contract.pk)  # one number at a time
     items, devices = list(items), list(devices)

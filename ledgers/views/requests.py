@@ -117,7 +117,7 @@ def request_list(request, pk: int, kind: str):
             "detail_label": _detail_label(kind),
             "kinds": _kinds(contract),
             "page": page,
-            "can_apply": permissions.can_keep_devices(request.user, request.membership, contract),
+            "can_apply": permissions.can_apply(request.user, request.membership, contract, kind),
         },
     )
 
@@ -140,7 +140,7 @@ def _form_page(request, contract, form, kind: str, application=None):
 def request_create(request, pk: int, kind: str):
     kind = _kind_or_404(kind)
     contract = get_ledger_contract_or_404(request, pk)
-    if not permissions.can_keep_devices(request.user, request.membership, contract):
+    if not permissions.can_apply(request.user, request.membership, contract, kind):
         raise Http404
     form = LedgerRequestForm(
         request.POST or None,

@@ -92,6 +92,7 @@ def _build(total_events: int):
         events.append(
             CustodyEvent(
                 item_id=item_id,
+                data_key_id=contract.data_key_id,
                 sequence=1,
                 kind="received",
                 occurred_at=when,
@@ -108,6 +109,7 @@ def _build(total_events: int):
             events.append(
                 CustodyEvent(
                     item_id=item_id,
+                    data_key_id=contract.data_key_id,
                     sequence=seq,
                     kind=kind,
                     occurred_at=when,

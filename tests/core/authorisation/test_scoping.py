@@ -16,6 +16,7 @@ from ledgers import permissions
 from ledgers.selectors.devices import devices_visible_to
 from tests.core.authorisation import (
     assembly,
+    rows_contract_close,
     rows_ledgers,
     rows_ledgers_inspections,
     rows_ledgers_submissions,
@@ -186,6 +187,7 @@ LEDGER_POSTS = {
     **rows_ledgers.post_rows(assembly),
     **rows_ledgers_submissions.post_rows(assembly),
     **rows_ledgers_inspections.post_rows(assembly),
+    **rows_contract_close.post_rows(assembly),
 }
 
 
