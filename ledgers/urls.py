@@ -12,6 +12,9 @@ urlpatterns = [
     path("contracts/<int:pk>/devices/new/", devices.device_register, name="device_register"),
     path("devices/<int:pk>/", devices.device_detail, name="device_detail"),
     path("devices/<int:pk>/change/", devices.device_update, name="device_update"),
+    # The device ledger as of a day, as xlsx (the import's layout) and as PDF
+    path("contracts/<int:pk>/devices/ledger.xlsx", devices.device_ledger_xlsx, name="device_ledger_xlsx"),
+    path("contracts/<int:pk>/devices/ledger.pdf", devices.device_ledger_pdf, name="device_ledger_pdf"),
     # The information ledger (情報管理台帳, 000 §5.6(4), 002 §10(3))
     path("contracts/<int:pk>/information/", information.information_list, name="information_list"),
     path("contracts/<int:pk>/information/new/", information.information_receive, name="information_receive"),

@@ -59,6 +59,7 @@ ROW_MODULES = (
     # subcontractor); before tenancy, which gives its rows over the contracts the shared columns.
     "tests.core.authorisation.rows_ledgers",
     "tests.core.authorisation.rows_ledgers_submissions",
+    "tests.core.authorisation.rows_ledgers_imports",
     # It adds the shared contracts' columns to every row over the contracts above.
     "tests.core.matrix_tenancy",
     # After tenancy: its objects are on the shared contracts (its rows take no contract).
