@@ -9,7 +9,8 @@ from contracts.access import get_contract_or_404
 from contracts.models import Contract
 from contracts.selectors.contracts import drafts_visible_to
 from core.approvals import ApprovalState
-from ledgers.models import Device, InformationItem, LedgerRequest, TakeoutRequest
+from ledgers.models import Device, InformationItem, LedgerImport, LedgerRequest, TakeoutRequest
+from ledgers.permissions import can_keep_devices
 from ledgers.selectors.devices import device_visible_to, parties_in_scope
 from ledgers.selectors.information import item_visible_to
 
@@ -84,3 +85,19 @@ def get_request_or_404(request, pk: int) -> LedgerRequest:
         raise Http404
     # The workflow and the audit trail know each kind by its proxy (core.approvables).
     return found.as_kind()
+
+
+def get_import_or_404(request, pk: int) -> LedgerImport:
+    """An uploaded ledger file waiting for its apply: its uploader's alone, while they may still
+    record on that ledger (anyone else, and a missing one, get the same 404)."""
+    found = LedgerImport.objects.select_related("contract", "contract__data_key").filter(pk=pk).first()
+    membership = request.membership
+    if (
+        found is None
+        or found.created_by_id != request.user.pk
+        or membership is None
+        or membership.organisation_id != found.organisation_id
+        or not can_keep_devices(request.user, membership, found.contract)
+    ):
+        raise Http404
+    return found

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ledgers.views import devices, information, requests, slips, submissions, takeouts
+from ledgers.views import devices, imports, information, requests, slips, submissions, takeouts
 
 app_name = "ledgers"
 
@@ -40,6 +40,34 @@ urlpatterns = [
         requests.certificate_download,
         name="certificate_download",
     ),
+    # Importing a ledger kept in Excel: upload, the template, the preview, apply or abandon it
+    path(
+        "contracts/<int:pk>/devices/import/",
+        imports.import_upload,
+        {"ledger": "devices"},
+        name="device_import",
+    ),
+    path(
+        "contracts/<int:pk>/devices/import/template.xlsx",
+        imports.import_template,
+        {"ledger": "devices"},
+        name="device_import_template",
+    ),
+    path(
+        "contracts/<int:pk>/information/import/",
+        imports.import_upload,
+        {"ledger": "information"},
+        name="information_import",
+    ),
+    path(
+        "contracts/<int:pk>/information/import/template.xlsx",
+        imports.import_template,
+        {"ledger": "information"},
+        name="information_import_template",
+    ),
+    path("imports/<int:pk>/", imports.import_preview, name="import_preview"),
+    path("imports/<int:pk>/apply/", imports.import_apply, name="import_apply"),
+    path("imports/<int:pk>/discard/", imports.import_discard, name="import_discard"),
     # Its receipt (受領証), handover slip (受渡票) or record of erasure/destruction, as PDF
     path("custody/<int:pk>/slip.pdf", slips.custody_slip_pdf, name="custody_slip_pdf"),
     # The information ledger as submitted to the public body (002 §10(3)), as PDF and xlsx

@@ -1,4 +1,5 @@
 from ledgers.models.devices import Device, DeviceKind, DeviceOwner, DeviceStatus, DeviceVersion
+from ledgers.models.imports import ImportLedger, LedgerImport
 from ledgers.models.information import (
     Classification,
     CustodyEvent,
@@ -37,7 +38,9 @@ __all__ = [
     "DisclosureRequest",
     "DisposalMethod",
     "DisposalRequest",
+    "ImportLedger",
     "InformationItem",
+    "LedgerImport",
     "LedgerRequest",
     "LedgerSubmission",
     "Medium",

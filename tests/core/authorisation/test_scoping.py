@@ -14,7 +14,7 @@ from core.selectors import SESSION_MEMBERSHIP_KEY
 from core.services.users import calendar_token_issue
 from ledgers import permissions
 from ledgers.selectors.devices import devices_visible_to
-from tests.core.authorisation import assembly, rows_ledgers, rows_ledgers_submissions
+from tests.core.authorisation import assembly, rows_ledgers, rows_ledgers_imports, rows_ledgers_submissions
 from tests.core.authorisation.matrix import ROLE_ACTORS, SITE_ADMIN, assert_code
 from tests.core.authorisation.rows_ledgers import ASSETS, TITLES
 from tests.core.authorisation.world import ORG_LABELS, MatrixWorld
@@ -177,7 +177,11 @@ def test_calendar_feed_shows_only_own_contracts(client, db, mw, actor):
 
 # --- the device ledger (rows_ledgers) -------------------------------------------------------------
 # Its register and change pages answer GET and POST: MATRIX holds the GET cells, these the POST ones.
-LEDGER_POSTS = {**rows_ledgers.post_rows(assembly), **rows_ledgers_submissions.post_rows(assembly)}
+LEDGER_POSTS = {
+    **rows_ledgers.post_rows(assembly),
+    **rows_ledgers_submissions.post_rows(assembly),
+    **rows_ledgers_imports.post_rows(assembly),
+}
 
 
 def _ledger_post_cases():
