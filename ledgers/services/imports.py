@@ -287,9 +287,9 @@ def _name_key(text: str) -> str:
 
 
 class _Names:
-    """The contract's people, work sites and devices by the names a file calls them (spaces and
-    width aside), read once for the whole file. A name of another party's person (or device) is
-    still found, so that the service refuses it with its own reason."""
+    """The contract's people and work sites by the names a file calls them (spaces and width
+    aside), read once for the whole file. A person of another party is still found, so that the
+    service refuses them with its own reason (as a device of another party's ledger is, below)."""
 
     def __init__(self, contract: Contract, organisation_id: int) -> None:
         self.organisation_id = organisation_id

@@ -218,3 +218,31 @@ def test_an_upload_replaces_the_earlier_one_and_the_sweep_removes_stale_ones(led
     assert import_sweep(now=timezone.now() + timedelta(hours=2)) == 1
     with pytest.raises(PermissionDenied):  # the client's side keeps no ledger
         import_upload(data=b"x", **{**kwargs, **m(ledger.side.client_staff)})
+
+
+def test_a_subcontractor_imports_into_its_own_part_and_not_with_the_contractors_people(ledger):
+    from tests.ledgers.test_request_views import _subcontractor
+
+    sub = _subcontractor(ledger)
+    paper = device_row(
+        "SUB-1", kind="紙媒体", holder="", antivirus="", pattern=None, patched=None, software=""
+    )
+    theirs = device_row("SUB-2", kind="紙媒体", holder=WORKER_NAME, antivirus="", pattern=None, patched=None)
+    with translation.override("ja"):
+        outcome = ledger_import_run(
+            contract=ledger.contract,
+            ledger="devices",
+            data=xlsx(DEVICE_HEADERS, [paper, theirs]),
+            apply=True,
+            **m(sub),
+        )
+        why = person_refusal(ledger.contract, sub.organisation_id, ledger.worker, DAY)
+    assert [(e.row, e.header, e.message) for e in outcome.errors] == [(3, "使用者", why)]
+    outcome = run_as(sub, ledger, xlsx(DEVICE_HEADERS, [paper]))
+    assert outcome.ok and Device.objects.get().organisation_id == sub.organisation_id
+
+
+def run_as(membership, ledger, data: bytes):
+    return ledger_import_run(
+        contract=ledger.contract, ledger="devices", data=data, apply=True, **m(membership)
+    )
