@@ -14,9 +14,11 @@ from ledgers.models import (
     InformationItem,
     Inspection,
     InspectionFinding,
+    LedgerImport,
     LedgerRequest,
     TakeoutRequest,
 )
+from ledgers.permissions import can_keep_devices
 from ledgers.selectors.devices import device_visible_to, parties_in_scope
 from ledgers.selectors.information import item_visible_to
 from ledgers.selectors.inspections import finding_visible_to, inspection_visible_to
@@ -107,5 +109,21 @@ def get_finding_or_404(request, pk: int) -> InspectionFinding:
     """A finding of an inspection the person may see (the same rule)."""
     found = finding_visible_to(request.user, request.membership, pk)
     if found is None:
+        raise Http404
+    return found
+
+
+def get_import_or_404(request, pk: int) -> LedgerImport:
+    """An uploaded ledger file waiting for its apply: its uploader's alone, while they may still
+    record on that ledger (anyone else, and a missing one, get the same 404)."""
+    found = LedgerImport.objects.select_related("contract", "contract__data_key").filter(pk=pk).first()
+    membership = request.membership
+    if (
+        found is None
+        or found.created_by_id != request.user.pk
+        or membership is None
+        or membership.organisation_id != found.organisation_id
+        or not can_keep_devices(request.user, membership, found.contract)
+    ):
         raise Http404
     return found

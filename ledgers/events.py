@@ -56,6 +56,10 @@ INFORMATION_DISPOSED = "information.disposed"
 INFORMATION_CUSTODY_RECORDED = "information.custody_recorded"
 INFORMATION_CUSTODY_CORRECTED = "information.custody_corrected"
 INFORMATION_LEDGER_VIEWED = "information_ledger.viewed"
+# A ledger kept in Excel imported (services.imports): one event for the file, besides each
+# entry's own (information.received, device.registered), as if each had been typed.
+INFORMATION_LEDGER_IMPORTED = "information_ledger.imported"
+DEVICE_LEDGER_IMPORTED = "device_ledger.imported"
 # Named by template versions before the disposal application became an approvable (whose
 # submission records disposal.submitted); nothing records it any more.
 DISPOSAL_APPLIED = "disposal.applied"
@@ -98,6 +102,8 @@ RECORDED_KINDS = {
     INFORMATION_CUSTODY_RECORDED: _("Information ledger entry recorded"),
     INFORMATION_CUSTODY_CORRECTED: _("Information ledger entry corrected"),
     INFORMATION_LEDGER_VIEWED: _("Information ledger viewed"),
+    INFORMATION_LEDGER_IMPORTED: _("Information ledger imported from Excel"),
+    DEVICE_LEDGER_IMPORTED: _("Device ledger imported from Excel"),
     DISPOSAL_APPLIED: _("Disposal applied for"),
     DISPOSAL_APPROVED: _("Disposal approved"),
     DISPOSAL_RECORDED: _("Return or disposal carried out"),

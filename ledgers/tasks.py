@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from ledgers.services.imports import import_sweep
 from ledgers.services.protection import device_protection_sweep
 from ledgers.services.takeouts import takeout_overdue_sweep
 
@@ -14,3 +15,9 @@ def sweep_device_protection() -> int:
 def sweep_overdue_takeouts() -> int:
     """Every few minutes: report take-outs not brought back by their planned return."""
     return len(takeout_overdue_sweep())
+
+
+@shared_task(acks_late=True)
+def sweep_ledger_imports() -> int:
+    """Every few minutes: remove uploaded ledger files left neither applied nor abandoned."""
+    return import_sweep()

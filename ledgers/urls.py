@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ledgers.views import devices, information, inspections, requests, slips, submissions, takeouts
+from ledgers.views import devices, imports, information, inspections, requests, slips, submissions, takeouts
 
 app_name = "ledgers"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("contracts/<int:pk>/devices/new/", devices.device_register, name="device_register"),
     path("devices/<int:pk>/", devices.device_detail, name="device_detail"),
     path("devices/<int:pk>/change/", devices.device_update, name="device_update"),
+    # The device ledger as of a day, as xlsx (the import's layout) and as PDF
+    path("contracts/<int:pk>/devices/ledger.xlsx", devices.device_ledger_xlsx, name="device_ledger_xlsx"),
+    path("contracts/<int:pk>/devices/ledger.pdf", devices.device_ledger_pdf, name="device_ledger_pdf"),
     # The information ledger (情報管理台帳, 000 §5.6(4), 002 §10(3))
     path("contracts/<int:pk>/information/", information.information_list, name="information_list"),
     path("contracts/<int:pk>/information/new/", information.information_receive, name="information_receive"),
@@ -37,6 +40,34 @@ urlpatterns = [
         requests.certificate_download,
         name="certificate_download",
     ),
+    # Importing a ledger kept in Excel: upload, the template, the preview, apply or abandon it
+    path(
+        "contracts/<int:pk>/devices/import/",
+        imports.import_upload,
+        {"ledger": "devices"},
+        name="device_import",
+    ),
+    path(
+        "contracts/<int:pk>/devices/import/template.xlsx",
+        imports.import_template,
+        {"ledger": "devices"},
+        name="device_import_template",
+    ),
+    path(
+        "contracts/<int:pk>/information/import/",
+        imports.import_upload,
+        {"ledger": "information"},
+        name="information_import",
+    ),
+    path(
+        "contracts/<int:pk>/information/import/template.xlsx",
+        imports.import_template,
+        {"ledger": "information"},
+        name="information_import_template",
+    ),
+    path("imports/<int:pk>/", imports.import_preview, name="import_preview"),
+    path("imports/<int:pk>/apply/", imports.import_apply, name="import_apply"),
+    path("imports/<int:pk>/discard/", imports.import_discard, name="import_discard"),
     # Its receipt (受領証), handover slip (受渡票) or record of erasure/destruction, as PDF
     path("custody/<int:pk>/slip.pdf", slips.custody_slip_pdf, name="custody_slip_pdf"),
     # The information ledger as submitted to the public body (002 §10(3)), as PDF and xlsx

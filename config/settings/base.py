@@ -239,6 +239,17 @@ CELERY_BEAT_SCHEDULE["takeout-overdue-sweep"] = {
     "task": "ledgers.tasks.sweep_overdue_takeouts",
     "schedule": float(env.int("TAKEOUT_OVERDUE_SWEEP_SECONDS", default=600)),
 }
+# Importing a ledger kept in Excel (docs/ledgers.md): every row goes through the services in one
+# transaction, twice (the preview tries them and rolls back), so the file is kept smaller than
+# the spreadsheet engine's own limits (5 MB, 5,000 rows; core.spreadsheets).
+LEDGER_IMPORT_MAX_BYTES = env.int("LEDGER_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+LEDGER_IMPORT_MAX_ROWS = env.int("LEDGER_IMPORT_MAX_ROWS", default=500)
+# An uploaded file not applied or abandoned is removed after this many minutes (it names people).
+LEDGER_IMPORT_KEEP_MINUTES = env.int("LEDGER_IMPORT_KEEP_MINUTES", default=60)
+CELERY_BEAT_SCHEDULE["ledger-import-sweep"] = {
+    "task": "ledgers.tasks.sweep_ledger_imports",
+    "schedule": float(env.int("LEDGER_IMPORT_SWEEP_SECONDS", default=600)),
+}
 
 LOGGING = {
     "version": 1,

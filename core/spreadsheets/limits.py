@@ -49,9 +49,20 @@ def open_workbook(spec: SheetSpec, data: bytes) -> Any:
         raise _Refused(not_xlsx)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
+            infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
         raise _Refused(not_xlsx) from None
+    expanded = sum(info.file_size for info in infos)
+    # A macro-enabled workbook (.xlsm, or one renamed .xlsx) carries its VBA project as a part of
+    # the zip. Nothing here would run it, but a list that arrives with code is refused outright:
+    # the person saving it without macros knows what the file is, the portal does not.
+    if any(info.filename.lower().endswith("vbaproject.bin") for info in infos):
+        raise _Refused(
+            _(
+                "This workbook contains macros. Save it as an Excel workbook (.xlsx) without macros "
+                "and try again."
+            )
+        )
     if expanded > MAX_UNCOMPRESSED_BYTES:
         raise _Refused(_("The workbook holds too much data to be read."))
     try:

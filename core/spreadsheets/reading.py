@@ -23,6 +23,7 @@ from core.spreadsheets.spec import (
     _Invalid,
     _Refused,
     _render_row,
+    header_key,
 )
 
 logger = logging.getLogger(__name__)
@@ -135,7 +136,12 @@ def _check_header(spec: SheetSpec, found: list[str]) -> list[CellError]:
     while found and not found[-1]:
         found.pop()
     expected = [column.header for column in spec.columns]
-    if found == expected:
+    # Width, spaces and case do not matter, and a column answers to its aliases too (spec.header_key).
+    wanted_keys = [column.header_keys() for column in spec.columns]
+    found_keys = [header_key(text) for text in found]
+    if len(found) == len(expected) and all(
+        k in keys for k, keys in zip(found_keys, wanted_keys, strict=True)
+    ):
         return []
     if not found:
         return [
@@ -146,20 +152,23 @@ def _check_header(spec: SheetSpec, found: list[str]) -> list[CellError]:
                 message=_("Row 1 has no headings. Use the template and keep its first row as it is."),
             )
         ]
+    known = frozenset().union(*wanted_keys)
     errors = []
     for index in range(max(len(found), len(expected))):
         actual = found[index] if index < len(found) else ""
         wanted = expected[index] if index < len(expected) else None
-        if actual == wanted:
+        if wanted is not None and actual and found_keys[index] in wanted_keys[index]:
             continue
         letter = get_column_letter(index + 1)
         if wanted is None:
+            if not actual:
+                continue
             message = _("Unknown heading “%(found)s”. Delete this column.") % {"found": actual}
             errors.append(CellError(row=1, column=letter, header=actual, message=message))
             continue
         if not actual:
             message = _("The heading “%(expected)s” is missing.") % {"expected": wanted}
-        elif actual in expected:
+        elif found_keys[index] in known:
             message = _(
                 "Expected the heading “%(expected)s” here, but found “%(found)s”. "
                 "Keep the columns in the order of the template."

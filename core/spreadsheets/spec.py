@@ -7,6 +7,8 @@ with it, the writer fills cells with it and the reader compares a row with the e
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,6 +37,7 @@ DATE_FORMAT: Final = "yyyy/mm/dd"
 TEXT_FORMAT: Final = "@"
 _FIRST_DATA_ROW: Final = 2
 _SHEET_TITLE_FORBIDDEN: Final = frozenset("[]:*?/\\")
+_SPACES: Final = re.compile(r"\s+")
 
 
 # --- The spec -------------------------------------------------------------------------------
@@ -54,6 +57,9 @@ class Column:
     choices: dict[str, str] | None = None
     help: str = ""
     width: int = 18
+    # Other headings the column is known by in the lists people already keep (「件数・人数」 for
+    # 「件数」): an uploaded file may use any of them. The template and exports write ``header``.
+    aliases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.key.isidentifier():
@@ -73,6 +79,20 @@ class Column:
             raise ValueError(f"Column {self.key!r}: help must be a plain str (it is written into the file)")
         if self.width < 1:
             raise ValueError(f"Column {self.key!r}: width must be positive")
+        object.__setattr__(self, "aliases", tuple(self.aliases))
+        if not all(isinstance(alias, str) and header_key(alias) for alias in self.aliases):
+            raise ValueError(f"Column {self.key!r}: aliases must be non-empty plain str")
+
+    def header_keys(self) -> frozenset[str]:
+        """The headings this column is recognised by, as :func:`header_key` compares them."""
+        return frozenset(header_key(text) for text in (self.header, *self.aliases))
+
+
+def header_key(text: str) -> str:
+    """A heading as the importer compares it: full and half width folded (NFKC), every space
+    (full-width ones too) removed, case folded — 「受領 日時」, 「ｼﾘｱﾙ」 and 「ＰＣ」 match their
+    template's heading."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
 def _check_choices(key: str, choices: dict[str, str]) -> None:
@@ -113,6 +133,10 @@ class SheetSpec:
             seen = [getattr(column, attr) for column in self.columns]
             if len(set(seen)) != len(seen):
                 raise ValueError(f"Sheet {self.name!r}: column {attr}s must be unique")
+        # A heading (or alias) that two columns answer to would make the header check ambiguous.
+        keys = [key for column in self.columns for key in column.header_keys()]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"Sheet {self.name!r}: two columns are known by the same heading")
         if self.example is not None:
             unknown = set(self.example) - {column.key for column in self.columns}
             if unknown:

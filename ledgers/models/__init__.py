@@ -1,4 +1,5 @@
 from ledgers.models.devices import Device, DeviceKind, DeviceOwner, DeviceStatus, DeviceVersion
+from ledgers.models.imports import ImportLedger, LedgerImport
 from ledgers.models.information import (
     Classification,
     CustodyEvent,
@@ -48,10 +49,12 @@ __all__ = [
     "DisposalMethod",
     "DisposalRequest",
     "FindingCorrection",
+    "ImportLedger",
     "InformationItem",
     "Inspection",
     "InspectionFinding",
     "InspectionResult",
+    "LedgerImport",
     "LedgerRequest",
     "LedgerSubmission",
     "Medium",

@@ -10,12 +10,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contracts.selectors.worksites import current_entries
+from core import pdf
 from core.services.reads import personal_data_read
 from core.views.utils import save_form
 from ledgers import events, permissions
@@ -23,6 +24,7 @@ from ledgers.access import get_device_or_404, get_ledger_contract_or_404
 from ledgers.forms.devices import DeviceChangeForm, DeviceRegisterForm, LedgerFilterForm, offer_takeouts
 from ledgers.models import DeviceStatus, DeviceVersion
 from ledgers.models.devices import FINAL_STATUSES
+from ledgers.pdf.devices import DEVICE_LEDGER_FORM, device_ledger_context
 from ledgers.selectors.devices import (
     device_history,
     devices_visible_to,
@@ -32,8 +34,11 @@ from ledgers.selectors.devices import (
     protection_of,
 )
 from ledgers.services import devices as services
+from ledgers.spreadsheets.devices import device_ledger_xlsx as ledger_xlsx
+from ledgers.spreadsheets.devices import device_rows
 
 PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _max_ages() -> tuple[int, int]:
@@ -201,3 +206,40 @@ def device_update(request, pk: int):
     if version is not None:
         return redirect("ledgers:device_detail", pk=device.pk)
     return _form_page(request, form, contract=device.contract, device=device)
+
+
+def _export(request, pk: int):
+    """The ledger as it stood at the end of the chosen day (today), all of it (the list's filters
+    aside), for the devices the person may see."""
+    contract = get_ledger_contract_or_404(request, pk)
+    form = LedgerFilterForm(request.GET or None)
+    on = (form.cleaned_data.get("on") if form.is_valid() else None) or timezone.localdate()
+    versions = ledger_on(devices_visible_to(request.user, request.membership, contract), on)
+    return contract, on, device_rows(versions, _site_names(contract, on))
+
+
+def _download(request, contract, on, rows, data: bytes, extension: str, content_type: str) -> HttpResponse:
+    # The file names the holders: its download is on the record, once it is made (a PDF is never
+    # rendered under the audit trail's lock, core.pdf).
+    _names_shown(
+        request, contract, on=on.isoformat(), format=extension, rows=len(rows), sha256=pdf.pdf_sha256(data)
+    )
+    name = f"device-ledger-{contract.pk}-{on:%Y%m%d}.{extension}"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def device_ledger_xlsx(request, pk: int):
+    contract, on, rows = _export(request, pk)
+    return _download(request, contract, on, rows, ledger_xlsx(rows), "xlsx", XLSX)
+
+
+@login_required
+def device_ledger_pdf(request, pk: int):
+    contract, on, rows = _export(request, pk)
+    data = pdf.render_form(DEVICE_LEDGER_FORM, device_ledger_context(contract, on, rows))
+    return _download(request, contract, on, rows, data, "pdf", "application/pdf")

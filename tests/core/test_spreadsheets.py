@@ -331,6 +331,26 @@ def test_headers_tolerate_surrounding_spaces() -> None:
     assert result.ok
 
 
+def test_headers_tolerate_width_inner_spaces_case_and_aliases() -> None:
+    spec = SheetSpec(
+        name="機器",
+        columns=(
+            Column("serial", "シリアル", "text", aliases=("シリアル番号",)),
+            Column("os", "OS更新日", "date"),
+        ),
+    )
+    for headers in (["ｼﾘｱﾙ", "ＯＳ 更新日"], ["シリアル　番号", "os更新日"]):
+        assert parse_rows(spec, xlsx([["SN-1", date(2025, 4, 1)]], headers=headers, title="機器")).ok
+    with translation.override("en"):
+        result = parse_rows(spec, xlsx([], headers=["OS更新日", "シリアル番号"], title="機器"))
+    assert [error.column for error in result.errors] == ["A", "B"]
+    assert "order of the template" in result.errors[0].message
+    with pytest.raises(ValueError, match="same heading"):
+        SheetSpec(
+            name="x", columns=(Column("a", "番号", "int"), Column("b", "No", "int", aliases=("番 号",)))
+        )
+
+
 def test_the_sheet_of_the_spec_name_is_read_even_if_not_first() -> None:
     wb = load_workbook(io.BytesIO(export_rows(ROSTER, ROWS)))
     wb.move_sheet("記入方法", offset=-1)
@@ -362,6 +382,17 @@ def test_non_xlsx_content_is_refused(data: bytes, message: str) -> None:
     assert (error.row, error.column) == (0, "")
     assert message in error.message
     assert str(error) == error.message
+
+
+def test_a_workbook_with_macros_is_refused() -> None:
+    macro = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx([VALID]))) as source, zipfile.ZipFile(macro, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr("xl/vbaProject.bin", b"\0" * 16)
+    with translation.override("en"):
+        (error,) = parse_rows(ROSTER, macro.getvalue()).errors
+    assert error.row == 0 and "macros" in error.message
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused() -> None:

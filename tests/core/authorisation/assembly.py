@@ -63,6 +63,7 @@ ROW_MODULES = (
     "tests.core.authorisation.rows_ledgers_inspections",
     # A contract's close reads the ledgers' gaps; its closed contracts are its own objects.
     "tests.core.authorisation.rows_contract_close",
+    "tests.core.authorisation.rows_ledgers_imports",
     # It adds the shared contracts' columns to every row over the contracts above.
     "tests.core.matrix_tenancy",
     # After tenancy: its objects are on the shared contracts (its rows take no contract).

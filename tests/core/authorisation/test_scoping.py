@@ -18,6 +18,7 @@ from tests.core.authorisation import (
     assembly,
     rows_contract_close,
     rows_ledgers,
+    rows_ledgers_imports,
     rows_ledgers_inspections,
     rows_ledgers_submissions,
 )
@@ -188,6 +189,7 @@ LEDGER_POSTS = {
     **rows_ledgers_submissions.post_rows(assembly),
     **rows_ledgers_inspections.post_rows(assembly),
     **rows_contract_close.post_rows(assembly),
+    **rows_ledgers_imports.post_rows(assembly),
 }
 
 

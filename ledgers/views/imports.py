@@ -1,0 +1,142 @@
+"""Pages of a ledger's import from Excel (services.imports): the upload with the template to fill
+in, the preview of what will be entered (or every error, at its row and column), the apply and
+abandoning it. Thin: access, form, service. Offered from each ledger's page to those who record
+on it (the contractor's managers and staff, a subcontractor's for its own part)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.spreadsheets import build_template
+from ledgers import permissions
+from ledgers.access import get_import_or_404, get_ledger_contract_or_404
+from ledgers.forms.imports import ImportUploadForm
+from ledgers.models import ImportLedger
+from ledgers.services import imports as services
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LEDGER_PAGES = {
+    ImportLedger.INFORMATION: "ledgers:information_list",
+    ImportLedger.DEVICES: "ledgers:device_list",
+}
+UPLOAD_URLS = {
+    ImportLedger.INFORMATION: "ledgers:information_import",
+    ImportLedger.DEVICES: "ledgers:device_import",
+}
+TEMPLATE_URLS = {
+    ImportLedger.INFORMATION: "ledgers:information_import_template",
+    ImportLedger.DEVICES: "ledgers:device_import_template",
+}
+TEMPLATE_NAMES = {
+    ImportLedger.INFORMATION: "information-ledger-template.xlsx",
+    ImportLedger.DEVICES: "device-ledger-template.xlsx",
+}
+
+
+def _keeping_contract_or_404(request, pk: int):
+    contract = get_ledger_contract_or_404(request, pk)
+    if not permissions.can_keep_devices(request.user, request.membership, contract):
+        raise Http404
+    return contract
+
+
+@login_required
+def import_upload(request, pk: int, ledger: str):
+    contract = _keeping_contract_or_404(request, pk)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            kept = services.import_upload(
+                actor=request.user,
+                actor_membership=request.membership,
+                contract=contract,
+                ledger=ledger,
+                file_name=upload.name,
+                data=upload.read(services.max_bytes() + 1),  # never more: the service refuses a larger one
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("ledgers:import_preview", pk=kept.pk)
+    return render(
+        request,
+        "ledgers/imports/upload.html",
+        {
+            "contract": contract,
+            "ledger": ledger,
+            "ledger_label": ImportLedger(ledger).label,
+            "back": LEDGER_PAGES[ledger],
+            "template_url": TEMPLATE_URLS[ledger],
+            "form": form,
+            "max_rows": services.max_rows(),
+        },
+    )
+
+
+@login_required
+def import_template(request, pk: int, ledger: str):
+    """The template to fill in (no data: nothing is put on the record)."""
+    _keeping_contract_or_404(request, pk)
+    response = HttpResponse(build_template(services.SPECS[ledger]), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_NAMES[ledger]}"'
+    return response
+
+
+def _page(request, kept, outcome, *, status: int = 200):
+    return render(
+        request,
+        "ledgers/imports/preview.html",
+        {
+            "contract": kept.contract,
+            "kept": kept,
+            "ledger_label": ImportLedger(kept.ledger).label,
+            "back": LEDGER_PAGES[kept.ledger],
+            "upload": UPLOAD_URLS[kept.ledger],
+            "outcome": outcome,
+            "numbered": kept.ledger == ImportLedger.INFORMATION,
+        },
+        status=status,
+    )
+
+
+@login_required
+def import_preview(request, pk: int):
+    kept = get_import_or_404(request, pk)
+    outcome = services.import_preview(
+        actor=request.user, actor_membership=request.membership, ledger_import=kept
+    )
+    return _page(request, kept, outcome)
+
+
+@login_required
+@require_POST
+def import_apply(request, pk: int):
+    kept = get_import_or_404(request, pk)
+    outcome = services.import_apply(
+        actor=request.user, actor_membership=request.membership, ledger_import=kept
+    )
+    if not outcome.ok:
+        # The records changed since the preview: nothing was entered, the errors say why.
+        return _page(request, kept, outcome)
+    messages.success(
+        request,
+        _("%(n)s rows were imported into the %(ledger)s.")
+        % {"n": len(outcome.rows), "ledger": ImportLedger(kept.ledger).label},
+    )
+    return redirect(LEDGER_PAGES[kept.ledger], pk=kept.contract_id)
+
+
+@login_required
+@require_POST
+def import_discard(request, pk: int):
+    kept = get_import_or_404(request, pk)
+    services.import_discard(actor=request.user, ledger_import=kept)
+    messages.info(request, _("The file was discarded; nothing was imported."))
+    return redirect(LEDGER_PAGES[kept.ledger], pk=kept.contract_id)

@@ -1,0 +1,138 @@
+"""The import pages (ledgers.views.imports): upload → preview → apply or discard, the file kept
+only for its uploader and only until then, the preview's queries, and the device ledger's xlsx
+and PDF downloads."""
+
+from __future__ import annotations
+
+import io
+from unittest import mock
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from core.models import Event
+from core.spreadsheets import parse_rows
+from ledgers.models import Device, InformationItem, LedgerImport
+from ledgers.spreadsheets.devices import DEVICE_SPEC
+from tests.ledgers.conftest import OFFICE_NAME
+from tests.ledgers.test_import import DEVICE_HEADERS, INFO_HEADERS, device_row, item_row, xlsx
+
+XLSX_NAME = "台帳.xlsx"
+
+
+def _upload(client, ledger, data: bytes, name: str = XLSX_NAME, kind: str = "information"):
+    url = reverse(
+        f"ledgers:{'device' if kind == 'devices' else 'information'}_import", args=[ledger.contract.pk]
+    )
+    return client.post(url, {"file": SimpleUploadedFile(name, data)})
+
+
+def test_upload_preview_and_apply_enter_the_rows_and_remove_the_file(client, ledger):
+    client.force_login(ledger.side.contractor_admin.user)
+    page = client.get(reverse("ledgers:information_list", args=[ledger.contract.pk])).content.decode()
+    assert reverse("ledgers:information_import", args=[ledger.contract.pk]) in page
+    form = client.get(reverse("ledgers:information_import", args=[ledger.contract.pk])).content.decode()
+    assert reverse("ledgers:information_import_template", args=[ledger.contract.pk]) in form
+    template = client.get(reverse("ledgers:information_import_template", args=[ledger.contract.pk]))
+    assert load_workbook(io.BytesIO(template.content)).sheetnames[:2] == [
+        "情報管理台帳（取込み）",
+        "記入方法",
+    ]
+
+    response = _upload(client, ledger, xlsx(INFO_HEADERS, [item_row(1), item_row(2)]))
+    kept = LedgerImport.objects.get()
+    assert response.status_code == 302 and response.url == reverse("ledgers:import_preview", args=[kept.pk])
+    preview = client.get(response.url)
+    assert preview.status_code == 200 and [r.number for r in preview.context["outcome"].rows] == [1, 2]
+    assert "住民票データ 2" in preview.content.decode() and not InformationItem.objects.exists()
+
+    response = client.post(reverse("ledgers:import_apply", args=[kept.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("ledgers:information_list", args=[ledger.contract.pk])
+    assert InformationItem.objects.count() == 2 and not LedgerImport.objects.exists()
+    assert client.get(reverse("ledgers:import_preview", args=[kept.pk])).status_code == 404
+
+
+def test_errors_are_shown_by_row_and_column_and_discarding_keeps_nothing(client, ledger):
+    client.force_login(ledger.side.contractor_staff.user)
+    response = _upload(client, ledger, xlsx(INFO_HEADERS, [item_row(1, count="多数")]))
+    preview = client.get(response.url)
+    page = preview.content.decode()
+    assert "件数" in page and "何も取り込んでいません" in page
+    kept = LedgerImport.objects.get()
+    # Applying a file with errors enters nothing and shows them again.
+    assert client.post(reverse("ledgers:import_apply", args=[kept.pk])).status_code == 200
+    assert not InformationItem.objects.exists()
+    response = client.post(reverse("ledgers:import_discard", args=[kept.pk]))
+    assert response.status_code == 302 and not LedgerImport.objects.exists()
+    # Only an .xlsx within the limit is taken at all.
+    response = _upload(client, ledger, b"a,b\n", name="ledger.csv")
+    assert response.status_code == 200 and "file" in response.context["form"].errors
+    assert not LedgerImport.objects.exists()
+
+
+def test_the_file_is_its_uploaders_alone(client, ledger):
+    client.force_login(ledger.side.contractor_admin.user)
+    _upload(client, ledger, xlsx(INFO_HEADERS, [item_row(1)]))
+    kept = LedgerImport.objects.get()
+    with connection.cursor() as cursor:
+        # Encrypted at rest under the contract's data key.
+        cursor.execute("SELECT xlsx FROM ledgers_ledgerimport WHERE id = %s", [kept.pk])
+        assert cursor.fetchone()[0].startswith("enc1:")
+    for other in (ledger.side.contractor_staff, ledger.side.client_admin):
+        client.force_login(other.user)
+        assert client.get(reverse("ledgers:import_preview", args=[kept.pk])).status_code == 404
+        assert client.post(reverse("ledgers:import_apply", args=[kept.pk])).status_code == 404
+    client.force_login(ledger.side.client_staff.user)
+    assert client.get(reverse("ledgers:information_import", args=[ledger.contract.pk])).status_code == 404
+    assert LedgerImport.objects.count() == 1 and not InformationItem.objects.exists()
+
+
+def _preview_queries(client, ledger, rows: int) -> int:
+    LedgerImport.objects.all().delete()
+    _upload(client, ledger, xlsx(INFO_HEADERS, [item_row(n) for n in range(1, rows + 1)]))
+    url = reverse("ledgers:import_preview", args=[LedgerImport.objects.get().pk])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.context["outcome"].ok
+    return len(queries)
+
+
+def test_the_previews_queries(client, ledger):
+    """The page's own queries are fixed, 18: the session, the user, the membership, the kept file
+    with its contract (4); the keeping parties twice, the access helper's and the run's
+    permission (2); the contract's people, its work sites' names and their rows, its devices (4);
+    the run's savepoint, its rollback and release (3); the base page's unread notifications and
+    the session's save in its savepoint (4); and the contract that the first row reads and the
+    next rows find loaded (1). Each row then costs what typing it costs — information_receive in
+    its savepoint, the receipt's event on the audit trail included — 25 queries, the same for
+    every row: the preview is that run, rolled back."""
+    client.force_login(ledger.side.contractor_admin.user)
+    one, three = _preview_queries(client, ledger, 1), _preview_queries(client, ledger, 3)
+    per_row = (three - one) // 2
+    assert (one, per_row) == (FIXED + PER_ROW, PER_ROW)
+    assert _preview_queries(client, ledger, 5) == FIXED + 5 * PER_ROW
+
+
+FIXED, PER_ROW = 18, 25
+
+
+def test_the_device_ledger_downloads_as_xlsx_in_the_imports_layout_and_as_pdf(client, ledger):
+    client.force_login(ledger.side.contractor_admin.user)
+    _upload(client, ledger, xlsx(DEVICE_HEADERS, [device_row("PC-001")]), kind="devices")
+    client.post(reverse("ledgers:import_apply", args=[LedgerImport.objects.get().pk]))
+    assert Device.objects.count() == 1
+    client.force_login(ledger.side.client_staff.user)
+    response = client.get(reverse("ledgers:device_ledger_xlsx", args=[ledger.contract.pk]))
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    [row] = parse_rows(DEVICE_SPEC, response.content).rows
+    assert (row["asset_number"], row["kind"], row["worksite"]) == ("PC-001", "pc", OFFICE_NAME)
+    with mock.patch("core.pdf.render_form", return_value=b"%PDF-1.7 test") as render:
+        response = client.get(reverse("ledgers:device_ledger_pdf", args=[ledger.contract.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert [r["asset_number"] for r in render.call_args.args[1]["rows"]] == ["PC-001"]
+    formats = [e.data.get("format") for e in Event.objects.filter(kind="device_ledger.viewed").order_by("pk")]
+    assert formats[-2:] == ["xlsx", "pdf"]
