@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from clauses.kinds import KINDS
 from clauses.library import EVIDENCE_CONDITIONS
-from clauses.models import ClauseTemplate
+from clauses.models import ClauseTemplate, Obligation
 
 # The kinds the domain apps ask about (codes of clauses.kinds.KINDS).
 PERSONNEL_PRIOR_APPROVAL = "personnel-prior-approval"
@@ -214,9 +214,11 @@ class HandlerRule:
 def handler_rule(of: ClauseTemplate | HasClauses) -> HandlerRule | None:
     """The roles the handler_roles conditions name and the clauses naming them; None when the
     clauses let anyone approved on the roster receive and hand over the information."""
+    # By the template's id: the ledgers ask this for each entry they record, on a contract whose
+    # template is not loaded.
+    template_id = of.pk if isinstance(of, ClauseTemplate) else of.clause_template_id
     rows = (
-        _template(of)
-        .obligations.filter(evidence_conditions__has_key="handler_roles")
+        Obligation.objects.filter(template_id=template_id, evidence_conditions__has_key="handler_roles")
         .order_by("position")
         .values_list("evidence_conditions", "applies_if", "clause")
     )

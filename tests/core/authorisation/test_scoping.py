@@ -93,7 +93,8 @@ def test_audit_log_shows_only_events_in_scope(client, db, mw, actor, visible):
     assert shown == visible
     if actor != SITE_ADMIN:
         own = mw.orgs[next(iter(visible))].pk
-        mine = {mw.contracts["contract_a"].pk}
+        # Side a's closed contract (rows_contract_close) is the same parties' contract.
+        mine = {mw.contracts["contract_a"].pk, mw.extra["closed"]["closed_a"].pk}
         if actor != "contractor_admin":  # and the contract with the contractor shared with body b
             mine.add(mw.contracts["shared_a"].pk)
         for event in response.context["page"].object_list:
@@ -160,10 +161,16 @@ def test_contract_list_shows_only_own_contracts(client, db, mw, actor):
     response = client.get(reverse("contracts:contract_list"))
     # Body a's people also read its contract with the contractor shared with body b
     # (matrix_tenancy), never body b's contract with that contractor.
-    expected = {"R7-MATRIX-a"} if actor.startswith("contractor") else {"R7-MATRIX-a", "R7-SHARED-a"}
+    # And side a's closed contract (rows_contract_close), which stays listed for both parties.
+    expected = (
+        {"R7-MATRIX-a", "R7-CLOSED-a"}
+        if actor.startswith("contractor")
+        else {"R7-MATRIX-a", "R7-SHARED-a", "R7-CLOSED-a"}
+    )
     assert {c.number for c in response.context["page"].object_list} == expected
     assert "R7-MATRIX-b" not in response.content.decode()
     assert "R7-SHARED-b" not in response.content.decode()
+    assert "R7-CLOSED-b" not in response.content.decode()
 
 
 def test_contract_list_of_the_site_admin_shows_every_contract(client, db, mw):
