@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clauses import api as clauses_api
-from contracts.models import Contract, PersonRole, RosterChange, RosterEntry
+from contracts.models import Contract, PersonRole, RosterChange, RosterEntry, Subcontract
 
 
 def roster_needs_prior_approval(contract: Contract) -> bool:
@@ -52,8 +52,19 @@ def roster_in_force(
     contract: Contract, on: date | None = None, *, pending: bool = False
 ) -> QuerySet[RosterEntry]:
     """The roster as approved (or notified, where notice is enough) at the end of `on`: everyone
-    on it, including people whose period starts later. pending=True adds the open change."""
-    return current_entries(contract, on=on, pending=pending).exclude(action=RosterEntry.Action.REMOVE)
+    on it, including people whose period starts later. pending=True adds the open change.
+
+    The people of a subcontractor whose link had ended by `on` are not on it: the end of the
+    subcontract (decided by its upstream party or the public body, contracts.services.
+    subcontract_end) ends their approval from its day without a roster change, and their
+    entries stay as approved, so the roster of any earlier day still shows them."""
+    on = on or timezone.localdate()
+    ended = Subcontract.objects.filter(contract=contract, ended_on__lte=on).values("subcontractor_id")
+    return (
+        current_entries(contract, on=on, pending=pending)
+        .exclude(action=RosterEntry.Action.REMOVE)
+        .exclude(person__employer_id__in=ended)
+    )
 
 
 def people_on(contract: Contract, on: date | None = None) -> QuerySet[RosterEntry]:

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from contracts.models import Contract
 from contracts.selectors.contracts import contracts_visible_to
-from contracts.selectors.subcontracts import employer_ids_in_scope
 from core.models import Membership
 from ledgers.models import CustodyEvent, CustodyKind, InformationItem
+from ledgers.selectors.devices import parties_in_scope as device_parties_in_scope
 
 K = CustodyKind
 
@@ -285,7 +285,8 @@ def item_state(item: InformationItem, *, until: datetime | None = None) -> ItemS
 
 
 def parties_in_scope(user, membership: Membership | None, contract: Contract) -> set[int] | None:
-    return employer_ids_in_scope(user, membership, contract)
+    # The device ledger's rule: one scope for both ledgers (an ended part kept until certified).
+    return device_parties_in_scope(user, membership, contract)
 
 
 def items_visible_to(user, membership: Membership | None, contract: Contract) -> QuerySet[InformationItem]:
