@@ -5,18 +5,18 @@ ask only notice, notified within their period)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract, Person, Subcontract
-from contracts.selectors.roster import is_approved_to_work, roster_needs_prior_approval
+from contracts.selectors.roster import is_approved_to_work, people_on, roster_needs_prior_approval
 
 
 def _winding_up(contract: Contract, person: Person, on: date) -> bool:
     """Whether `person` may still be named on `on` on a return or disposal of their party's
     part: the party's link has ended by then, its return or disposal is not certified yet, and
-    the person was approved on the link's last day (the people who held it, nobody new)."""
+    the person was on the roster when it ended (the people who held it, nobody new)."""
     from ledgers.selectors.devices import winding_up_parties
 
     ended_on = (
@@ -27,7 +27,7 @@ def _winding_up(contract: Contract, person: Person, on: date) -> bool:
     return (
         ended_on is not None
         and person.employer_id in winding_up_parties(contract)
-        and is_approved_to_work(person, ended_on - timedelta(days=1))
+        and people_on(contract, ended_on, ended_too=True).filter(person=person).exists()
     )
 
 
