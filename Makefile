@@ -12,7 +12,8 @@
 #   make bench     run every tests/bench/bench_*.py
 #   make clean     remove var/ (dev database, broker, media, mail) and caches; keeps .venv
 #
-# Variables: PORT (default 8000), PYTEST_ARGS (passed to pytest), BENCH_ARGS (passed to
+# Variables: PORT (default 8000), PYTEST_ARGS (passed to pytest), PYTEST_WORKERS (parallel
+# pytest processes, default auto = one per CPU; 0 runs in one process), BENCH_ARGS (passed to
 # each benchmark), PYTHON3 (interpreter used to create .venv, default python3).
 # DATABASE_URL, CELERY_BROKER_URL and REDIS_URL from the environment reach the tests untouched.
 
@@ -23,6 +24,7 @@ SHELL := bash
 
 PORT ?= 8000
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= auto
 BENCH_ARGS ?=
 PYTHON3 ?= python3
 VENV := .venv
@@ -109,8 +111,11 @@ check-compose:
 
 # pytest-django would prefer a DJANGO_SETTINGS_MODULE from the environment over
 # pyproject.toml, so name the test settings explicitly (override with PYTEST_ARGS=--ds=...).
+# pytest-xdist runs the suite in PYTEST_WORKERS processes, each with its own test database
+# (test_portal_gw0, …); a file's tests stay in one process (--dist loadfile), so a module's
+# fixtures (the integration tests' Celery worker) start once.
 pytest: $(STAMP)
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # --- developer helpers --------------------------------------------------------------------
 

@@ -202,6 +202,36 @@ def _conditions(of: ClauseTemplate | HasClauses) -> list[dict]:
     return [conditions for conditions, flags in rows if all(getattr(of, flag, False) for flag in flags)]
 
 
+@dataclass(frozen=True)
+class HandlerRule:
+    """Who of the contractor's people may receive, hand over or carry the information (003 §12:
+    授受及び搬送 between the public body's designated staff and 受注者の管理責任者)."""
+
+    roles: frozenset[str]
+    clauses: tuple[str, ...]
+
+
+def handler_rule(of: ClauseTemplate | HasClauses) -> HandlerRule | None:
+    """The roles the handler_roles conditions name and the clauses naming them; None when the
+    clauses let anyone approved on the roster receive and hand over the information."""
+    rows = (
+        _template(of)
+        .obligations.filter(evidence_conditions__has_key="handler_roles")
+        .order_by("position")
+        .values_list("evidence_conditions", "applies_if", "clause")
+    )
+    roles: set[str] = set()
+    clauses: list[str] = []
+    for conditions, flags, clause in rows:
+        if not isinstance(of, ClauseTemplate) and not all(getattr(of, flag, False) for flag in flags):
+            continue
+        roles.update(conditions["handler_roles"])
+        clauses.append(clause)
+    if not roles:
+        return None
+    return HandlerRule(roles=frozenset(roles), clauses=tuple(dict.fromkeys(clauses)))
+
+
 def required_roster_fields(of: ClauseTemplate | HasClauses) -> set[str]:
     """The roster-entry fields some obligation's evidence needs for every person (001 §7: 所属,
     従事期間): the union of its roster_fields conditions."""

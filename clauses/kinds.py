@@ -131,13 +131,7 @@ KINDS: dict[str, Kind] = {
         _K("copy-approval", _("Consent to copying"), "ledger", "information_ledger", "approval"),
         _K("shipping", _("Shipping and transport"), "ledger", "information_ledger", "ledger"),
         _K("bring-in", _("Approval of bringing in devices or media"), "ledger", "device_ledger", "approval"),
-        _K(
-            "backup-and-inspection",
-            _("Backups and periodic inspection"),
-            "ledger",
-            "information_ledger",
-            "record",
-        ),
+        _K("backup-and-inspection", _("Backups and periodic inspection"), "ledger", "inspections", "record"),
         _K("return-or-disposal", _("Return or disposal"), "ledger", "disposal", "record"),
         _K(
             "disposal-application",
@@ -230,6 +224,7 @@ DEADLINE_RULES = (
     "business_days_before_contract_end",  # N business days before the contract's end date
     "fixed_date",  # a date given in the obligation
     "business_days_before_contract_start",  # N business days before the contract's start date
+    "event_due_date",  # the due date the opening event sets (a finding's day to correct it by)
 )
 EVIDENCE = ("approval", "ledger", "form", "attestation", "upload", "report", "record", "none")
 GENERIC_PARAM = {"submit-document": "document", "attest-measure": "measure"}
@@ -267,6 +262,7 @@ FEATURE_LABELS: dict[str, str | Promise] = {
     "documents": _("Documents"),
     "incidents": _("Incidents"),
     "information_ledger": _("Information ledger"),
+    "inspections": _("Inspections"),
     "pledges": _("Pledges"),
     "reports": _("Reports"),
     "roster": _("Roster"),
@@ -315,5 +311,6 @@ def deadline_words(rule: str, days: int | None) -> str:
         "by_work_start": _("By the day the work starts"),
         "before_contract_end": _("By the end of the contract"),
         "fixed_date": _("On the date set"),
+        "event_due_date": _("By the day set when it was recorded"),
     }
     return str(words.get(rule, rule))

@@ -89,7 +89,11 @@ OBLIGATION_FIELDS = {
 # What an obligation may ask of its evidence (evidence_conditions), each checked by the app that
 # owns the data (clauses.api.register_condition_checker): the roster once the fulfilling change is
 # in force names someone in each role / has these fields filled for every person on it.
-EVIDENCE_CONDITIONS = ("roster_roles", "roster_fields")
+# roster_roles: the roster offered as evidence names someone in each role; roster_fields: every
+# person's entry has these fields; handler_roles: whoever receives, hands over or carries the
+# information for the contractor holds one of these roles on that day (003 §12: 管理責任者).
+EVIDENCE_CONDITIONS = ("roster_roles", "roster_fields", "handler_roles")
+ROLE_CONDITIONS = ("roster_roles", "handler_roles")
 # The roles every roster offers (contracts.models.PersonRole); a template may declare more.
 BUILTIN_ROSTER_ROLES = ("security_officer", "responsible", "worker")
 # The fields of a roster entry a condition may require (the name is always required).
@@ -297,8 +301,8 @@ def _check_evidence_conditions(c: _Checker, conditions: Any, where: str) -> None
         if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
             c.add(where, field_name, "must be a non-empty list of codes")
             continue
-        choices = c.roster_roles if name == "roster_roles" else ROSTER_FIELDS
-        what = "roster role" if name == "roster_roles" else "roster field"
+        choices = c.roster_roles if name in ROLE_CONDITIONS else ROSTER_FIELDS
+        what = "roster role" if name in ROLE_CONDITIONS else "roster field"
         for value in values:
             if value not in choices:
                 c.one_of(where, field_name, what, value, choices)
@@ -370,6 +374,9 @@ def _check_deadline(c: _Checker, deadline: Any, where: str, trigger: str) -> Non
         c.add(where, "deadline.rule", f"{rule} cannot be counted from the end of the contract")
     if rule == "fixed_date" and not isinstance(deadline.get("date"), date):
         c.add(where, "deadline.date", "is required for fixed_date: a date like 2025-03-31")
+    if rule == "event_due_date" and trigger != "event":
+        # Only an event sets a date of its own; no other trigger has one to read.
+        c.add(where, "deadline.rule", "event_due_date is for trigger: event (its event sets the date)")
 
 
 def check_template(data: Any, file: str) -> list[Problem]:

@@ -45,11 +45,13 @@ def due_date(
     contract_end: date,
     cal: BusinessCalendar,
     contract_start: date | None = None,
+    event_due: date | None = None,
 ) -> date | None:
     """The due date for a duty opened on `trigger_date` (a date in Japan), or None.
 
     `work_start` is the work start the duty is anchored on: the contract's, or the start of the
-    application (a subcontract) whose event opened the duty.
+    application (a subcontract) whose event opened the duty. `event_due` is the due date the
+    opening event carries (its data's `due_date`), for the rule `event_due_date`.
     """
     if rule == "none":
         return None
@@ -86,4 +88,8 @@ def due_date(
         return cal.add_business_days(contract_start, -(days or 1))
     if rule == "fixed_date":
         return fixed
+    if rule == "event_due_date":
+        # The day the opening event itself sets (an inspection finding's day to correct it by):
+        # the document gives none, the person who records the finding does. None if it sets none.
+        return event_due
     raise ValueError(f"Unknown deadline rule {rule!r}")

@@ -127,6 +127,13 @@ def event_anchor(event: Event | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def event_due(event: Event) -> date | None:
+    """The due date an event sets for the duty it opens (data["due_date"], the rule
+    event_due_date: a finding's day to correct it by), or None."""
+    value = event.data.get("due_date") if isinstance(event.data, dict) else None
+    return date.fromisoformat(value) if value else None
+
+
 def event_subject(event: Event) -> str:
     subject = event.data.get("subject") if isinstance(event.data, dict) else None
     if subject:
@@ -210,6 +217,7 @@ class _Applier:
             contract_end=end,
             cal=self.cal,
             contract_start=self.contract.start_date,
+            event_due=event_due(self.event),
         )
 
     def open(self, ob: Obligation, *, subject: str = "", once: bool = False) -> Duty | None:

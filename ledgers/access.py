@@ -9,9 +9,17 @@ from contracts.access import get_contract_or_404
 from contracts.models import Contract
 from contracts.selectors.contracts import drafts_visible_to
 from core.approvals import ApprovalState
-from ledgers.models import Device, InformationItem, LedgerRequest, TakeoutRequest
+from ledgers.models import (
+    Device,
+    InformationItem,
+    Inspection,
+    InspectionFinding,
+    LedgerRequest,
+    TakeoutRequest,
+)
 from ledgers.selectors.devices import device_visible_to, parties_in_scope
 from ledgers.selectors.information import item_visible_to
+from ledgers.selectors.inspections import finding_visible_to, inspection_visible_to
 
 
 def get_ledger_contract_or_404(request, pk: int) -> Contract:
@@ -84,3 +92,20 @@ def get_request_or_404(request, pk: int) -> LedgerRequest:
         raise Http404
     # The workflow and the audit trail know each kind by its proxy (core.approvables).
     return found.as_kind()
+
+
+def get_inspection_or_404(request, pk: int) -> Inspection:
+    """An inspection, if the person may see it: the contract's readers see all of them, an
+    approved subcontractor only its own part's (as for an item)."""
+    found = inspection_visible_to(request.user, request.membership, pk)
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_finding_or_404(request, pk: int) -> InspectionFinding:
+    """A finding of an inspection the person may see (the same rule)."""
+    found = finding_visible_to(request.user, request.membership, pk)
+    if found is None:
+        raise Http404
+    return found

@@ -12,6 +12,11 @@ class LedgersConfig(AppConfig):
         from ledgers.demo import seed_devices, seed_information
 
         events.register()
+        from clauses.api import register_condition_checker
+        from ledgers.selectors.information import handlers_missing
+
+        # 003 §12: who of the contractor receives, hands over and carries the information.
+        register_condition_checker("handler_roles", handlers_missing)
         panels.register()  # the contract page's link to the device ledger
         panels.register_approvables()  # the take-out requests on their approvers' home pages
         from ledgers import pdf as ledger_pdf

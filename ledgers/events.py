@@ -33,7 +33,17 @@ TAKEOUT_DRAFTED = "takeout.drafted"
 TAKEOUT_OVERDUE = "takeout.overdue"
 SHIPPING_RECORDED = "shipping.recorded"
 BRINGIN_APPROVED = "bringin.approved"
+# Named by template versions before the inspections were recorded in the portal (000 up to
+# 1.7, 002 up to r8); nothing records it any more: an inspection records INSPECTION_RECORDED.
 BACKUP_INSPECTED = "backup.inspected"
+# An inspection of backups and storage (000 §5.6(6), 002 §10(2)): it meets the periodic duty.
+INSPECTION_RECORDED = "inspection.recorded"
+# Each finding opens its corrective duty (its subject the finding, due on its date), which its
+# correction meets.
+INSPECTION_FINDING_OPENED = "inspection.finding_opened"
+INSPECTION_FINDING_CORRECTED = "inspection.finding_corrected"
+# A read of the inspections, which name the inspector and whose notes may name people.
+INSPECTIONS_VIEWED = "inspections.viewed"
 INFORMATION_LEDGER_SUBMITTED = "information_ledger.submitted"
 # The information ledger's custody events besides the kinds above (received, handed over,
 # brought back from a take-out, shipped): each names the item as its subject.
@@ -76,6 +86,10 @@ RECORDED_KINDS = {
     SHIPPING_RECORDED: _("Shipment recorded"),
     BRINGIN_APPROVED: _("Bringing in devices or media approved"),
     BACKUP_INSPECTED: _("Backups and storage inspected"),
+    INSPECTION_RECORDED: _("Inspection of storage, data and backups recorded"),
+    INSPECTION_FINDING_OPENED: _("Inspection finding to correct"),
+    INSPECTION_FINDING_CORRECTED: _("Inspection finding corrected"),
+    INSPECTIONS_VIEWED: _("Inspections viewed"),
     INFORMATION_LEDGER_SUBMITTED: _("Information ledger submitted"),
     INFORMATION_COPIED: _("Information copied"),
     INFORMATION_TAKEN_OUT: _("Information taken out"),

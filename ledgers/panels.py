@@ -13,7 +13,7 @@ from contracts.selectors.contracts import contracts_visible_to
 from core.approvables import Where
 from core.models import Role
 from ledgers import events
-from ledgers.models import PROXIES, Approver, TakeoutRequest
+from ledgers.models import PROXIES, Approver, InspectionFinding, TakeoutRequest
 from ledgers.permissions import KEEPERS
 
 
@@ -46,12 +46,57 @@ def contract_applications_link(request, contract) -> tuple[str, str, str]:
     )
 
 
+def contract_inspections_link(request, contract) -> tuple[str, str, str]:
+    # The same readers as the ledgers: whoever sees the contract (a subcontractor its part).
+    return (
+        _("Inspections"),
+        _("Storage, data accuracy and backups inspected, and the findings corrected"),
+        reverse("ledgers:inspection_list", args=[contract.pk]),
+    )
+
+
+def duty_inspection_links(request, duty) -> tuple[str, str] | None:
+    """On the page of a duty of inspecting (backup-and-inspection): where it is met — the
+    contract's inspections, or for a finding's corrective duty that finding's inspection. Reads
+    only the duty's own fields (ledgers does not import compliance)."""
+    if duty.obligation.kind != "backup-and-inspection":
+        return None
+    object_type, _sep, object_id = duty.subject.partition(":")
+    if object_type == InspectionFinding._meta.label_lower:
+        inspection_id = (
+            InspectionFinding.objects.filter(pk=object_id).values_list("inspection_id", flat=True).first()
+        )
+        if inspection_id is not None:
+            return (
+                _("Open the inspection to record the correction"),
+                reverse("ledgers:inspection_detail", args=[inspection_id]),
+            )
+    return (_("Open the inspections"), reverse("ledgers:inspection_list", args=[duty.contract_id]))
+
+
+def describe_findings(ids) -> dict[str, str]:
+    """A finding's corrective duty names it by its inspection's day and number (what it says is
+    encrypted personal text: not put in titles that the audit trail's pages show)."""
+    from core.wareki import format_wareki
+
+    return {
+        str(pk): _("Finding %(n)s of the inspection of %(day)s") % {"n": number, "day": format_wareki(day)}
+        for pk, number, day in InspectionFinding.objects.filter(
+            pk__in=[i for i in ids if i.isdigit()]
+        ).values_list("pk", "number", "inspection__inspected_on")
+    }
+
+
 def register() -> None:
+    from core.describers import register_object_describer
     from core.panels import register_slot
 
     register_slot("contract_detail.links", contract_ledger_links)
     register_slot("contract_detail.links", contract_information_link)
     register_slot("contract_detail.links", contract_applications_link)
+    register_slot("contract_detail.links", contract_inspections_link)
+    register_slot("duty_detail.links", duty_inspection_links)
+    register_object_describer(InspectionFinding._meta.label_lower, describe_findings)
 
 
 def _where(takeout) -> Where:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ledgers.views import devices, information, requests, slips, submissions, takeouts
+from ledgers.views import devices, information, inspections, requests, slips, submissions, takeouts
 
 app_name = "ledgers"
 
@@ -47,4 +47,9 @@ urlpatterns = [
     ),
     path("submissions/<int:pk>/ledger.pdf", submissions.submission_pdf, name="submission_pdf"),
     path("submissions/<int:pk>/ledger.xlsx", submissions.submission_xlsx, name="submission_xlsx"),
+    # Backups and inspections (点検, 000 §5.6(6), 002 §10(2)) and the correction of each finding
+    path("contracts/<int:pk>/inspections/", inspections.inspection_list, name="inspection_list"),
+    path("contracts/<int:pk>/inspections/new/", inspections.inspection_record, name="inspection_record"),
+    path("inspections/<int:pk>/", inspections.inspection_detail, name="inspection_detail"),
+    path("findings/<int:pk>/correct/", inspections.finding_correct, name="finding_correct"),
 ]

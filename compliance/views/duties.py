@@ -25,6 +25,7 @@ from core import pdf
 from core.audit import event_kind_label
 from core.describers import describe_objects
 from core.files import file_response
+from core.panels import fill_slot
 from core.templatetags.portal import clause_ja
 from core.views.pdf import form_pdf_response
 from core.views.utils import apply_validation_error
@@ -103,6 +104,8 @@ def duty_detail(request, pk: int):
             and not awaits_acceptance(duty),
             "can_waive": duty.state == Duty.State.OPEN
             and permissions.can_waive_duty(request.user, request.membership, duty.contract),
+            # Where the duty is met in the app that keeps its records (an inspection's page).
+            "record_links": fill_slot("duty_detail.links", request, duty),
             # Why evidence already given did not meet it (a roster without its 管理責任者).
             "missing": clauses_api.unmet_conditions(duty.contract, duty.obligation.evidence_conditions)
             if duty.state == Duty.State.OPEN and duty.obligation.evidence_conditions

@@ -7,6 +7,14 @@ from ledgers.models.information import (
     InformationItem,
     Medium,
 )
+from ledgers.models.inspections import (
+    Check,
+    CheckResult,
+    FindingCorrection,
+    Inspection,
+    InspectionFinding,
+    InspectionResult,
+)
 from ledgers.models.requests import (
     PROXIES,
     BringinRequest,
@@ -24,6 +32,8 @@ __all__ = [
     "PROXIES",
     "Approver",
     "BringinRequest",
+    "Check",
+    "CheckResult",
     "Classification",
     "CopyRequest",
     "CustodyEvent",
@@ -37,7 +47,11 @@ __all__ = [
     "DisclosureRequest",
     "DisposalMethod",
     "DisposalRequest",
+    "FindingCorrection",
     "InformationItem",
+    "Inspection",
+    "InspectionFinding",
+    "InspectionResult",
     "LedgerRequest",
     "LedgerSubmission",
     "Medium",

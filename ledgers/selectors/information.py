@@ -12,16 +12,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contracts.models import Contract
 from contracts.selectors.contracts import contracts_visible_to
+from contracts.selectors.roster import people_on
 from core.models import Membership
 from ledgers.models import CustodyEvent, CustodyKind, InformationItem
 from ledgers.selectors.devices import parties_in_scope as device_parties_in_scope
 
 K = CustodyKind
+# What passes between the parties or is carried: where the clauses name who does it (003 §12),
+# the person recorded must hold that role on the day.
+HANDLED_KINDS = (K.RECEIVED, K.RETURNED, K.SHIPPED)
 
 
 class Status:
@@ -310,3 +315,40 @@ def item_history(item: InformationItem) -> QuerySet[CustodyEvent]:
     return item.custody_events.select_related("person", "worksite", "recorded_by", "corrects").order_by(
         "occurred_at", "sequence"
     )
+
+
+def holds_role_on(person, roles: frozenset[str], on) -> bool:
+    """Whether the roster in force on `on` gives `person` one of `roles` (its role or a role the
+    template declares)."""
+    entries = people_on(person.contract, on).filter(person=person).values_list("role", "declared_roles")
+    return any(role in roles or roles.intersection(declared or ()) for role, declared in entries)
+
+
+def handlers_missing(contract: Contract, roles: list[str], event=None) -> list[str]:
+    """Checker of the handler_roles condition (003 §12): the entries of the ledger in which
+    someone outside those roles received, handed over or carried the information, counted (the
+    duty's page is not a view of names). The services refuse such entries, so this finds only
+    what was recorded under an earlier version of the clauses."""
+    wanted = frozenset(roles)
+    entries = (
+        CustodyEvent.objects.filter(item__contract=contract, kind__in=HANDLED_KINDS, person__isnull=False)
+        .exclude(corrections__isnull=False)
+        .select_related("person__contract")
+        .only("occurred_at", "person")
+    )
+    answers: dict[tuple[int, object], bool] = {}  # one roster read per person and day
+    wrong = 0
+    for entry in entries:
+        key = (entry.person_id, timezone.localtime(entry.occurred_at).date())
+        if key not in answers:
+            answers[key] = holds_role_on(entry.person, wanted, key[1])
+        wrong += not answers[key]
+    if not wrong:
+        return []
+    return [
+        _(
+            "%(count)s entries of the information ledger name someone outside the roles the "
+            "clauses name for handovers."
+        )
+        % {"count": wrong}
+    ]

@@ -24,9 +24,9 @@ from core.models import Membership
 from core.validators import LABEL, NOTE, SHORT_NOTE, check_input
 from ledgers import events, permissions
 from ledgers.models import Classification, CustodyEvent, CustodyKind, CustodyUser, InformationItem, Medium
-from ledgers.selectors.information import Contradiction, replay, users_by_event
+from ledgers.selectors.information import HANDLED_KINDS, Contradiction, replay, users_by_event
 from ledgers.services import requests, takeouts
-from ledgers.services.people import person_refusal
+from ledgers.services.people import handler_refusal, person_refusal
 
 K = CustodyKind
 # The audit trail's kind for each custody event (the duty engine hears these).
@@ -115,6 +115,10 @@ def _clean(item_contract: Contract, organisation_id: int, kind: str, values: dic
         _check_person(
             item_contract, organisation_id, person, on, "person", errors, winding_up=kind in WINDING_UP
         )
+        if kind in HANDLED_KINDS and "person" not in errors:
+            why = handler_refusal(item_contract, person, on)
+            if why:
+                errors["person"] = why
     users: list[Person] = list(values.get("users") or [])
     if kind in (K.RECEIVED, K.USERS_CHANGED):
         if not users:

@@ -9,8 +9,10 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from contracts.models import Contract, Person, Subcontract
+from clauses import api as clauses_api
+from contracts.models import Contract, Person, PersonRole, Subcontract
 from contracts.selectors.roster import is_approved_to_work, people_on, roster_needs_prior_approval
+from ledgers.selectors.information import holds_role_on
 
 
 def _winding_up(contract: Contract, person: Person, on: date) -> bool:
@@ -52,4 +54,21 @@ def person_refusal(
         ) % {"name": person.full_name}
     return _("%(name)s is not on the roster in force on that day (notified, within their period).") % {
         "name": person.full_name
+    }
+
+
+def handler_refusal(contract: Contract, person: Person, on: date) -> str | None:
+    """Why `person` may not receive, hand over or carry the information on `on` under the
+    clauses' handler rule (003 §12: only 受注者の管理責任者), or None."""
+    rule = clauses_api.handler_rule(contract)
+    if rule is None or holds_role_on(person, rule.roles, on):
+        return None
+    words = {**dict(PersonRole.choices), **clauses_api.declared_roster_roles(contract)}
+    return _(
+        "Under §%(clauses)s the information is received, handed over and carried only by the "
+        "%(roles)s: %(name)s is not %(roles)s on the roster on that day."
+    ) % {
+        "clauses": "、§".join(rule.clauses),
+        "roles": "・".join(str(words.get(code, code)) for code in sorted(rule.roles)),
+        "name": person.full_name,
     }

@@ -328,6 +328,8 @@ def test_removing_the_old_key_before_rotation_is_a_clear_error(person):
 
 # --- configuration -------------------------------------------------------------------------
 
+# Fixed bytes, not os.urandom: the values are part of the test ids, which every pytest-xdist
+# worker must collect alike.
 
 @pytest.mark.parametrize(
     ("spec", "message"),
@@ -335,11 +337,11 @@ def test_removing_the_old_key_before_rotation_is_a_clear_error(person):
         ("", "empty"),
         (" , ", "empty"),
         ("k1:not base64!!", "not valid base64"),
-        ("k1:" + base64.b64encode(os.urandom(16)).decode(), "32 bytes"),
-        ("k1:" + base64.b64encode(os.urandom(33)).decode(), "32 bytes"),
+        ("k1:" + base64.b64encode(b"\x01" * 16).decode(), "32 bytes"),
+        ("k1:" + base64.b64encode(b"\x02" * 33).decode(), "32 bytes"),
         ("k1:", "32 bytes"),
         ("justakey", "id:base64key"),
-        (":" + base64.b64encode(os.urandom(32)).decode(), "id:base64key"),
+        (":" + base64.b64encode(b"\x03" * 32).decode(), "id:base64key"),
     ],
 )
 def test_misconfigured_master_keys_are_improperly_configured(spec, message):
@@ -353,7 +355,7 @@ def test_misconfigured_master_keys_are_improperly_configured(spec, message):
     [
         ("", "32 bytes"),
         ("not base64!!", "not valid base64"),
-        (base64.b64encode(os.urandom(31)).decode(), "32 bytes"),
+        (base64.b64encode(b"\x04" * 31).decode(), "32 bytes"),
     ],
 )
 def test_misconfigured_blind_index_key_is_improperly_configured(value, message):

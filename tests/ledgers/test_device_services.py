@@ -15,6 +15,7 @@ from clauses.library import LIBRARY_DIR
 from clauses.services import clause_template_load
 from compliance.models import Duty
 from contracts.models import PersonRole
+from contracts.selectors.roster import pledges_required
 from contracts.services import contract_activate, contract_create
 from contracts.services.roster import roster_change_act, roster_change_open, roster_person_add
 from contracts.services.worksites import worksite_add, worksite_change_act, worksite_change_open
@@ -24,6 +25,7 @@ from ledgers.models import Device, DeviceVersion
 from ledgers.selectors.devices import ledger_on, protection_of
 from ledgers.services.devices import device_register, device_update
 from tests import factories
+from tests.contracts.conftest import upload_pledges
 
 TODAY = timezone.localdate()
 START = TODAY - timedelta(days=60)
@@ -84,6 +86,8 @@ def build_world(prefix: str) -> dict:
         ).person
         for name, role in (("田中 一郎", PersonRole.RESPONSIBLE), ("佐藤 花子", PersonRole.WORKER))
     ]
+    if pledges_required(contract):  # 003 §5.2: everyone's signed pledge before the roster goes in
+        upload_pledges(side, change)
     _in_force(side, change, roster_change_act)
     pending = roster_change_open(contract=contract, **_m(side.contractor_admin))
     newcomer = roster_person_add(
@@ -94,6 +98,8 @@ def build_world(prefix: str) -> dict:
         start_date=TODAY,
         **_m(side.contractor_admin),
     ).person
+    if pledges_required(contract):
+        upload_pledges(side, pending)
     roster_change_act(change=pending, action=A.SUBMIT, **_m(side.contractor_admin))
     sites = worksite_change_open(contract=contract, **_m(side.contractor_admin))
     office = worksite_add(
@@ -106,7 +112,14 @@ def build_world(prefix: str) -> dict:
         **_m(side.contractor_admin),
     ).worksite
     _in_force(side, sites, worksite_change_act)
-    return {"side": side, "contract": contract, "worker": people[1], "newcomer": newcomer, "office": office}
+    return {
+        "side": side,
+        "contract": contract,
+        "worker": people[1],
+        "responsible": people[0],
+        "newcomer": newcomer,
+        "office": office,
+    }
 
 
 def _in_force(side, change, act) -> None:

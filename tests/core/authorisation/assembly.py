@@ -59,6 +59,8 @@ ROW_MODULES = (
     # subcontractor); before tenancy, which gives its rows over the contracts the shared columns.
     "tests.core.authorisation.rows_ledgers",
     "tests.core.authorisation.rows_ledgers_submissions",
+    # After rows_ledgers: its subcontractor's inspection names that module's subcontractor worker.
+    "tests.core.authorisation.rows_ledgers_inspections",
     # It adds the shared contracts' columns to every row over the contracts above.
     "tests.core.matrix_tenancy",
     # After tenancy: its objects are on the shared contracts (its rows take no contract).

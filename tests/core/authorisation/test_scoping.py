@@ -15,7 +15,12 @@ from core.services.users import calendar_token_issue
 from ledgers import permissions
 from ledgers.selectors.devices import devices_visible_to
 from tests.core import matrix_subcontracts
-from tests.core.authorisation import assembly, rows_ledgers, rows_ledgers_submissions
+from tests.core.authorisation import (
+    assembly,
+    rows_ledgers,
+    rows_ledgers_inspections,
+    rows_ledgers_submissions,
+)
 from tests.core.authorisation.matrix import ROLE_ACTORS, SITE_ADMIN, assert_code
 from tests.core.authorisation.rows_ledgers import ASSETS, TITLES
 from tests.core.authorisation.world import ORG_LABELS, MatrixWorld
@@ -182,6 +187,7 @@ def test_calendar_feed_shows_only_own_contracts(client, db, mw, actor):
 LEDGER_POSTS = {
     **rows_ledgers.post_rows(assembly),
     **rows_ledgers_submissions.post_rows(assembly),
+    **rows_ledgers_inspections.post_rows(assembly),
     **matrix_subcontracts.post_rows(assembly),
 }
 
@@ -390,6 +396,25 @@ def test_takeout_list_shows_drafts_only_to_the_requesting_side(client, db, mw, a
         "sub_staff": set(),
     }.get(actor, {draft, submitted})
     assert _takeouts_listed(client, mw) == expected
+
+
+# --- the inspections (rows_ledgers_inspections) -----------------------------------------------
+
+
+@pytest.mark.parametrize("actor", ["sub_admin", "sub_staff"])
+def test_a_subcontractor_lists_reads_and_corrects_only_its_own_inspections(client, db, mw, actor):
+    client.force_login(mw.users[actor])
+    found = mw.extra["inspections"]
+    listed = client.get(reverse("ledgers:inspection_list", args=[mw.contracts["contract_a"].pk]))
+    assert [i.pk for i in listed.context["page"].object_list] == [found["sub_inspection"].pk]
+    assert (
+        client.get(reverse("ledgers:inspection_detail", args=[found["sub_inspection"].pk])).status_code == 200
+    )
+    assert client.get(reverse("ledgers:finding_correct", args=[found["sub_finding"].pk])).status_code == 200
+    assert (
+        client.get(reverse("ledgers:inspection_detail", args=[found["inspection_a"].pk])).status_code == 404
+    )
+    assert client.get(reverse("ledgers:finding_correct", args=[found["finding_a"].pk])).status_code == 404
 
 
 # --- a subcontract ended (matrix_subcontracts) ------------------------------------------------------
