@@ -199,7 +199,9 @@ KINDS: dict[str, Kind] = {
     ]
 }
 
-ACTORS = ("contractor", "client")
+# "subcontractor": a duty of the subcontractor of one link (per_subject on a subcontract's event,
+# e.g. its return or disposal at its end); the contractor answers for it and sees it with its own.
+ACTORS = ("contractor", "client", "subcontractor")
 TRIGGERS = (
     "contract_signed",
     "work_start",

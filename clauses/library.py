@@ -209,6 +209,9 @@ def _check_obligation(c: _Checker, ob: Any, where: str, keys: set[str], position
     if trigger == "procurement" and actor and actor != "client":
         # Procurement steps open on the draft, before any contractor is bound by the contract.
         c.add(where, "actor", "must be client with trigger 'procurement' (the public body's own steps)")
+    if actor == "subcontractor" and (trigger != "event" or not ob.get("per_subject")):
+        # Which subcontractor owes it is the subject of the event that opens it (a link).
+        c.add(where, "actor", "subcontractor needs trigger 'event' with per_subject (one link's duty)")
     evidence = ob.get("evidence") or (KINDS[kind].evidence if kind in KINDS else "")
     if evidence and evidence not in EVIDENCE:
         c.one_of(where, "evidence", "evidence", evidence, EVIDENCE)

@@ -278,6 +278,26 @@ def _template_headings(groups: list[ArticleGroup], *, several: bool) -> None:
             g.template_heading = str(template)
 
 
+def _actor_word(ob: Obligation, words) -> str:
+    """Who the obligation binds, in its template's words (甲/乙); a subcontractor's in ours."""
+    if ob.actor == "subcontractor":
+        return _("subcontractor")
+    return words.client if ob.actor == "client" else words.contractor
+
+
+def subcontract_duties_panel(request, link) -> tuple[str, dict] | None:
+    """The subcontract's page: the duties about this link (its return or disposal at its end, its
+    yearly check), for everyone who reads the page — the upstream parties see what the link owes.
+    Hidden while there are none. One query."""
+    duties = list(selectors.duties_of_subject(link.contract_id, f"contracts.subcontract:{link.pk}"))
+    if not duties:
+        return None
+    today = selectors.today()
+    for duty in duties:
+        duty.status = selectors.duty_status(duty, today)
+    return "compliance/subcontract/duties.html", {"duties": duties}
+
+
 def contract_duties_panel(request, contract) -> tuple[str, dict]:
     """The contract's page below its facts: what needs action first (overdue, due within
     DUE_SOON_DAYS, approvals), then every article folded with its obligations and duties,
@@ -317,7 +337,7 @@ def contract_duties_panel(request, contract) -> tuple[str, dict]:
     for ob in obligations:
         group = articles[ob.article_id]
         template_words = words[ob.template_id]
-        actor_word = template_words.client if ob.actor == "client" else template_words.contractor
+        actor_word = _actor_word(ob, template_words)
         own = by_obligation.get(ob.pk, [])
         for duty in own:
             group.counts[duty.status] += 1
@@ -380,3 +400,4 @@ def register() -> None:
     register_slot("contract_list.columns", contract_list_columns)
     register_slot("contract_detail.status", contract_status_panel)
     register_slot("contract_detail.main", contract_duties_panel)
+    register_slot("subcontract_detail.main", subcontract_duties_panel)

@@ -121,6 +121,16 @@ def duties_of_contract(contract) -> list[Duty]:
     )
 
 
+def duties_of_subject(contract_id: int, subject: str) -> QuerySet[Duty]:
+    """The duties about one object of the contract (a subcontract's: its yearly check, its return
+    or disposal at its end), open ones first, with their obligations' articles: one query."""
+    return (
+        Duty.objects.filter(contract_id=contract_id, subject=subject)
+        .select_related("obligation", "obligation__article")
+        .order_by(Case(When(state=Duty.State.OPEN, then=Value(0)), default=Value(1)), "due_date", "pk")
+    )
+
+
 def _of_adopted_templates(contract) -> Q:
     """The rows of every template the contract runs under: those it adopted (a draft adopts its
     clauses and further templates when created, activation adds the statutory ones) and its
@@ -160,10 +170,15 @@ def overdue_duties(contracts: QuerySet, on: date | None = None) -> QuerySet[Duty
     )
 
 
+# The obligations a side's lists show: the contractor answers for its subcontractors (001 §16,
+# 003 §6.3), so their duties are on its lists with its own.
+SIDE_ACTORS = {"contractor": ("contractor", "subcontractor"), "client": ("client",)}
+
+
 def open_duties_for(contracts: QuerySet, *, actor: str | None = None) -> QuerySet[Duty]:
     qs = Duty.objects.filter(contract__in=contracts, state=Duty.State.OPEN)
     if actor:
-        qs = qs.filter(obligation__actor=actor)
+        qs = qs.filter(obligation__actor__in=SIDE_ACTORS.get(actor, (actor,)))
     return qs.select_related("contract", "obligation", "obligation__article").order_by("due_date", "pk")
 
 

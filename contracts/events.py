@@ -61,6 +61,7 @@ SUBCONTRACT_UPDATED = "subcontract.updated"
 SUBCONTRACT_APPLIED = "subcontract.applied"
 SUBCONTRACT_PRECHECK_SUBMITTED = "subcontract.precheck_submitted"
 SUBCONTRACT_UPSTREAM_NOTIFIED = "subcontract.upstream_notified"
+SUBCONTRACT_ENDED = "subcontract.ended"
 
 # The event_prefix of each approvable's ApprovalPolicy (contracts/services/*): the workflow records
 # `<prefix>.submitted|withdrawn|approved|returned|rejected`.
@@ -122,6 +123,7 @@ EVENT_KINDS: dict[str, Promise] = {
     SUBCONTRACT_APPLIED: _("Subcontract applied for"),
     SUBCONTRACT_PRECHECK_SUBMITTED: _("Subcontractor pre-check submitted"),
     SUBCONTRACT_UPSTREAM_NOTIFIED: _("Upstream party notified of a subcontract"),
+    SUBCONTRACT_ENDED: _("Subcontract ended"),
 }
 
 # What each approvable prefix names (its workflow's kinds are labelled with it).

@@ -95,7 +95,11 @@ def can_apply_subcontract(user, membership: Membership | None, contract, parent=
         return False
     if parent is None:
         return membership.organisation_id == contract.contractor_id
-    return parent.approval_state == "approved" and membership.organisation_id == parent.subcontractor_id
+    return (
+        parent.approval_state == "approved"
+        and parent.ended_on is None  # nothing is entrusted under a link that has ended
+        and membership.organisation_id == parent.subcontractor_id
+    )
 
 
 def can_edit_subcontract(user, membership: Membership | None, subcontract) -> bool:
@@ -111,6 +115,16 @@ def can_decide_subcontract(user, membership: Membership | None, subcontract) -> 
     return can_decide_roster(user, membership, subcontract.contract)
 
 
+def can_end_subcontract(user, membership: Membership | None, subcontract) -> bool:
+    """An approved link is ended (解除, 期間満了) by the party that entrusted the work — its
+    managers — or by the public body's managers of the contract, who approved it."""
+    if membership is None or user.is_superuser:
+        return False
+    return can_edit_subcontract(user, membership, subcontract) or can_decide_roster(
+        user, membership, subcontract.contract
+    )
+
+
 def can_upload_pledge(user, membership: Membership | None, person) -> bool:
     """The contractor's manager, or the manager of an approved subcontractor for its own workers
     (it holds their signed pledges)."""
@@ -124,6 +138,9 @@ def can_upload_pledge(user, membership: Membership | None, person) -> bool:
         and membership.role == Role.CONTRACTOR_ADMIN
         and person.employer_id == membership.organisation_id
         and Subcontract.objects.filter(
-            contract=contract, subcontractor_id=membership.organisation_id, approval_state="approved"
+            contract=contract,
+            subcontractor_id=membership.organisation_id,
+            approval_state="approved",
+            ended_on__isnull=True,
         ).exists()
     )

@@ -128,6 +128,7 @@ urlpatterns = [
     path("subcontracts/<int:pk>/", subcontracts.subcontract, name="subcontract"),
     path("subcontracts/<int:pk>/edit/", subcontracts.subcontract_edit, name="subcontract_edit"),
     path("subcontracts/<int:pk>/act/", subcontracts.subcontract_act, name="subcontract_act"),
+    path("subcontracts/<int:pk>/end/", subcontracts.subcontract_end, name="subcontract_end"),
     path("subcontracts/<int:pk>/application.pdf", subcontracts.subcontract_pdf, name="subcontract_pdf"),
     path(
         "subcontracts/<int:pk>/new/", subcontracts.subcontract_child_create, name="subcontract_child_create"

@@ -47,7 +47,8 @@ def panels_for(request, role: str | None) -> list[tuple[str, dict]]:
 # Slots in use:
 # - "contract_detail.status": (template, context) inside the contract's status card;
 # - "contract_detail.main": (template, context) below the contract's facts;
-# - "contract_list.columns": ColumnSet, extra columns of the contract list.
+# - "contract_list.columns": ColumnSet, extra columns of the contract list;
+# - "subcontract_detail.main": (template, context) on a subcontract's page, below its end.
 
 
 @dataclass(frozen=True)

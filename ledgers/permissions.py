@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contracts.selectors.subcontracts import approved_subcontractors
+from contracts.models import Subcontract
+from core.approvals import ApprovalState
 from core.models import Membership, Role
 
 KEEPERS = (Role.CONTRACTOR_ADMIN, Role.CONTRACTOR_STAFF)
@@ -10,8 +11,20 @@ KEEPERS = (Role.CONTRACTOR_ADMIN, Role.CONTRACTOR_STAFF)
 
 def keeping_parties(contract) -> set[int]:
     """The organisations that keep a ledger on the contract: the contractor, and each approved
-    subcontractor for its own part (what it holds of the contract's information)."""
-    return {contract.contractor_id, *approved_subcontractors(contract).values_list("pk", flat=True)}
+    subcontractor for its own part (what it holds of the contract's information) — after its
+    link ended, until its return or disposal is certified (a person of it is named then only on
+    a return or disposal: ledgers.services.people)."""
+    from ledgers.selectors.devices import uncertified
+
+    parties = {contract.contractor_id}
+    ended: dict[int, int] = {}
+    links = Subcontract.objects.filter(contract=contract, approval_state=ApprovalState.APPROVED)
+    for pk, organisation_id, ended_on in links.values_list("pk", "subcontractor_id", "ended_on"):
+        if ended_on is None:
+            parties.add(organisation_id)
+        else:
+            ended[pk] = organisation_id
+    return parties | uncertified(contract, ended)
 
 
 # What the ledgers record in: a running contract, and an ended one until it is closed — its

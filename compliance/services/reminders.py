@@ -88,7 +88,8 @@ def _recipients(duties: list[Duty]) -> dict[int, set[int]]:
             # Escalation: both the contractor's managers and the responsible public-body staff.
             result[duty.pk] = contractor_side | client_side
         else:
-            result[duty.pk] = contractor_side if duty.obligation.actor == "contractor" else client_side
+            # A subcontractor's duty reaches the contractor, who answers for it (001 §16).
+            result[duty.pk] = client_side if duty.obligation.actor == "client" else contractor_side
     return result
 
 

@@ -172,3 +172,33 @@ class SubcontractForm(forms.Form):
         elif data.get("subcontractor") is None and not (data.get("subcontractor_name") or "").strip():
             self.add_error("subcontractor", _("Choose a subcontractor, or enter the name of a new one."))
         return data
+
+
+class SubcontractEndForm(forms.Form):
+    """Ending an approved subcontract: how, from which day, why (the service refuses at the field
+    what the dates do not allow)."""
+
+    kind = forms.ChoiceField(
+        label=_("How the subcontract ends"),
+        choices=Subcontract.EndKind.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    # Not required here: the service says what is missing, in the same words as every refusal.
+    ended_on = PlausibleDateField(
+        label=_("Ends on"),
+        widget=DATE,
+        required=False,
+        help_text=_(
+            "From this day the subcontractor's people are no longer approved to work and it no longer "
+            "reads the contract, but for its own part of the ledgers until its return or disposal is "
+            "certified. The subcontracts below it end with it."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required for a termination."),
+        **TEXT,
+    )

@@ -10,6 +10,7 @@ for and approved by the public body before the subcontractor starts (001 §15, 0
 they grow.
 """
 
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
@@ -27,6 +28,12 @@ class Subcontract(FrozenApprovable):
         PART = "part", _("A part of the work")
         MAIN = "main", _("The main part of the work")
         WHOLE = "whole", _("The whole of the work")
+
+    class EndKind(models.TextChoices):
+        """How an approved link ended: terminated before its period (解除) or its period over."""
+
+        TERMINATED = "terminated", _("Termination")
+        PERIOD_ENDED = "period_ended", _("End of the period")
 
     contract = models.ForeignKey(
         "contracts.Contract",
@@ -80,6 +87,21 @@ class Subcontract(FrozenApprovable):
         _("the subcontract carries terms equivalent to these special clauses"), default=False
     )
 
+    # The end of an approved link (contracts.services.subcontract_end): from `ended_on` on, the
+    # subcontractor's people are no longer approved to work and its access ends, but for what it
+    # still owes (its return or disposal); the links below it end with it.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[validate_plausible_date])
+    end_kind = models.CharField(_("how it ended"), max_length=20, choices=EndKind.choices, blank=True)
+    end_reason = models.TextField(_("reason for the end"), blank=True, validators=[MaxLengthValidator(NOTE)])
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
     class Meta:
         verbose_name = _("subcontract")
         verbose_name_plural = _("subcontracts")
@@ -90,6 +112,11 @@ class Subcontract(FrozenApprovable):
             ),
             models.CheckConstraint(
                 condition=~Q(upstream=F("subcontractor")), name="subcontract_not_to_itself"
+            ),
+            # An end has its day and its kind, or neither.
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, end_kind="") | Q(ended_on__isnull=False) & ~Q(end_kind=""),
+                name="subcontract_end_has_kind",
             ),
             # One live link per subcontractor and contract: a rejected one may be applied for anew.
             models.UniqueConstraint(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clauses import api as clauses_api
-from contracts.models import Contract, PersonRole, RosterChange, RosterEntry
+from contracts.models import Contract, PersonRole, RosterChange, RosterEntry, Subcontract
 
 
 def roster_needs_prior_approval(contract: Contract) -> bool:
@@ -49,17 +49,31 @@ def current_entries(
 
 
 def roster_in_force(
-    contract: Contract, on: date | None = None, *, pending: bool = False
+    contract: Contract, on: date | None = None, *, pending: bool = False, ended_too: bool = False
 ) -> QuerySet[RosterEntry]:
     """The roster as approved (or notified, where notice is enough) at the end of `on`: everyone
-    on it, including people whose period starts later. pending=True adds the open change."""
-    return current_entries(contract, on=on, pending=pending).exclude(action=RosterEntry.Action.REMOVE)
+    on it, including people whose period starts later. pending=True adds the open change.
 
-
-def people_on(contract: Contract, on: date | None = None) -> QuerySet[RosterEntry]:
-    """Who was approved to work on `on`: on the roster in force that day, within their period."""
+    The people of a subcontractor whose link had ended by `on` are not on it: the end of the
+    subcontract (decided by its upstream party or the public body, contracts.services.
+    subcontract_end) ends their approval from its day without a roster change, and their
+    entries stay as approved, so the roster of any earlier day still shows them. ended_too keeps
+    them: who was on it when the link ended (the people who may record its winding up)."""
     on = on or timezone.localdate()
-    return roster_in_force(contract, on).filter(
+    entries = current_entries(contract, on=on, pending=pending).exclude(action=RosterEntry.Action.REMOVE)
+    if ended_too:
+        return entries
+    ended = Subcontract.objects.filter(contract=contract, ended_on__lte=on).values("subcontractor_id")
+    return entries.exclude(person__employer_id__in=ended)
+
+
+def people_on(
+    contract: Contract, on: date | None = None, *, ended_too: bool = False
+) -> QuerySet[RosterEntry]:
+    """Who was approved to work on `on`: on the roster in force that day, within their period
+    (ended_too: also the people of a subcontract that had ended by then, see roster_in_force)."""
+    on = on or timezone.localdate()
+    return roster_in_force(contract, on, ended_too=ended_too).filter(
         Q(start_date__lte=on), Q(planned_end_date__isnull=True) | Q(planned_end_date__gte=on)
     )
 

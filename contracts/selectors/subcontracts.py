@@ -93,30 +93,59 @@ def approved_subcontractors(contract: Contract) -> QuerySet:
     from core.models import Organisation
 
     return Organisation.objects.filter(
-        subcontracts_held__contract=contract, subcontracts_held__approval_state=APPROVED
+        subcontracts_held__contract=contract,
+        subcontracts_held__approval_state=APPROVED,
+        subcontracts_held__ended_on__isnull=True,
     ).order_by("name")
+
+
+def chain_scope(
+    user, membership: Membership | None, contract: Contract
+) -> tuple[set[int] | None, dict[int, int]]:
+    """Whose people and ledgers the person may see on the contract, and the ended links in its
+    part: (None, {}) for a full party of the contract; else the organisations of the
+    subcontractor's approved own links and their approved downstream while they last, and
+    {link id: organisation} of those among them that have ended (their return or disposal is
+    still owed: ledgers.selectors.devices.parties_in_scope). Three queries, as before the end."""
+    if contracts_visible_to(user, membership).filter(pk=contract.pk).exists():
+        return None, {}
+    if membership is None or not membership.is_contractor_side:
+        return set(), {}
+    downstream = _downstream(_own_paths(membership, approved_only=True))
+    if downstream is None:
+        return set(), {}
+    scope: set[int] = set()
+    ended: dict[int, int] = {}
+    for pk, organisation_id, ended_on in Subcontract.objects.filter(
+        downstream, contract=contract, approval_state=APPROVED
+    ).values_list("pk", "subcontractor_id", "ended_on"):
+        if ended_on is None:
+            scope.add(organisation_id)
+        else:
+            ended[pk] = organisation_id
+    return scope, ended
 
 
 def employer_ids_in_scope(user, membership: Membership | None, contract: Contract) -> set[int] | None:
     """Whose people the person may see on the contract: None for everyone (a full party), else
-    the organisations of the subcontractor's approved own links and their approved downstream."""
-    if contracts_visible_to(user, membership).filter(pk=contract.pk).exists():
-        return None
-    if membership is None or not membership.is_contractor_side:
-        return set()
-    downstream = _downstream(_own_paths(membership, approved_only=True))
-    if downstream is None:
-        return set()
-    return set(
-        Subcontract.objects.filter(downstream, contract=contract, approval_state=APPROVED).values_list(
-            "subcontractor_id", flat=True
-        )
+    the organisations of the subcontractor's approved own links and their approved downstream,
+    while they last: from a link's end its subcontractor sees none of the contract's people."""
+    return chain_scope(user, membership, contract)[0]
+
+
+def ended_links(contract: Contract) -> dict[int, int]:
+    """{link id: subcontractor} of the contract's approved links that have ended."""
+    return dict(
+        Subcontract.objects.filter(
+            contract=contract, approval_state=APPROVED, ended_on__isnull=False
+        ).values_list("pk", "subcontractor_id")
     )
 
 
 def people_of_chain(subcontract: Subcontract, on: date | None = None) -> QuerySet[RosterEntry]:
     """The roster in force of the people employed by this link's subcontractor and those below it
     (approved links only: an unapproved subcontractor's workers are not approved to work)."""
+    # roster_in_force leaves out the people of links ended by then.
     employers = Subcontract.objects.filter(
         path__startswith=subcontract.path, approval_state=APPROVED, contract_id=subcontract.contract_id
     ).values("subcontractor_id")

@@ -437,6 +437,8 @@ def _submission_checks(link: Subcontract) -> None:
         )
     if link.parent_id and link.parent.approval_state != ApprovalState.APPROVED:
         errors["parent"] = _("The upstream subcontract is not approved.")
+    elif link.parent_id and link.parent.ended_on is not None:
+        errors["parent"] = _("The upstream subcontract has ended.")
     if errors:
         raise ValidationError(errors)
 
@@ -473,6 +475,8 @@ def subcontract_act(
         and link.parent.approval_state != ApprovalState.APPROVED
     ):
         raise ValidationError(_("Approve the upstream subcontract first."))
+    if action == ApprovalAction.APPROVE and link.parent_id and link.parent.ended_on is not None:
+        raise ValidationError(_("The upstream subcontract has ended."))
     if action == ApprovalAction.APPROVE and (refusal := extent_refusal(link.contract, link.extent)):
         raise ValidationError(refusal)
     link = approval_transition(

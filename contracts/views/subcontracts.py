@@ -11,14 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clauses import api as clauses_api
 from contracts import events, permissions
 from contracts.access import get_contract_or_404, get_subcontract_or_404
-from contracts.forms.subcontracts import SubcontractForm
-from contracts.models import FINISHED_STATUSES
+from contracts.forms.subcontracts import SubcontractEndForm, SubcontractForm
+from contracts.models import FINISHED_STATUSES, Subcontract
 from contracts.pdf.subcontracts import SUBCONTRACT_FORM, subcontract_context
 from contracts.selectors.contracts import contracts_visible_to
 from contracts.selectors.subcontracts import (
@@ -30,7 +31,9 @@ from contracts.selectors.subcontracts import (
     subcontracts_visible_to,
 )
 from contracts.services import subcontracts as services
-from core.approvals import EDITABLE
+from contracts.services.subcontract_end import subcontract_end as end_service
+from core.approvals import EDITABLE, ApprovalState
+from core.panels import fill_slot
 from core.services.reads import personal_data_read
 from core.views.approvals import approval_action, approval_context
 from core.views.pdf import frozen_or_live_pdf
@@ -120,6 +123,9 @@ def subcontract(request, pk: int):
             "people": people,
             **approval_context(request, link),
             "can_apply_below": permissions.can_apply_subcontract(user, membership, link.contract, link),
+            "can_end": _can_end(request, link),
+            # What compliance knows of this link (its return or disposal at its end).
+            "main_panels": fill_slot("subcontract_detail.main", request, link),
             # What the approver weighs: how much of the work, against what the clauses allow.
             "main_part_forbidden_by": clauses_api.main_part_subcontract_forbidden_by(link.contract),
             "extent_refusal": services.extent_refusal(link.contract, link.extent),
@@ -127,6 +133,36 @@ def subcontract(request, pk: int):
             # A full party of the contract gets its way back to the contract's subcontracts.
             "full_party": contracts_visible_to(user, membership).filter(pk=link.contract_id).exists(),
         },
+    )
+
+
+def _can_end(request, link) -> bool:
+    return (
+        link.approval_state == ApprovalState.APPROVED
+        and link.ended_on is None
+        and permissions.can_end_subcontract(request.user, request.membership, link)
+    )
+
+
+@login_required
+def subcontract_end(request, pk: int):
+    """End an approved subcontract (再委託の終了): the entrusting party's managers or the public
+    body's managers of the contract; everyone else gets the 404 of a missing page."""
+    link = get_subcontract_or_404(request, pk)
+    if not _can_end(request, link):
+        raise Http404
+    form = SubcontractEndForm(
+        request.POST or None,
+        initial={"kind": Subcontract.EndKind.TERMINATED, "ended_on": timezone.localdate()},
+    )
+    end = partial(end_service, link=link)
+    if save_form(request, form, end, success=_("The subcontract was ended.")):
+        return redirect("contracts:subcontract", pk=link.pk)
+    below = [each for each in downstream_of(link) if each.approval_state == ApprovalState.APPROVED]
+    return render(
+        request,
+        "contracts/subcontracts/end.html",
+        {"link": link, "contract": link.contract, "form": form, "below": below},
     )
 
 

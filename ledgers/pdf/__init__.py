@@ -6,7 +6,14 @@ from ledgers.pdf.slips import SLIP_FORM, SLIP_KINDS, slip_context, slip_events
 
 
 def register() -> None:
-    from ledgers.pdf import certificate, slips
+    # The information ledger's form registers itself when its module is imported: import it here
+    # too, so that the registry (and the clause reference built from it) never depends on which
+    # view happened to be imported first.
+    from ledgers.pdf import (
+        certificate,
+        ledger,  # noqa: F401
+        slips,
+    )
 
     slips.register()
     certificate.register()

@@ -11,16 +11,49 @@ from django.utils import timezone
 
 from contracts.models import Contract
 from contracts.selectors.contracts import contracts_visible_to
-from contracts.selectors.subcontracts import employer_ids_in_scope
-from core.models import Membership
+from contracts.selectors.subcontracts import chain_scope, ended_links
+from core.models import Event, Membership
+from ledgers.events import DISPOSAL_CERTIFICATE_ISSUED
 from ledgers.models import Device, DeviceVersion
 from ledgers.models.devices import COMPUTERS
 
 
+def subcontract_subject(link_id: int) -> str:
+    """How a certificate names the ended link whose return or disposal it proves."""
+    return f"contracts.subcontract:{link_id}"
+
+
+def uncertified(contract: Contract, ended: dict[int, int]) -> set[int]:
+    """Of the ended links {link id: subcontractor}, the subcontractors that have not yet
+    certified their return or disposal (disposal.certificate_issued naming the link): one query,
+    none when nothing has ended."""
+    if not ended:
+        return set()
+    certified: set[str] = set()
+    for data in Event.objects.filter(contract_id=contract.pk, kind=DISPOSAL_CERTIFICATE_ISSUED).values_list(
+        "data", flat=True
+    ):
+        if isinstance(data, dict):
+            certified.update(data.get("subjects") or [])
+    return {org for pk, org in ended.items() if subcontract_subject(pk) not in certified}
+
+
+def winding_up_parties(contract: Contract) -> set[int]:
+    """The subcontractors whose link has ended and whose return or disposal is not yet certified:
+    they keep their own part of the ledgers — reading it, recording its returns and disposals,
+    applying for and certifying them — until then, nothing else of the contract
+    (docs/subcontracts.md)."""
+    return uncertified(contract, ended_links(contract))
+
+
 def parties_in_scope(user, membership: Membership | None, contract: Contract) -> set[int] | None:
     """Whose devices the person may see on the contract: None for all (a full party of the
-    contract), else the subcontractor's own organisation and those below it."""
-    return employer_ids_in_scope(user, membership, contract)
+    contract), else the subcontractor's own organisation and those below it while their links
+    last, and the ended ones among them until their return or disposal is certified."""
+    scope, ended = chain_scope(user, membership, contract)
+    if scope is None:
+        return None
+    return scope | uncertified(contract, ended)
 
 
 def devices_visible_to(user, membership: Membership | None, contract: Contract) -> QuerySet[Device]:

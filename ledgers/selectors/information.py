@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy
 from contracts.models import Contract
 from contracts.selectors.contracts import contracts_visible_to
 from contracts.selectors.roster import people_on
-from contracts.selectors.subcontracts import employer_ids_in_scope
 from core.models import Membership
 from ledgers.models import CustodyEvent, CustodyKind, InformationItem
+from ledgers.selectors.devices import parties_in_scope as device_parties_in_scope
 
 K = CustodyKind
 # What passes between the parties or is carried: where the clauses name who does it (003 §12),
@@ -290,7 +290,8 @@ def item_state(item: InformationItem, *, until: datetime | None = None) -> ItemS
 
 
 def parties_in_scope(user, membership: Membership | None, contract: Contract) -> set[int] | None:
-    return employer_ids_in_scope(user, membership, contract)
+    # The device ledger's rule: one scope for both ledgers (an ended part kept until certified).
+    return device_parties_in_scope(user, membership, contract)
 
 
 def items_visible_to(user, membership: Membership | None, contract: Contract) -> QuerySet[InformationItem]:

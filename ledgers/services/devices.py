@@ -84,7 +84,9 @@ def _clean(contract: Contract, organisation_id: int, values: dict[str, Any], on:
             else _("A private device may not be used for the work: enter only company-owned devices.")
         )
     holder: Person | None = values.get("holder")
-    why = person_refusal(contract, organisation_id, holder, on) if holder is not None else None
+    # Returned or disposed of: an ended subcontractor's holder may still be named (its winding up).
+    winding_up = values.get("status") in FINAL_STATUSES
+    why = person_refusal(contract, organisation_id, holder, on, winding_up=winding_up) if holder else None
     if why:
         errors["holder"] = why
     worksite: Worksite | None = values.get("worksite")

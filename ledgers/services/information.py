@@ -74,8 +74,14 @@ def _day(moment: datetime):
     return timezone.localtime(moment).date()
 
 
-def _check_person(contract: Contract, organisation_id: int, person: Person, on, field: str, errors) -> None:
-    why = person_refusal(contract, organisation_id, person, on)
+# What a subcontractor whose link has ended still records of its part (docs/subcontracts.md).
+WINDING_UP = (CustodyKind.RETURNED, CustodyKind.ERASED, CustodyKind.DESTROYED)
+
+
+def _check_person(
+    contract: Contract, organisation_id: int, person: Person, on, field: str, errors, *, winding_up=False
+) -> None:
+    why = person_refusal(contract, organisation_id, person, on, winding_up=winding_up)
     if why:
         errors[field] = why
 
@@ -106,7 +112,9 @@ def _clean(item_contract: Contract, organisation_id: int, kind: str, values: dic
             errors[field] = _("Required for this entry.")
     person: Person | None = values.get("person")
     if person is not None and "occurred_at" not in errors:
-        _check_person(item_contract, organisation_id, person, on, "person", errors)
+        _check_person(
+            item_contract, organisation_id, person, on, "person", errors, winding_up=kind in WINDING_UP
+        )
         if kind in HANDLED_KINDS and "person" not in errors:
             why = handler_refusal(item_contract, person, on)
             if why:

@@ -10,18 +10,42 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from clauses import api as clauses_api
-from contracts.models import Contract, Person, PersonRole
-from contracts.selectors.roster import is_approved_to_work, roster_needs_prior_approval
+from contracts.models import Contract, Person, PersonRole, Subcontract
+from contracts.selectors.roster import is_approved_to_work, people_on, roster_needs_prior_approval
 from ledgers.selectors.information import holds_role_on
 
 
-def person_refusal(contract: Contract, organisation_id: int, person: Person, on: date) -> str | None:
-    """Why `person` may not be named by the party `organisation_id` on `on`, or None."""
+def _winding_up(contract: Contract, person: Person, on: date) -> bool:
+    """Whether `person` may still be named on `on` on a return or disposal of their party's
+    part: the party's link has ended by then, its return or disposal is not certified yet, and
+    the person was on the roster when it ended (the people who held it, nobody new)."""
+    from ledgers.selectors.devices import winding_up_parties
+
+    ended_on = (
+        Subcontract.objects.filter(contract=contract, subcontractor_id=person.employer_id, ended_on__lte=on)
+        .values_list("ended_on", flat=True)
+        .first()
+    )
+    return (
+        ended_on is not None
+        and person.employer_id in winding_up_parties(contract)
+        and people_on(contract, ended_on, ended_too=True).filter(person=person).exists()
+    )
+
+
+def person_refusal(
+    contract: Contract, organisation_id: int, person: Person, on: date, *, winding_up: bool = False
+) -> str | None:
+    """Why `person` may not be named by the party `organisation_id` on `on`, or None. With
+    `winding_up` (a return or disposal), also a person of a subcontractor whose link has ended,
+    until its return or disposal is certified."""
     if person.contract_id != contract.pk:
         return _("Choose a person on this contract's roster.")
     if person.employer_id != organisation_id:
         return _("Choose a person of the party that holds the information.")
     if is_approved_to_work(person, on):
+        return None
+    if winding_up and _winding_up(contract, person, on):
         return None
     if roster_needs_prior_approval(contract):
         return _(

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contracts.models import Contract
+from contracts.models import Contract, Subcontract
 from contracts.selectors.contracts import contract_approvers, organisation_people
 from core.approvables import next_number
 from core.approvals import EDITABLE, ApprovalPolicy, ApprovalState, approval_transition
@@ -34,7 +34,7 @@ from ledgers.models import (
     LedgerRequest,
     RequestKind,
 )
-from ledgers.selectors.devices import latest_version, protection_of
+from ledgers.selectors.devices import latest_version, protection_of, subcontract_subject
 from ledgers.selectors.information import FINAL, Status, states_of
 
 R = RequestKind
@@ -336,6 +336,25 @@ def certificate_gaps(request: LedgerRequest) -> list[str]:
     return gaps
 
 
+def _ended_link_subjects(request: LedgerRequest) -> dict:
+    """A certificate issued by a subcontractor whose link has ended also names the link: it is
+    the evidence of that subcontractor's return or disposal at its end (the duty subcontract.ended
+    opens), and it ends its hold on its part of the ledgers (selectors.devices.uncertified)."""
+    link_id = (
+        Subcontract.objects.filter(
+            contract_id=request.contract_id,
+            subcontractor_id=request.organisation_id,
+            approval_state=ApprovalState.APPROVED,
+            ended_on__isnull=False,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if link_id is None:
+        return {}
+    return {"subjects": [subject_of(request), subcontract_subject(link_id)]}
+
+
 def disposal_certificate_issue(*, actor, actor_membership: Membership, request: LedgerRequest):
     """Issue the certificate of an approved disposal application whose items are all returned or
     disposed of: the PDF is rendered first, outside the audit trail's lock, then stored and
@@ -368,6 +387,11 @@ def disposal_certificate_issue(*, actor, actor_membership: Membership, request: 
             actor=actor,
             obj=request,
             contract_id=request.contract_id,
-            data={"subject": subject_of(request), "file": stored.pk, "sha256": stored.sha256},
+            data={
+                "subject": subject_of(request),
+                **_ended_link_subjects(request),
+                "file": stored.pk,
+                "sha256": stored.sha256,
+            },
         )
     return stored

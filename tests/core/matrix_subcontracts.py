@@ -9,6 +9,8 @@ open that form: the subcontractor's own cells are checked by the subcontractor s
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from contracts.models import Subcontract
 from contracts.services import subcontracts as services
 from core.models import Role
@@ -110,6 +112,30 @@ contractor_staff  404        404
 """
 
 
+# Ending an approved link: the entrusting party's manager (the contractor, for side a's link) and
+# the public body's managers of the contract; the subcontractor itself never (the sweep's 404).
+ENDERS = """
+                  link_a     link_b
+anonymous         L          L
+site_admin        404        404
+client_admin      {ok}       404
+client_staff      {ok}       404
+auditor           404        404
+contractor_admin  {ok}       404
+contractor_staff  404        404
+"""
+
+
+def _ended_on(mw, label: str):
+    return Subcontract.objects.values_list("ended_on", flat=True).get(pk=_sc(mw, label).pk)
+
+
+def _end_data(mw, user, label: str) -> dict:
+    # The last day of its period (the world's contracts may have run out by today's date).
+    ended_on = min(_sc(mw, label).end_date, timezone.localdate())
+    return {"kind": "terminated", "ended_on": ended_on.isoformat(), "reason": "契約解除"}
+
+
 def rows(m) -> dict:
     readers = m.CONTRACT_READERS
     editor = m.ROSTER_EDITOR
@@ -132,6 +158,17 @@ def rows(m) -> dict:
             state=_state,
             patches={"core.pdf.render_form": _fake_pdf},
         ),
+        "contracts:subcontract_end": m.Row(ENDERS.format(ok=200), targets=LINKS),
         # Only the subcontractor applies below its own link (the sweep checks that it may).
         "contracts:subcontract_child_create": m.Row(NOBODY, targets=LINKS),
+    }
+
+
+def post_rows(m) -> dict:
+    """The POST cells of the end page, which answers GET and POST: MATRIX holds its GET cells,
+    these are checked in test_scoping.py with the ledgers' (an R must have ended the link)."""
+    return {
+        "contracts:subcontract_end": m.Row(
+            ENDERS.format(ok="R"), method=m.POST, targets=LINKS, data=_end_data, state=_ended_on
+        ),
     }

@@ -331,6 +331,7 @@ def test_removing_the_old_key_before_rotation_is_a_clear_error(person):
 # Fixed bytes, not os.urandom: the values are part of the test ids, which every pytest-xdist
 # worker must collect alike.
 
+
 @pytest.mark.parametrize(
     ("spec", "message"),
     [

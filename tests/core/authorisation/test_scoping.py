@@ -14,6 +14,7 @@ from core.selectors import SESSION_MEMBERSHIP_KEY
 from core.services.users import calendar_token_issue
 from ledgers import permissions
 from ledgers.selectors.devices import devices_visible_to
+from tests.core import matrix_subcontracts
 from tests.core.authorisation import (
     assembly,
     rows_contract_close,
@@ -190,13 +191,15 @@ def test_calendar_feed_shows_only_own_contracts(client, db, mw, actor):
 
 
 # --- the device ledger (rows_ledgers) -------------------------------------------------------------
-# Its register and change pages answer GET and POST: MATRIX holds the GET cells, these the POST ones.
+# Its register and change pages answer GET and POST: MATRIX holds the GET cells, these the POST ones
+# (with those of ending a subcontract, matrix_subcontracts).
 LEDGER_POSTS = {
     **rows_ledgers.post_rows(assembly),
     **rows_ledgers_submissions.post_rows(assembly),
     **rows_ledgers_inspections.post_rows(assembly),
     **rows_contract_close.post_rows(assembly),
     **rows_ledgers_imports.post_rows(assembly),
+    **matrix_subcontracts.post_rows(assembly),
 }
 
 
@@ -423,3 +426,37 @@ def test_a_subcontractor_lists_reads_and_corrects_only_its_own_inspections(clien
         client.get(reverse("ledgers:inspection_detail", args=[found["inspection_a"].pk])).status_code == 404
     )
     assert client.get(reverse("ledgers:finding_correct", args=[found["finding_a"].pk])).status_code == 404
+
+
+# --- a subcontract ended (matrix_subcontracts) ------------------------------------------------------
+
+
+def test_an_ended_subcontractor_keeps_its_link_and_its_own_ledger_part_and_nothing_else(client, db, mw):
+    from django.utils import timezone
+
+    from contracts.services.subcontract_end import subcontract_end
+
+    manager = mw.world.a.contractor_admin
+    link = mw.extra["subcontracts"]["link_a"]
+    subcontract_end(
+        actor=manager.user,
+        actor_membership=manager,
+        link=link,
+        ended_on=min(link.end_date, timezone.localdate()),
+        reason="契約解除",
+        kind="terminated",
+    )
+    found = mw.extra["ledgers"]
+    client.force_login(mw.users["sub_admin"])
+    assert client.get(reverse("contracts:subcontract", args=[link.pk])).status_code == 200
+    for name, pk in (
+        ("contracts:subcontract_child_create", link.pk),
+        ("contracts:subcontract_end", link.pk),
+        ("contracts:person_pledge", found["sub_worker"].pk),
+        ("contracts:contract_detail", mw.contracts["contract_a"].pk),
+        ("ledgers:device_detail", found["device_a"].pk),
+    ):
+        assert client.get(reverse(name, args=[pk])).status_code == 404, name
+    # Its own part until its return or disposal is certified: its device, nobody else's.
+    assert _ledger(client, mw, "contract_a") == {ASSETS["sub_device"]}
+    assert client.get(reverse("ledgers:information_detail", args=[found["sub_item"].pk])).status_code == 200
