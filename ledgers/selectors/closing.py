@@ -29,7 +29,15 @@ from ledgers.models import (
     TakeoutRequest,
 )
 from ledgers.models.devices import FINAL_STATUSES as DEVICE_FINAL
-from ledgers.selectors.information import FINAL, REPLAY_FIELDS, STATUS_LABELS, Status, _EventRow, replay
+from ledgers.selectors.information import (
+    FINAL,
+    REPLAY_FIELDS,
+    STATUS_LABELS,
+    Status,
+    _EventRow,
+    replay,
+    users_by_event,
+)
 
 
 def _items(contract: Contract) -> tuple[list[CloseGap], set[int], set[int]]:
@@ -37,14 +45,19 @@ def _items(contract: Contract) -> tuple[list[CloseGap], set[int], set[int]]:
     under; the parties that held any item."""
     items = list(InformationItem.objects.filter(contract=contract).select_related("organisation"))
     by_item: dict[int, list] = defaultdict(list)
-    for row in CustodyEvent.objects.filter(item__contract=contract).values_list(*REPLAY_FIELDS):
-        event = _EventRow(row)
+    events = [
+        _EventRow(row)
+        for row in CustodyEvent.objects.filter(item__contract=contract).values_list(*REPLAY_FIELDS)
+    ]
+    for event in events:
         by_item[event.item_id].append(event)
+    # Who may use each item: the replay refuses a use by anyone else, so it needs them to get
+    # past an item's first use.
+    users_of = users_by_event(events)
     gaps, trips = [], set()
     for item in sorted(items, key=lambda i: i.number):
         history = by_item[item.pk]
-        # Who may use it does not change where it is: no users are read.
-        state = replay(history, {})
+        state = replay(history, users_of)
         if state.status in FINAL:
             continue
         if state.status == Status.TAKEN_OUT:
