@@ -38,6 +38,11 @@ class ContractsConfig(AppConfig):
         )
         # Roster and work-site changes, training plans and reports, subcontracts (core.approvables).
         panels.register_approvables()
+        from contracts.selectors.contracts import exclude_closed_contracts
+        from core.approvables import register_open_contracts_filter
+
+        # A closed contract's pending requests leave the approvers' and submitters' home pages.
+        register_open_contracts_filter(exclude_closed_contracts)
         from contracts.selectors.events import contract_event_scope
         from core.selectors import register_contract_event_scope
 

@@ -59,6 +59,15 @@ class ApprovableKind:
 
 _kinds: dict[str, ApprovableKind] = {}
 _by_model: dict[type, ApprovableKind] = {}
+# Narrows every kind's rows to the contracts still open to decisions, set by the contracts app
+# (core knows no contract statuses): what a closed contract left pending waits for nobody.
+_open_contracts: Callable[[QuerySet], QuerySet] | None = None
+
+
+def register_open_contracts_filter(narrow: Callable[[QuerySet], QuerySet]) -> None:
+    """``narrow(queryset)`` keeps the approvables whose contract may still be decided on."""
+    global _open_contracts
+    _open_contracts = narrow
 
 
 def register_approvable(
@@ -160,6 +169,8 @@ def _rows(
     parts, kinds = [], approvable_kinds()
     for i, kind in enumerate(kinds):
         base = kind.model._default_manager.filter(approval_state=state)
+        if _open_contracts is not None:
+            base = _open_contracts(base)
         if contract_id is not None:
             base = base.filter(contract_id=contract_id)
         qs = getattr(kind, scope)(user, membership, base)

@@ -119,3 +119,11 @@ def unless_draft_for(user, membership: Membership | None, obj):
     if obj is not None and obj.approval_state == "draft" and not drafts_visible_to(user, membership):
         return None
     return obj
+
+
+def exclude_closed_contracts(queryset: QuerySet) -> QuerySet:
+    """An approvable's rows without those of closed contracts: once a contract is closed nothing
+    more is decided on it (every approvable hangs off a contract; by its id, which is all the
+    workflow's own test model has)."""
+    closed = Contract.objects.filter(status=Contract.Status.CLOSED).values("pk")
+    return queryset.exclude(contract_id__in=closed)

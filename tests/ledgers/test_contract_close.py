@@ -19,6 +19,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from compliance.models import Duty
 from contracts.models import Contract
@@ -267,3 +268,30 @@ def test_the_close_page_lists_the_gaps_in_a_fixed_number_of_queries(world, clien
     assert "契約の終了処理" in page and "まだ保有している情報" in page and "override_reason" in page
     # 14: the items' events and who may use them are read once for the whole contract.
     assert len(queries) == 14, "\n".join(q["sql"][:150] for q in queries)
+
+
+def test_what_a_closed_contract_left_pending_waits_for_nobody(world):
+    from core.approvables import pending_for
+    from ledgers.services.takeouts import takeout_request_act, takeout_request_create
+
+    side = world["side"]
+    item = _receive(world, source="所沢市 市民税課", counterpart=COUNTERPART).item
+    request = takeout_request_create(
+        contract=world["contract"],
+        items=[item],
+        person=world["worker"],
+        purpose="説明",
+        destination="市役所",
+        planned_out_at=timezone.now() + timedelta(hours=1),
+        planned_return_at=timezone.now() + timedelta(hours=2),
+        protection="施錠ケース",
+        **_m(side.contractor_admin),
+    )
+    takeout_request_act(request=request, action="submit", **_m(side.contractor_admin))
+    approver = side.client_admin
+    # The take-out and the roster change drafted in build_world wait for the body.
+    waiting = pending_for(approver.user, approver, contract_id=world["contract"].pk)
+    assert request in [row["object"] for row in waiting] and len(waiting) == 2
+    contract = _end(world)
+    contract_close(contract=contract, override_reason="情報は発注者が直接回収した", **_m(approver))
+    assert pending_for(approver.user, approver, contract_id=contract.pk) == []
