@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contract
 from contracts.selectors.closing import CloseGap
-from contracts.selectors.subcontracts import approved_subcontractors
 from core.approvals import ApprovalState
-from core.models import Event
+from core.models import Event, Organisation
 from ledgers import events
 from ledgers.models import (
     CustodyEvent,
@@ -138,7 +137,11 @@ def _takeouts(contract: Contract, trips: set[int], devices_out: set[int]) -> lis
 def _uncertified(contract: Contract, keepers: set[int]) -> list[CloseGap]:
     """Each approved subcontractor that kept information or devices of the contract and has not
     issued a certificate of return or disposal of its own."""
-    subcontractors = [org for org in approved_subcontractors(contract) if org.pk in keepers]
+    # Every party that kept something other than the contractor is a subcontractor, its link
+    # running or ended (an ended one still owes its own certificate).
+    subcontractors = list(
+        Organisation.objects.filter(pk__in=keepers - {contract.contractor_id}).order_by("name")
+    )
     if not subcontractors:
         return []
     issued = Event.objects.filter(

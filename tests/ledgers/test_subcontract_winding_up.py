@@ -99,3 +99,18 @@ def test_an_ended_subcontractor_keeps_its_own_part_until_it_certifies(ledger, en
     assert org.pk not in keeping_parties(ledger.contract)
     with pytest.raises(PermissionDenied):
         disposal_certificate_issue(request=ended["disposal"], **m(sub))
+
+
+def test_the_contracts_close_waits_for_the_subcontractors_own_certificate(ledger, ended):
+    from contracts.selectors.closing import close_gaps
+
+    sub, usb, org = ended["sub"], ended["usb"], ended["org"]
+    gaps = close_gaps(ledger.contract)
+    assert {(g.kind, org.name in g.what) for g in gaps if g.kind in ("device", "subcontract")} == {
+        ("device", True),
+        ("subcontract", True),
+    }
+    device_update(device=usb, status="disposed", note="物理破壊により廃棄", **m(sub))
+    assert [g.kind for g in close_gaps(ledger.contract) if org.name in g.what] == ["subcontract"]
+    disposal_certificate_issue(request=ended["disposal"], **m(sub))
+    assert [g for g in close_gaps(ledger.contract) if org.name in g.what] == []
