@@ -48,9 +48,12 @@ class ContractsConfig(AppConfig):
 
         register_contract_event_scope(contract_event_scope)
         from contracts.selectors import describers
-        from core.describers import register_object_describer
 
         # The audit trail names contracts and people by title and name, not "contracts.person:17".
+        from core.describers import register_detail_values, register_object_describer
+
+        # The training pages record which page showed the names (training.viewed's "page").
+        register_detail_values("page", describers.TRAINING_PAGES)
         register_object_describer("contracts.contract", describers.describe_contracts)
         register_object_describer("contracts.person", describers.describe_people)
         register_object_describer("contracts.subcontract", describers.describe_subcontracts)

@@ -132,6 +132,16 @@ DETAIL_KEYS: dict[str, tuple[Promise, Callable[[Any], str]]] = {
     "checked": (_("Entries checked"), _text),
     "first_bad_id": (_("First broken entry"), _entry),
 }
+# Words for the codes an app stores as a detail's value (the training pages' "page": "plan"),
+# registered by that app: core shows the words, never the code.
+_VALUE_WORDS: dict[str, dict[str, Promise | str]] = {}
+
+
+def register_detail_values(key: str, words: Mapping[str, Promise | str]) -> None:
+    """Say in words what the codes an app stores under ``key`` mean (``{"plan": _("Training plan")}``)."""
+    _VALUE_WORDS.setdefault(key, {}).update(words)
+
+
 # Keys whose value names another record ("contracts.person:17").
 REF_KEYS: dict[str, Promise] = {"subject": _("Subject")}
 
@@ -161,7 +171,10 @@ def _details(data: Mapping[str, Any], titles: Mapping[Ref, str]) -> list[tuple[s
         if key in data and value not in (None, "") and not isinstance(value, (dict, list)):
             if key == "to" and data.get("from") == value:
                 continue
-            pairs.append((str(label), show(value)))
+            words = _VALUE_WORDS.get(key, {})
+            pairs.append(
+                (str(label), str(words[value]) if isinstance(value, str) and value in words else show(value))
+            )
     shown = {key for key in data if (key in DETAIL_KEYS or key in REF_KEYS)}
     # Keys not listed above hold internal codes or structures: counted, never dumped as JSON.
     others = len(set(data) - shown)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contracts.models import Contract, Person, Subcontract, WorksiteChange
 
@@ -41,3 +42,14 @@ def describe_worksite_changes(ids: Sequence[str]) -> dict[str, str]:
     """The work-site change by its number on the contract: "作業場所の変更 第2号"."""
     rows = WorksiteChange.objects.filter(pk__in=_pks(ids)).values_list("pk", "number")
     return {str(pk): _("Work-site change No. %(number)s") % {"number": number} for pk, number in rows}
+
+
+# The pages of the training records that show people's names (contracts.views.training._viewed).
+TRAINING_PAGES = {
+    "overview": gettext_lazy("Training overview"),
+    "plan": gettext_lazy("Training plan"),
+    "report": gettext_lazy("Training report"),
+    "session": gettext_lazy("Training session"),
+    "session_form": gettext_lazy("Recording a training session"),
+    "attendance_form": gettext_lazy("Recording attendance"),
+}

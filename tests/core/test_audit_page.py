@@ -74,6 +74,17 @@ def test_details_are_labelled_pairs_with_known_keys_translated():
     assert row.object_title == "記録"  # an unknown object type reads as a word, not "nobody.knows#3"
 
 
+def test_a_page_named_by_its_code_reads_as_its_words():
+    # The training pages record which page showed the names (contracts' words, core shows them).
+    rows = describe_events(
+        [
+            Event(kind="training.viewed", data={"page": page})
+            for page in ("session_form", "attendance_form", 2)
+        ]
+    )
+    assert [dict(row.details)["ページ"] for row in rows] == ["研修の実施記録の入力", "出欠の入力", "2"]
+
+
 def _events(contract, person, duty, n: int) -> None:
     refs = [
         {"object_type": "contracts.contract", "object_id": contract.pk},
