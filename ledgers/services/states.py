@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import QuerySet
 
 from ledgers.models import CustodyEvent, InformationItem, InformationItemState
@@ -72,6 +73,10 @@ def states_rebuild(items: QuerySet[InformationItem] | Iterable[int]) -> int:
     ids = list(items.values_list("pk", flat=True)) if isinstance(items, QuerySet) else list(items)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        states = states_by_id(chunk)
-        _write([state_row(pk, states[pk]) for pk in chunk])
+        with transaction.atomic():
+            # The custody services' lock on each item: an entry being recorded meanwhile commits
+            # first or waits, so no row is rewritten from a history older than the committed one.
+            list(InformationItem.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
+            states = states_by_id(chunk)
+            _write([state_row(pk, states[pk]) for pk in chunk])
     return len(ids)
