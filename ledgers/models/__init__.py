@@ -26,6 +26,7 @@ from ledgers.models.requests import (
     LedgerRequest,
     RequestKind,
 )
+from ledgers.models.states import InformationItemState
 from ledgers.models.submissions import LedgerSubmission
 from ledgers.models.takeouts import Approver, TakeoutRequest
 
@@ -51,6 +52,7 @@ __all__ = [
     "FindingCorrection",
     "ImportLedger",
     "InformationItem",
+    "InformationItemState",
     "Inspection",
     "InspectionFinding",
     "InspectionResult",

@@ -8,7 +8,8 @@ erased or destroyed, or who may use it changed. Both are append-only, enforced b
 (migration 0004): nobody edits or deletes an event; a correction is a new event that references
 the wrong one and says why, and the wrong one then no longer counts. Where the item is, who holds
 it, how many copies exist and whether it is still held are derived from its events
-(ledgers.selectors.information.item_state), never stored.
+(ledgers.selectors.information.item_state); the state now is also kept per item for the list
+page (ledgers.models.states), a cache of that replay.
 """
 
 from django.conf import settings

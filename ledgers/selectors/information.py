@@ -30,7 +30,8 @@ HANDLED_KINDS = (K.RECEIVED, K.RETURNED, K.SHIPPED)
 
 
 class Status:
-    """Where an item stands after its events (not stored: derived each time)."""
+    """Where an item stands after its events (derived by `replay`; the state now is also kept per
+    item, ledgers.models.states, as a cache of it)."""
 
     NOT_RECEIVED = "not_received"
     HELD = "held"
@@ -63,6 +64,11 @@ class ItemState:
     copies: int = 0
     users: frozenset[int] = field(default_factory=frozenset)
     last: CustodyEvent | None = None
+
+    @property
+    def user_count(self) -> int:
+        # What the list page shows of `users` (the projection keeps only the count).
+        return len(self.users)
 
     @property
     def held(self) -> bool:
@@ -214,15 +220,15 @@ def replay(
     return state
 
 
-def users_by_event(events: Iterable[CustodyEvent]) -> dict[int, frozenset[int]]:
-    """Who may use the item from each event that names them, in one query."""
+def users_by_event(events: Iterable[CustodyEvent], *, model=None) -> dict[int, frozenset[int]]:
+    """Who may use the item from each event that names them, in one query (`model`: the
+    historical CustodyUser, when a migration asks)."""
     from ledgers.models import CustodyUser
 
+    model = model or CustodyUser
     ids = [e.pk for e in events if e.kind in (K.RECEIVED, K.USERS_CHANGED)]
     found: dict[int, set[int]] = {}
-    for event_id, person_id in CustodyUser.objects.filter(event_id__in=ids).values_list(
-        "event_id", "person_id"
-    ):
+    for event_id, person_id in model.objects.filter(event_id__in=ids).values_list("event_id", "person_id"):
         found.setdefault(event_id, set()).add(person_id)
     return {pk: frozenset(people) for pk, people in found.items()}
 
@@ -260,16 +266,25 @@ def states_of(items: list[InformationItem], *, until: datetime | None = None) ->
     """The state of each item (as of `until`) from one query for all their events and one for
     who may use them — a ledger page's cost does not grow with its rows' histories beyond reading
     them."""
+    return states_by_id([item.pk for item in items], until=until)
+
+
+def states_by_id(
+    item_ids: list[int], *, until: datetime | None = None, event_model=None, user_model=None
+) -> dict[int, ItemState]:
+    """states_of by the items' ids; a migration passes its historical models (the projection's
+    first filling replays with these same rules)."""
     from collections import defaultdict
 
+    event_model = event_model or CustodyEvent
     found = [
-        _EventRow(row) for row in CustodyEvent.objects.filter(item__in=items).values_list(*REPLAY_FIELDS)
+        _EventRow(row) for row in event_model.objects.filter(item_id__in=item_ids).values_list(*REPLAY_FIELDS)
     ]
-    users_of = users_by_event(found)
+    users_of = users_by_event(found, model=user_model)
     by_item: dict[int, list] = defaultdict(list)
     for event in found:
         by_item[event.item_id].append(event)
-    return {item.pk: replay(by_item[item.pk], users_of, until=until) for item in items}
+    return {pk: replay(by_item[pk], users_of, until=until) for pk in item_ids}
 
 
 def holder_names(states: Iterable[ItemState]) -> dict[int, str]:

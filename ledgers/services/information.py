@@ -25,7 +25,7 @@ from core.validators import LABEL, NOTE, SHORT_NOTE, check_input
 from ledgers import events, permissions
 from ledgers.models import Classification, CustodyEvent, CustodyKind, CustodyUser, InformationItem, Medium
 from ledgers.selectors.information import HANDLED_KINDS, Contradiction, replay, users_by_event
-from ledgers.services import requests, takeouts
+from ledgers.services import requests, states, takeouts
 from ledgers.services.people import handler_refusal, person_refusal
 
 K = CustodyKind
@@ -300,7 +300,10 @@ def information_receive(
     )
     item.full_clean()
     item.save()
-    return _save(item, _event(item, K.RECEIVED, 1, values, actor), users, actor)
+    event = _save(item, _event(item, K.RECEIVED, 1, values, actor), users, actor)
+    # The list page's row, in the event's transaction: the receipt is the item's whole history.
+    states.state_refresh(item, history=[event], users_of={event.pk: frozenset(p.pk for p in users)})
+    return event
 
 
 @transaction.atomic
@@ -341,7 +344,9 @@ def custody_record(
     _check_application(item, kind, values)
     event = _event(item, kind, _next_sequence(item), values, actor)
     _fits(item, event, users)
-    return _save(item, event, users, actor)
+    event = _save(item, event, users, actor)
+    states.state_refresh(item)  # the list page's row, in the event's transaction
+    return event
 
 
 # The clause kinds that make each act need the public body's approval first.
@@ -416,6 +421,7 @@ def custody_correct(*, actor, actor_membership: Membership, event: CustodyEvent,
     )
     correction.full_clean(exclude=["item", "users"])
     correction.save()
+    states.state_refresh(item)  # the voided entry no longer counts on the list page either
     record_event(
         kind=events.INFORMATION_CUSTODY_CORRECTED,
         actor=actor,

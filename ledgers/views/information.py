@@ -112,11 +112,15 @@ def _names_shown(request, contract, **data) -> None:
     )
 
 
-def _filtered(items, *, until: datetime, classification: str, medium: str, query: str):
-    """The items received by `until` that match the filters. The receipt is never corrected, so
-    whether an item was on the ledger that day is a question the database answers."""
-    received = CustodyEvent.objects.filter(item=OuterRef("pk"), kind=K.RECEIVED, occurred_at__lte=until)
-    items = items.filter(Exists(received))
+def _filtered(items, *, until: datetime | None, classification: str, medium: str, query: str):
+    """The items received by `until` (None: now) that match the filters. Now, each item's row of
+    the projection (made with its receipt) comes joined; for a past day, the receipt is never
+    corrected, so whether an item was on the ledger that day is a question the database answers."""
+    if until is None:
+        items = items.filter(state__isnull=False).select_related("state")
+    else:
+        received = CustodyEvent.objects.filter(item=OuterRef("pk"), kind=K.RECEIVED, occurred_at__lte=until)
+        items = items.filter(Exists(received))
     if classification:
         items = items.filter(classification=classification)
     if medium:
@@ -133,10 +137,21 @@ def _states(items: list[InformationItem], until: datetime) -> tuple[dict[int, It
     return states, holder_names(states.values())
 
 
-def _page(items, *, until: datetime, status: str, after: int):
-    """One page of the ledger by keyset on the item number (no count of all rows): the rows after
-    `after`, and whether more follow. A status is derived, not stored, so with that filter the
-    items are read a page at a time until the page is full."""
+def _page_now(items, *, status: str, after: int):
+    """One page of the ledger as it stands now, by keyset on the item number (no count of all
+    rows): each item's state is its row of the projection, so the status filter is a WHERE like
+    the others and one query reads the page."""
+    if status:
+        items = items.filter(state__status=status)
+    batch = list(items.filter(number__gt=after)[: PAGE_SIZE + 1])
+    rows = [(item, item.state) for item in batch[:PAGE_SIZE]]
+    return rows, len(batch) > PAGE_SIZE, holder_names(state for _item, state in rows)
+
+
+def _page_as_of(items, *, until: datetime, status: str, after: int):
+    """One page of the ledger as it stood at `until`, by keyset on the item number: the states
+    then are replayed from the events (the projection knows only now), so with a status filter
+    the items are read a page at a time until the page is full."""
     rows: list[tuple[InformationItem, ItemState]] = []
     names: dict[int, str] = {}
     while len(rows) <= PAGE_SIZE:
@@ -160,14 +175,21 @@ def information_list(request, pk: int):
     filters = form.cleaned_data if form.is_valid() else {}
     on = filters.get("on") or timezone.localdate()
     after = parse_id(request.GET.get("after")) or 0
+    # Today's ledger is the ledger now (no entry is in the future): the projection; a past day's
+    # is replayed from the events.
+    until = None if on >= timezone.localdate() else _end_of(on)
     items = _filtered(
         items_visible_to(request.user, request.membership, contract),
-        until=_end_of(on),
+        until=until,
         classification=filters.get("classification", ""),
         medium=filters.get("medium", ""),
         query=filters.get("q", ""),
     )
-    rows, has_next, names = _page(items, until=_end_of(on), status=filters.get("status", ""), after=after)
+    status = filters.get("status", "")
+    if until is None:
+        rows, has_next, names = _page_now(items, status=status, after=after)
+    else:
+        rows, has_next, names = _page_as_of(items, until=until, status=status, after=after)
     following = request.GET.copy()
     if has_next:
         following["after"] = str(rows[-1][0].number)
