@@ -204,3 +204,23 @@ def broker(monkeypatch) -> Iterator[Broker]:
         yield sender
     finally:
         sender.tidy()
+
+
+@pytest.fixture(autouse=True)
+def _worker_quiet_before_flush(transactional_db) -> Iterator[None]:
+    """After each test, wait (up to 10 s) until no other connection to the test database is in
+    the middle of a transaction before the flush that follows. A worker process may still be
+    finishing the task whose row the test has just seen (its transaction holds a table the
+    flush's TRUNCATE must lock while it waits for another): PostgreSQL then breaks the deadlock
+    by failing the flush. Requesting transactional_db makes this teardown run before its flush."""
+    yield
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
