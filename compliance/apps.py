@@ -15,6 +15,13 @@ class ComplianceConfig(AppConfig):
         from core.describers import register_object_describer
 
         register_object_describer("compliance.duty", describe_duties)  # titles in the audit trail
+        from compliance.services.duties import EVIDENCE_PURPOSE
+        from compliance.services.submissions import FILE_PURPOSE
+        from core.files import register_purpose_labels
+
+        register_purpose_labels(
+            {EVIDENCE_PURPOSE: _("Attestation files"), FILE_PURPOSE: _("Submitted documents")}
+        )
         from compliance import events
         from core.navigation import register_nav_item
 

@@ -54,6 +54,16 @@ class ContractsConfig(AppConfig):
 
         # The training pages record which page showed the names (training.viewed's "page").
         register_detail_values("page", describers.TRAINING_PAGES)
+        from core.files import register_purpose_labels
+
+        register_purpose_labels(
+            {
+                "pledge": _("Pledges"),
+                "roster": _("Roster submissions"),
+                "subcontract": _("Subcontract applications"),
+                "worksite": _("Work-site applications"),
+            }
+        )
         register_object_describer("contracts.contract", describers.describe_contracts)
         register_object_describer("contracts.person", describers.describe_people)
         register_object_describer("contracts.subcontract", describers.describe_subcontracts)

@@ -445,3 +445,17 @@ def orphan_blobs_remove(*, actor=None, older_than: timedelta = timedelta(hours=1
     if paths:
         record_event(kind="file.orphans_removed", actor=actor, data={"count": len(paths)})
     return len(paths)
+
+
+# What each app's stored files are, in words (the close page says which documents a contract's
+# close makes unreadable): purpose → label, registered by the app that stores them.
+_PURPOSE_LABELS: dict[str, object] = {}
+
+
+def register_purpose_labels(labels: dict[str, object]) -> None:
+    """Name the purposes an app stores files under (``{"pledge": _("Pledges")}``)."""
+    _PURPOSE_LABELS.update(labels)
+
+
+def purpose_label(purpose: str):
+    return _PURPOSE_LABELS.get(purpose, _("Other documents"))

@@ -12,6 +12,15 @@ class LedgersConfig(AppConfig):
         from ledgers.demo import seed_devices, seed_information
 
         events.register()
+        from core.files import register_purpose_labels
+        from ledgers.services.submissions import PURPOSE as SUBMISSION_PURPOSE
+
+        register_purpose_labels(
+            {
+                "disposal_certificate": _("Certificates of return or disposal"),
+                SUBMISSION_PURPOSE: _("Ledger submissions"),
+            }
+        )
         from clauses.api import register_condition_checker
         from ledgers.selectors.information import handlers_missing
 

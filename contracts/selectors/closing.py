@@ -88,3 +88,22 @@ def erasure_certificates(contract: Contract) -> list:
         .select_related("actor")
         .order_by("occurred_at", "pk")
     )
+
+
+def documents_lost_at_close(contract: Contract) -> list[tuple[str, int]]:
+    """The stored files kept under the contract's data key, by kind and count: closing makes them
+    unreadable, so the close page asks to keep copies of those still needed first."""
+    from django.db.models import Count
+
+    from core.files import purpose_label
+    from core.models import StoredFile
+
+    rows = (
+        StoredFile.objects.filter(
+            contract_id=contract.pk, data_key_id=contract.data_key_id, erased_at__isnull=True
+        )
+        .values_list("purpose")
+        .annotate(n=Count("pk"))
+        .order_by("purpose")
+    )
+    return [(str(purpose_label(purpose)), n) for purpose, n in rows]

@@ -52,6 +52,7 @@ def contract_close(request, pk: int):
             "groups": selectors.gaps_by_kind(gaps),
             "blocking": [gap for gap in gaps if not gap.overridable],
             "ended": contract.status == contract.Status.ENDED,
+            "documents": selectors.documents_lost_at_close(contract),
         },
     )
 

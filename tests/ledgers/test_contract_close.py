@@ -266,9 +266,11 @@ def test_the_close_page_lists_the_gaps_in_a_fixed_number_of_queries(world, clien
     page = response.content.decode()
     (tmp_path / "close.html").write_text(page)
     assert "契約の終了処理" in page and "まだ保有している情報" in page and "override_reason" in page
+    # The roster's and the work sites' submitted forms are kept under the contract's key.
+    assert "終了処理の後は開けなくなる書類" in page and "名簿の提出書類：" in page
     # The items' events and who may use them are read once for the whole contract; with no
-    # subcontractor among the keepers no organisation is read.
-    assert len(queries) == 13, "\n".join(q["sql"][:150] for q in queries)
+    # subcontractor among the keepers no organisation is read; one for the files under the key.
+    assert len(queries) == 14, "\n".join(q["sql"][:150] for q in queries)
 
 
 def test_what_a_closed_contract_left_pending_waits_for_nobody(world):
@@ -296,3 +298,26 @@ def test_what_a_closed_contract_left_pending_waits_for_nobody(world):
     contract = _end(world)
     contract_close(contract=contract, override_reason="情報は発注者が直接回収した", **_m(approver))
     assert pending_for(approver.user, approver, contract_id=contract.pk) == []
+
+
+def test_the_close_page_names_the_documents_the_close_makes_unreadable(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from contracts.selectors.closing import documents_lost_at_close
+    from contracts.services.pledges import pledge_upload
+    from tests.contracts.conftest import MINIMAL_PDF
+
+    side = world["side"]
+    for person in (world["worker"], world["newcomer"]):
+        pledge_upload(
+            person=person,
+            uploaded=SimpleUploadedFile("誓約書.pdf", MINIMAL_PDF, content_type="application/pdf"),
+            signed_on=timezone.localdate(),
+            **_m(side.contractor_admin),
+        )
+    contract = _end(world)
+    documents = dict(documents_lost_at_close(contract))
+    assert documents["誓約書"] == 2 and "作業場所の申請書類" in documents
+    client.force_login(side.client_admin.user)
+    page = client.get(reverse("contracts:contract_close", args=[contract.pk])).content.decode()
+    assert "終了処理の後は開けなくなる書類" in page and "誓約書：2件" in page
