@@ -94,3 +94,39 @@ class WithoutAppendOnly(Operation):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         # from_state here is the state after this operation; rebuild the chain from to_state.
         self._run(app_label, schema_editor, to_state, backwards=True)
+
+
+def append_only(tables: tuple[str, ...]):
+    """A RunPython that makes `tables` append-only as 0002 and 0004 made the first ledgers: the
+    database refuses UPDATE and DELETE (PostgreSQL: through 0002's ledgers_append_only();
+    SQLite, for the embedded default: UPDATE only, as there). New ledger tables use this instead
+    of copying the SQL."""
+    from django.db import migrations
+
+    def forward(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        for table in tables:
+            if vendor == "postgresql":
+                schema_editor.execute(
+                    f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+                    "FOR EACH ROW EXECUTE FUNCTION ledgers_append_only();"
+                    f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+                    "FOR EACH ROW EXECUTE FUNCTION ledgers_append_only();",
+                    params=None,
+                )
+            elif vendor == "sqlite":
+                schema_editor.execute(_SQLITE_TRIGGER.format(table=table))
+
+    def backward(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        for table in tables:
+            if vendor == "postgresql":
+                schema_editor.execute(
+                    f"DROP TRIGGER IF EXISTS {table}_no_update ON {table};"
+                    f"DROP TRIGGER IF EXISTS {table}_no_delete ON {table};",
+                    params=None,
+                )
+            elif vendor == "sqlite":
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update;")
+
+    return migrations.RunPython(forward, backward)

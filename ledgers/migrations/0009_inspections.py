@@ -10,6 +10,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from ledgers.migration_operations import append_only
+
 
 TABLES = (
     "ledgers_inspection",
@@ -18,38 +20,6 @@ TABLES = (
     "ledgers_inspectionfinding",
     "ledgers_findingcorrection",
 )
-
-
-def forward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for table in TABLES:
-        if vendor == "postgresql":
-            # ledgers_append_only() is the function migration 0002 created.
-            schema_editor.execute(
-                f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION ledgers_append_only();"
-                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION ledgers_append_only();",
-                params=None,
-            )
-        elif vendor == "sqlite":
-            schema_editor.execute(
-                f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only (UPDATE refused)'); END;"
-            )
-
-
-def backward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for table in TABLES:
-        if vendor == "postgresql":
-            schema_editor.execute(
-                f"DROP TRIGGER IF EXISTS {table}_no_update ON {table};"
-                f"DROP TRIGGER IF EXISTS {table}_no_delete ON {table};",
-                params=None,
-            )
-        elif vendor == "sqlite":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update;")
 
 
 class Migration(migrations.Migration):
@@ -351,5 +321,5 @@ class Migration(migrations.Migration):
                 fields=("inspection", "number"), name="inspectionfinding_unique_number"
             ),
         ),
-        migrations.RunPython(forward, backward),
+        append_only(TABLES),
     ]
