@@ -7,6 +7,7 @@ from core import validators
 from core.approvals import NEEDS_REASON, ApprovalAction
 from core.models import Department, Organisation, Role, User
 from core.throttling import normalise_login
+from core.widgets import WarekiDateInput
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -194,12 +195,8 @@ class AuditFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Choose a kind of event from the list.")},
     )
-    since = validators.PlausibleDateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = validators.PlausibleDateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = validators.PlausibleDateField(label=_("From"), required=False, widget=WarekiDateInput())
+    until = validators.PlausibleDateField(label=_("Until"), required=False, widget=WarekiDateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.wareki import parse_date
+
 # Lengths (characters), one name per purpose.
 NAME = 100  # a person's name or its kana
 PHONE = 30
@@ -78,9 +80,24 @@ def check_input(
 
 
 class PlausibleDateField(forms.DateField):
-    """A form's date, refused at the field when it is outside DATE_MIN..DATE_MAX."""
+    """A form's date, refused at the field when it is outside DATE_MIN..DATE_MAX.
+
+    The browser's picker sends an ISO date; a browser without one (or a person pasting from a
+    document) sends what was typed, so 和暦 and the other ways dates are written in Japan
+    (令和8年12月4日, R8.12.4, 2026/12/4) are read too, with the parser's own message when wrong."""
 
     default_validators = [validate_plausible_date]
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            if not isinstance(value, str):
+                raise
+            try:
+                return parse_date(value)
+            except ValueError as exc:
+                raise ValidationError(str(exc), code="invalid") from None
 
 
 def parse_id(value: object) -> int | None:

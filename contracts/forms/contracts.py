@@ -13,8 +13,9 @@ from contracts.services.contracts import CLIENT_ONLY_FIELDS, CONDITION_FIELDS, F
 from core.models import Membership, Organisation, User
 from core.selectors import public_bodies_of_contractor
 from core.validators import NOTE, IdsChoiceField, PlausibleDateField
+from core.widgets import WarekiDateInput
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = WarekiDateInput()
 
 
 def _grouped_by_company(memberships) -> list:

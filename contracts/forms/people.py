@@ -7,8 +7,9 @@ from contracts.models import Employment, PersonRole
 from contracts.services.roster import required_field_message
 from core.models import Organisation
 from core.validators import NOTE, PlausibleDateField
+from core.widgets import WarekiDateInput
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = WarekiDateInput()
 
 
 def declared_roles_field() -> forms.MultipleChoiceField:

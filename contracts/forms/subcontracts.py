@@ -12,8 +12,9 @@ from contracts.models import Subcontract
 from core.models import Organisation
 from core.templatetags.portal import clause_ja
 from core.validators import NAME, NOTE, PlausibleDateField
+from core.widgets import WarekiDateInput
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = WarekiDateInput()
 TEXT = {"max_length": NOTE}
 # Laid out in their own groups on the page (templates/contracts/subcontracts/form.html).
 GROUPED = ("subcontractor", "subcontractor_name", "manager_name", "manager_email", "extent")

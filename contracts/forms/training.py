@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, Person
 from core.validators import NOTE, IdsChoiceField, PlausibleDateField, parse_id
+from core.widgets import WarekiDateInput
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = WarekiDateInput()
 
 
 # --- entry forms --------------------------------------------------------------------------------

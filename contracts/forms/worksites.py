@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import StorageProtection, WorksiteKind
 from core.validators import NOTE, SHORT_NOTE, IdsChoiceField, PlausibleDateField
+from core.widgets import WarekiDateInput
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = WarekiDateInput()
 
 
 class WorksiteAsOfForm(forms.Form):

@@ -13,9 +13,10 @@ from contracts.selectors.worksites import sites_in_force
 from core.approvals import ApprovalState
 from core.validators import FILTER, LABEL, NOTE, PlausibleDateField
 from core.wareki import format_wareki_datetime
+from core.widgets import WarekiDateInput
 from ledgers.models import Device, DeviceKind, DeviceOwner, DeviceStatus, DeviceVersion, TakeoutRequest
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = WarekiDateInput()
 
 
 def _label(name: str, model=DeviceVersion):

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from contracts.models import Person
 from core.validators import LABEL, NOTE, IdsChoiceField
+from core.widgets import WarekiDateTimeInput
 from ledgers.forms.devices import HolderChoiceField
 from ledgers.forms.information import JST
 from ledgers.models import (
@@ -31,7 +32,7 @@ from ledgers.selectors.information import Status, replay, users_by_event
 from ledgers.services.takeouts import FIELDS
 
 # Typed to the minute, as the service compares them (a grace of minutes for the form's own time).
-MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+MOMENT = WarekiDateTimeInput()
 
 
 def _label(name: str):
