@@ -310,9 +310,47 @@ class ApplicationChoiceField(forms.ModelChoiceField):
         }
 
 
+# The fields each kind of entry is recorded with, beside what happened and when: the service's
+# REQUIRED for the kind and what it may also say (how a shipment went, the witness of a
+# destruction). A page opened for one kind shows only these — a use is one person and a note, not
+# the whole sheet. What the history's replay ignores for a kind (the storage place of a copy, the
+# work site of a return from a take-out) is not asked.
+SHOWN = {
+    CustodyKind.USED: ("person", "note"),
+    CustodyKind.COPIED: ("person", "copies", "request", "note"),
+    CustodyKind.STORED: ("worksite", "storage_place", "person", "note"),
+    CustodyKind.TAKEN_OUT: ("person", "destination", "takeout", "encrypted", "note"),
+    CustodyKind.BROUGHT_BACK: ("person", "note"),
+    CustodyKind.SHIPPED: (
+        "person",
+        "destination",
+        "counterpart",
+        "method",
+        "encrypted",
+        "tracking_number",
+        "note",
+    ),
+    CustodyKind.BROUGHT_IN: ("person", "worksite", "storage_place", "counterpart", "note"),
+    CustodyKind.PROVIDED: ("person", "counterpart", "request", "method", "encrypted", "note"),
+    CustodyKind.USERS_CHANGED: ("users", "note"),
+    CustodyKind.RETURNED: ("person", "counterpart", "method", "note"),
+    CustodyKind.ERASED: ("person", "method", "copies", "request", "witness", "note"),
+    CustodyKind.DESTROYED: ("person", "method", "copies", "request", "witness", "note"),
+}
+# Who the other party is, in the words of the kind being recorded.
+COUNTERPART_HELP = {
+    CustodyKind.SHIPPED: _("Who receives it (department, name)."),
+    CustodyKind.BROUGHT_IN: _("From whom it was brought in."),
+    CustodyKind.PROVIDED: _("The third party it was provided to, as the permission names it."),
+}
+# Shown apart from SHOWN: the form's own fields for what happened and when.
+ALWAYS = ("kind", "occurred_at", "occurred_time")
+
+
 class CustodyRecordForm(MomentForm):
-    """One thing that happened to the item: each field is optional here; the service asks what the
-    kind needs and refuses, at the kind, what contradicts the item's history."""
+    """One thing that happened to the item. Opened for one kind, the form has only that kind's
+    fields (SHOWN), the service's REQUIRED among them marked and asked at the field; the service
+    still asks what the kind needs and refuses, at the kind, what contradicts the item's history."""
 
     kind = forms.ChoiceField(label=_label("kind"), choices=[("", _("Choose what happened")), *RECORDED])
     person = _person()
@@ -393,6 +431,26 @@ class CustodyRecordForm(MomentForm):
         # application; the service says whether one is needed and when it may be used.
         wanted = ALLOWS.get(self.chosen_kind)
         self.fields["request"].queryset = approved_applications(item, (wanted,) if wanted else None)
+        if self.chosen_kind in SHOWN:
+            shown = SHOWN[self.chosen_kind]
+            for name in [n for n in self.fields if n not in ALWAYS and n not in shown]:
+                del self.fields[name]
+            for name in REQUIRED[self.chosen_kind]:
+                if name in self.fields:
+                    self.fields[name].required = True
+                    self.fields[name].error_messages["required"] = _("Required for this entry.")
+            if self.chosen_kind == CustodyKind.USERS_CHANGED:
+                self.fields["users"].required = True
+                self.fields["users"].error_messages["required"] = _("Name who may use the information.")
+            self.fields["kind"].widget = forms.HiddenInput()
+            if self.chosen_kind in COUNTERPART_HELP:
+                self.fields["counterpart"].help_text = COUNTERPART_HELP[self.chosen_kind]
+
+    @property
+    def shown_fields(self) -> list:
+        """The bound fields of the chosen kind, in SHOWN's order (all of them while none is chosen)."""
+        names = SHOWN.get(self.chosen_kind) or [n for n in self.fields if n not in ALWAYS]
+        return [self[name] for name in names if name in self.fields]
 
     @property
     def chosen_kind(self) -> str:

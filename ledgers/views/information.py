@@ -29,6 +29,7 @@ from ledgers.forms.information import (
     JST,
     KIND_LABELS,
     RECORDED,
+    SHOWN,
     AsOfForm,
     CustodyCorrectForm,
     CustodyRecordForm,
@@ -79,6 +80,15 @@ NEXT_STEPS = {
     ),
     Status.TAKEN_OUT: ((K.BROUGHT_BACK, gettext_lazy("Record the return from the take-out")),),
     Status.SHIPPED: ((K.BROUGHT_IN, gettext_lazy("Record the bringing in")),),
+}
+# The page of one kind of entry is headed by its button's words.
+STEP_LABELS = {kind: label for steps in NEXT_STEPS.values() for kind, label in steps}
+# The button of an application to make first, in words that say which (a row of three 申請する
+# beside different steps would not).
+APPLY_LABELS = {
+    RequestKind.COPY: gettext_lazy("Apply for the copy"),
+    RequestKind.DISCLOSURE: gettext_lazy("Apply for the provision"),
+    RequestKind.DISPOSAL: gettext_lazy("Apply for the disposal"),
 }
 # Who may use the item is named by these entries only.
 NAMES_USERS = (K.RECEIVED, K.USERS_CHANGED)
@@ -327,7 +337,7 @@ def information_detail(request, pk: int):
             "site_names": _site_names(contract, on),
             "next_steps": _next_steps(item, current.status, applications) if can_change else (),
             "request_titles": {a.pk: title_of(a) for a in applications},
-            "request_kinds": dict(RequestKind.choices),
+            "apply_labels": APPLY_LABELS,
             "correctable": {
                 e.pk
                 for e in history
@@ -380,7 +390,10 @@ def custody_record(request, pk: int):
             "site_names": _site_names(item.contract),
             # The kind of application to make for what is being recorded (a link to draft one).
             "apply_kind": ALLOWS.get(form.chosen_kind),
-            "apply_label": dict(RequestKind.choices).get(ALLOWS.get(form.chosen_kind), ""),
+            "apply_label": APPLY_LABELS.get(ALLOWS.get(form.chosen_kind), ""),
+            "kind_label": (STEP_LABELS.get(form.chosen_kind) or KIND_LABELS[form.chosen_kind])
+            if form.chosen_kind in SHOWN
+            else "",
         },
     )
 

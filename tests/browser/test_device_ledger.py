@@ -63,7 +63,9 @@ def test_the_contractor_keeps_the_ledger_and_the_public_body_reads_it(page, live
     form.get_by_label("パターンファイルの日付").fill((TODAY - timedelta(days=1)).isoformat())
     # The picked day is also said in 和暦 beside the picker (core/widgets.py, static/js/wareki.js).
     pattern = form.locator("span.date-field").filter(has=page.locator("input[name=antivirus_pattern_date]"))
-    expect(pattern.locator("output")).to_have_text(format_wareki(TODAY - timedelta(days=1), with_weekday=True))
+    expect(pattern.locator("output")).to_have_text(
+        format_wareki(TODAY - timedelta(days=1), with_weekday=True)
+    )
     form.get_by_label("最終更新日（OS・ソフトウェア）").fill((TODAY - timedelta(days=7)).isoformat())
     form.get_by_label("ファイル共有ソフト等の未承認ソフトウェアなし").check()
     with page.expect_navigation():

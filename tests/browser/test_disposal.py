@@ -57,7 +57,7 @@ def test_a_disposal_is_applied_for_approved_recorded_with_a_witness_and_certifie
     login(page, live_server, manager.user.email, factories.PASSWORD)
     page.goto(f"{live_server.url}/information/{item.pk}/")
     with page.expect_navigation():
-        page.get_by_role("link", name=re.compile("申請する.*返還")).click()
+        page.get_by_role("link", name="返還・廃棄を申請").click()
     form = page.locator("main form.card")
     form.get_by_label(re.compile(TITLE)).check()
     form.get_by_label("方法").select_option(label="消去（復元できない方法）")

@@ -179,10 +179,18 @@ def test_after_a_take_out_the_page_offers_its_return_and_not_the_return_to_the_p
     page = client.get(urls["detail"]).content.decode()
     assert "持出しを記録" in page and "発注者への返却を記録" in page and "持出しからの返却を記録" not in page
     assert f"{urls['record']}?kind=taken_out" in page
-    # The button preselects the kind; the help says what each kind needs.
+    # The button opens the short form of that kind: its own fields only, the required ones marked.
     form_page = client.get(urls["record"], {"kind": "taken_out"})
     assert form_page.context["form"]["kind"].value() == "taken_out"
-    assert "持出し：実施者、送付先・持出し先" in form_page.content.decode()
+    html = form_page.content.decode()
+    assert "<h1>持出しを記録" in html and 'type="hidden" name="kind" value="taken_out"' in html
+    assert 'name="destination"' in html and 'name="takeout"' in html and 'name="encrypted"' in html
+    for other in ("storage_place", "tracking_number", "witness", "copies", "users", "counterpart"):
+        assert f'name="{other}"' not in html, other
+    assert form_page.context["form"].fields["destination"].required
+    # Opened without a kind, the page asks what happened first.
+    chooser = client.get(urls["record"]).content.decode()
+    assert 'name="kind"' in chooser and 'name="destination"' not in chooser
     # Without its approved request the take-out is refused at that field (002 §12.1).
     response = client.post(urls["record"], _record_data(ledger, "taken_out", destination="所沢市役所 会議室"))
     assert list(response.context["form"].errors) == ["takeout"]
@@ -225,14 +233,17 @@ def test_a_copy_names_its_approved_copy_request_and_the_page_says_to_apply_first
     page = client.get(urls["detail"]).content.decode()
     for kind in ("copied", "provided", "erased", "destroyed"):
         assert f"{urls['record']}?kind={kind}" in page, kind
-    assert all(f'href="{url}"' in page for url in apply.values()) and "申請する" in page
+    assert all(f'href="{url}"' in page for url in apply.values())
+    # Each application's button says which it is (three 申請する would not).
+    assert "複写を申請" in page and "第三者提供を申請" in page and "返還・廃棄を申請" in page
     assert "第三者への提供を記録" in page
     # The form: no typed consent any more; the application's field, and no witness, for a copy.
     form_page = client.get(urls["record"], {"kind": "copied"})
     html = form_page.content.decode()
     assert 'name="consent"' not in html and 'name="request"' in html and 'name="witness"' not in html
     assert "承認済みの申請" in html and f'href="{apply["copy"]}"' in html
-    assert "複写：実施者、部数、承認済みの申請" in html
+    # What each kind needs is said where the kind is chosen.
+    assert "複写：実施者、部数、承認済みの申請" in client.get(urls["record"]).content.decode()
     assert not form_page.context["form"].fields["request"].queryset.exists()
     response = client.post(urls["record"], _record_data(ledger, "copied", copies="2"))
     assert list(response.context["form"].errors) == ["request"] and item.custody_events.count() == 1
