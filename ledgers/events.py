@@ -7,6 +7,7 @@ approval_event_kinds("takeout", …) later re-declares `takeout.approved` under 
 which core.audit accepts.
 """
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import register_event_kinds
@@ -29,6 +30,9 @@ TAKEOUT_APPROVED = "takeout.approved"
 TAKEOUT_BROUGHT_BACK = "takeout.brought_back"
 TAKEOUT_PREFIX = "takeout"
 TAKEOUT_DRAFTED = "takeout.drafted"
+# A draft (or a request returned for correction) changed before it is submitted: what the
+# approver is then shown is on the record as written, not only as last submitted.
+TAKEOUT_CHANGED = "takeout.changed"
 # The planned return of an approved take-out has passed with something still out (the sweep).
 TAKEOUT_OVERDUE = "takeout.overdue"
 SHIPPING_RECORDED = "shipping.recorded"
@@ -86,6 +90,7 @@ RECORDED_KINDS = {
     TAKEOUT_APPROVED: _("Take-out approved"),
     TAKEOUT_BROUGHT_BACK: _("Taken-out information or media brought back"),
     TAKEOUT_DRAFTED: _("Take-out request drafted"),
+    TAKEOUT_CHANGED: _("Take-out request changed before submission"),
     TAKEOUT_OVERDUE: _("Take-out not brought back by its planned return"),
     SHIPPING_RECORDED: _("Shipment recorded"),
     BRINGIN_APPROVED: _("Bringing in devices or media approved"),
@@ -111,6 +116,15 @@ RECORDED_KINDS = {
 }
 
 
+# An application's own writes before its workflow: drafted, and changed while a draft or
+# returned for correction (<kind>.drafted, <kind>.changed, beside <kind>.submitted …).
+DRAFT_ACTIONS = {"drafted": _("{thing}: drafted"), "changed": _("{thing}: changed before submission")}
+
+
+def draft_event_kinds(prefix: str, thing) -> dict:
+    return {f"{prefix}.{action}": format_lazy(label, thing=thing) for action, label in DRAFT_ACTIONS.items()}
+
+
 def register() -> None:
     register_event_kinds("ledgers", RECORDED_KINDS)
     # The request's workflow: takeout.submitted, .approved (which 001 §18(2) opens on), .returned …
@@ -120,3 +134,10 @@ def register() -> None:
     register_event_kinds("ledgers", approval_event_kinds(DISCLOSURE_PREFIX, disclosure))
     register_event_kinds("ledgers", approval_event_kinds(BRINGIN_PREFIX, _("Bring-in request")))
     register_event_kinds("ledgers", approval_event_kinds(DISPOSAL_PREFIX, _("Disposal application")))
+    for prefix, thing in (
+        (COPY_PREFIX, _("Copy request")),
+        (DISCLOSURE_PREFIX, disclosure),
+        (BRINGIN_PREFIX, _("Bring-in request")),
+        (DISPOSAL_PREFIX, _("Disposal application")),
+    ):
+        register_event_kinds("ledgers", draft_event_kinds(prefix, thing))

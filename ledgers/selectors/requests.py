@@ -59,7 +59,7 @@ def _events_of(request: LedgerRequest) -> QuerySet[Event]:
 def request_history(request: LedgerRequest) -> list[Event]:
     """Each step of the application's workflow and each certificate issued for it: who, when,
     and the reason given, oldest first."""
-    kinds = [f"{request.kind}.{past}" for past in PAST.values()]
+    kinds = [f"{request.kind}.{past}" for past in (*PAST.values(), "drafted", "changed")]
     return list(
         _events_of(request)
         .filter(kind__in=[*kinds, events.DISPOSAL_CERTIFICATE_ISSUED])

@@ -214,7 +214,18 @@ def request_create(
     request.save()
     request.items.set(items)
     request.devices.set(devices)
+    _record_draft(request, "drafted", actor, items, devices)
     return request
+
+
+def _record_draft(request: LedgerRequest, action: str, actor, items: list, devices: list) -> None:
+    record_event(
+        kind=f"{request.kind}.{action}",
+        actor=actor,
+        obj=request,
+        contract_id=request.contract_id,
+        data={"items": [i.pk for i in items], "devices": [d.pk for d in devices]},
+    )
 
 
 @transaction.atomic
@@ -243,6 +254,7 @@ def request_update(
     request.save()
     request.items.set(items)
     request.devices.set(devices)
+    _record_draft(request, "changed", actor, items, devices)
     return request
 
 

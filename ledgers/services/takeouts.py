@@ -182,6 +182,13 @@ def takeout_request_update(
     request.save()
     request.items.set(items)
     request.devices.set(devices)
+    record_event(
+        kind=events.TAKEOUT_CHANGED,
+        actor=actor,
+        obj=request,
+        contract_id=request.contract_id,
+        data={"items": [i.pk for i in items], "devices": [d.pk for d in devices]},
+    )
     return request
 
 

@@ -67,6 +67,8 @@ INTROS = {
     ),
 }
 PAST_LABELS = {
+    "drafted": pgettext_lazy("application history", "Drafted"),
+    "changed": pgettext_lazy("application history", "Changed before submission"),
     "submitted": pgettext_lazy("application history", "Submitted"),
     "withdrawn": pgettext_lazy("application history", "Withdrawn"),
     "approved": pgettext_lazy("application history", "Approved"),

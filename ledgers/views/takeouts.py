@@ -45,6 +45,7 @@ PAGE_SIZE = 50
 # The request's own history, in the words of its page (the audit trail's labels name the thing).
 HISTORY_LABELS = {
     events.TAKEOUT_DRAFTED: pgettext_lazy("take-out history", "Drafted"),
+    events.TAKEOUT_CHANGED: pgettext_lazy("take-out history", "Changed before submission"),
     "takeout.submitted": pgettext_lazy("take-out history", "Submitted"),
     "takeout.withdrawn": pgettext_lazy("take-out history", "Withdrawn"),
     "takeout.approved": pgettext_lazy("take-out history", "Approved"),

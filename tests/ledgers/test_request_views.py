@@ -174,7 +174,7 @@ def test_the_contractor_drafts_and_submits_each_kind_and_the_public_body_approve
     request.refresh_from_db()
     assert request.approval_state == "approved" and request.decided_by == ledger.side.client_staff.user
     history = [label for label, _event in client.get(url).context["history"]]
-    assert [str(label) for label in history] == ["申請", "承認"]
+    assert [str(label) for label in history] == ["作成", "申請", "承認"]
 
 
 def test_a_returned_application_is_corrected_and_submitted_again(client, ledger):

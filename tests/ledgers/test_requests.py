@@ -199,3 +199,21 @@ def test_an_unapproved_disposal_application_has_no_certificate(world):
     item = _receive(world).item
     disposal = application(world["side"], world["contract"], "disposal", items=[item], decide=None)
     assert certificate_gaps(disposal) == ["証明書を発行できるのは承認済みの返還・廃棄の申請だけです。"]
+
+
+def test_drafting_and_changing_an_application_are_on_the_record_and_its_history(world):
+    from ledgers.selectors.requests import request_history
+    from ledgers.services.requests import request_update
+
+    item = _receive(world).item
+    draft = _draft(world, "copy", items=[item])
+    fields = {**DEFAULTS["copy"], "planned_on": TOMORROW, "copies": 3}
+    request_update(request=draft, items=[item], **fields, **_m(world["side"].contractor_admin))
+    request_act(request=draft, action="submit", **_m(world["side"].contractor_admin))
+    kinds = list(
+        Event.objects.filter(object_id=str(draft.pk), kind__startswith="copy.")
+        .values_list("kind", flat=True)
+        .order_by("pk")
+    )
+    assert kinds == ["copy.drafted", "copy.changed", "copy.submitted"]
+    assert [e.kind for e in request_history(draft)] == kinds
