@@ -25,9 +25,10 @@ def sweep_ledger_imports() -> dict:
     return {"removed": import_sweep(), "republished": import_republish()}
 
 
-# 500 rows through the services take well under a minute; the hard limit ends a stuck one far
-# inside the broker's visibility timeout, and the soft one lets it record why it failed.
-IMPORT_TIME_LIMIT = 600
+# 200 rows through the services took 26 s on a busy two-core machine, so 500 take about a minute;
+# the hard limit ends a stuck apply inside the broker's visibility timeout (600 s), and the soft
+# one lets it record why it failed.
+IMPORT_TIME_LIMIT = 300
 
 
 @shared_task(acks_late=True, time_limit=IMPORT_TIME_LIMIT, soft_time_limit=IMPORT_TIME_LIMIT - 30)
