@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.services.reads import personal_data_read
 from core.spreadsheets import build_template
 from core.views.exports import POLL_SECONDS
-from ledgers import permissions
+from ledgers import events, permissions
 from ledgers.access import get_import_or_404, get_ledger_contract_or_404
 from ledgers.forms.imports import ImportUploadForm
 from ledgers.models import ImportLedger
@@ -139,6 +140,16 @@ def import_status(request, pk: int):
     page reloads itself (<noscript> refresh) and offers a plain link to do so."""
     kept = get_import_or_404(request, pk, with_file=False)
     label = ImportLedger(kept.ledger).label
+    errors = kept.error_list if kept.state == kept.State.FAILED else []
+    if errors:
+        # They quote the file's cells and the roster's names: on the record, as a ledger's page is.
+        personal_data_read(
+            kind=events.LEDGER_IMPORT_VIEWED,
+            actor=request.user,
+            obj=kept,
+            contract_id=kept.contract_id,
+            data={"ledger": kept.ledger, "errors": len(errors)},
+        )
     context = {
         "contract": kept.contract,
         "kept": kept,
@@ -146,7 +157,7 @@ def import_status(request, pk: int):
         "back": LEDGER_PAGES[kept.ledger],
         "upload": UPLOAD_URLS[kept.ledger],
         "poll_seconds": POLL_SECONDS,
-        "errors": kept.error_list if kept.state == kept.State.FAILED else [],
+        "errors": errors,
         "imported": _("%(n)s rows were imported into the %(ledger)s.")
         % {"n": kept.imported_rows, "ledger": label},
     }

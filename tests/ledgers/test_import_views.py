@@ -169,13 +169,20 @@ def test_the_status_polls_while_waiting_works_without_javascript_and_its_queries
         client.get(url)
     LedgerImport.objects.filter(pk=kept.pk).update(state="running", stage="entering", total_rows=3)
     assert "ファイルの3行を台帳に記入しています" in client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    # Failed, with its errors: the same queries, and no polling any more.
+    # Failed, with its errors, which quote the file: no polling any more, and the read is on the
+    # record (its savepoint, the audit trail's lock, last hash and insert, and the release: 5).
     kept.refresh_from_db()
     kept.state, kept.errors = "failed", '[{"row": 2, "column": "D", "header": "件数", "message": "数字で"}]'
     kept.save()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(14):
         fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in fragment and "件数" in fragment and "数字で" in fragment
+    read = Event.objects.filter(kind="ledger_import.viewed").get()
+    assert (read.object_id, read.contract_id, read.data) == (
+        str(kept.pk),
+        ledger.contract.pk,
+        {"ledger": "information", "errors": 1},
+    )
 
 
 def test_the_device_ledger_downloads_as_xlsx_in_the_imports_layout_and_as_pdf(
