@@ -113,10 +113,14 @@ def get_finding_or_404(request, pk: int) -> InspectionFinding:
     return found
 
 
-def get_import_or_404(request, pk: int) -> LedgerImport:
-    """An uploaded ledger file waiting for its apply: its uploader's alone, while they may still
-    record on that ledger (anyone else, and a missing one, get the same 404)."""
-    found = LedgerImport.objects.select_related("contract", "contract__data_key").filter(pk=pk).first()
+def get_import_or_404(request, pk: int, *, with_file: bool = True) -> LedgerImport:
+    """An uploaded ledger file, waiting for its apply or its status once applied: its uploader's
+    alone, while they may still record on that ledger (anyone else, and a missing one, get the
+    same 404). `with_file=False` leaves the encrypted file unread (the status page polls)."""
+    rows = LedgerImport.objects.select_related("contract", "contract__data_key")
+    if not with_file:
+        rows = rows.defer("xlsx")
+    found = rows.filter(pk=pk).first()
     membership = request.membership
     if (
         found is None

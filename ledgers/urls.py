@@ -67,6 +67,7 @@ urlpatterns = [
     ),
     path("imports/<int:pk>/", imports.import_preview, name="import_preview"),
     path("imports/<int:pk>/apply/", imports.import_apply, name="import_apply"),
+    path("imports/<int:pk>/status/", imports.import_status, name="import_status"),
     path("imports/<int:pk>/discard/", imports.import_discard, name="import_discard"),
     # Its receipt (受領証), handover slip (受渡票) or record of erasure/destruction, as PDF
     path("custody/<int:pk>/slip.pdf", slips.custody_slip_pdf, name="custody_slip_pdf"),

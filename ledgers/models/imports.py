@@ -1,20 +1,26 @@
-"""An Excel file uploaded to be imported into a ledger, kept only between its preview and its
-apply (services.imports).
+"""An Excel file uploaded to be imported into a ledger, kept from its preview until its apply has
+run (services.imports), and the state of that apply, which a Celery task runs (ledgers.tasks).
 
 The file names people and says what information they hold, so it is kept as little as the
 import needs: encrypted at rest under the contract's data key (base64 in this row, as a
 submission's xlsx: core.files stores only PDF, JPEG and PNG), visible only to the person who
-uploaded it, removed when it is applied or abandoned, or a new file is uploaded for the same
-ledger, and by the sweep once it is older than settings.LEDGER_IMPORT_KEEP_MINUTES. It is not a
-record of the ledger: what was imported is on the audit trail (the import's event, with the
-file's digest, and each entry's own event).
+uploaded it, emptied once the apply has run (done or failed), removed when abandoned, or a new
+file is uploaded for the same ledger, and by the sweep once it is older than
+settings.LEDGER_IMPORT_KEEP_MINUTES. It is not a record of the ledger: what was imported is on the
+audit trail (the import's event, with the file's digest, and each entry's own event).
+
+The states mirror core's ExportJob (queued → running → done | failed, with a stage text), with
+one before them: uploaded, while the person reads the preview.
 """
+
+import json
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from core.fields import EncryptedTextField
+from core.fields import EncryptedTextField, ErasedValue
 from core.validators import LABEL
 
 
@@ -24,6 +30,20 @@ class ImportLedger(models.TextChoices):
 
 
 class LedgerImport(models.Model):
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", pgettext_lazy("ledger import", "not applied yet")
+        QUEUED = "queued", pgettext_lazy("ledger import", "waiting")
+        RUNNING = "running", pgettext_lazy("ledger import", "importing")
+        DONE = "done", pgettext_lazy("ledger import", "done")
+        FAILED = "failed", pgettext_lazy("ledger import", "failed")
+
+    class Stage(models.TextChoices):
+        # What a running apply is doing now; shown as the progress text.
+        WAITING = "waiting", _("Waiting for a free worker")
+        READING = "reading", _("Reading the file")
+        ENTERING = "entering", _("Entering the rows")
+        DONE = "done", _("Done")
+
     contract = models.ForeignKey(
         "contracts.Contract", verbose_name=_("contract"), on_delete=models.CASCADE, related_name="+"
     )
@@ -34,15 +54,53 @@ class LedgerImport(models.Model):
     ledger = models.CharField(_("ledger"), max_length=20, choices=ImportLedger.choices)
     file_name = models.CharField(_("file name"), max_length=LABEL)
     data_key = models.ForeignKey("core.DataKey", on_delete=models.PROTECT, related_name="+")
-    xlsx = EncryptedTextField(_("xlsx"))
+    # Emptied once the apply has run: nothing of the file is kept that the status does not need.
+    xlsx = EncryptedTextField(_("xlsx"), blank=True)
     sha256 = models.CharField(max_length=64)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.UPLOADED)
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.WAITING)
+    # The language the person asked in: the worker writes the errors in it, as the preview did.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    # Where the person asked from: the events the worker records carry it, as the request's would.
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # The file's rows, known once it is read (the rows entered so far are not: they are in the
+    # apply's transaction, which nobody else sees until it commits them all).
+    total_rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    imported_rows = models.PositiveIntegerField(_("rows imported"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Why it failed: a JSON list of {row, column, header, message}, the preview's cell errors. It
+    # quotes the file's cells (names), so it is encrypted like the file.
+    errors = EncryptedTextField(_("errors"), blank=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    stage_at = models.DateTimeField(_("stage started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ledger import")
         verbose_name_plural = _("ledger imports")
-        indexes = [models.Index(fields=["created_at"], name="ledgerimport_created_idx")]
+        indexes = [
+            models.Index(fields=["created_at"], name="ledgerimport_created_idx"),
+            models.Index(fields=["state", "queued_at"], name="ledgerimport_state_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["uploaded", "queued", "running", "done", "failed"]),
+                name="ledgerimport_state_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contract_id} {self.ledger} {self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def error_list(self) -> list[dict]:
+        """The stored errors, [] when none or when the contract's data key has been destroyed."""
+        if not self.errors or isinstance(self.errors, ErasedValue):
+            return []
+        return json.loads(self.errors)

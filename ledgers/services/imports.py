@@ -8,12 +8,13 @@ would use — `information_receive`, `device_register` — in one transaction. S
 what typing refuses, with the same reason, at the row and column it came from, and records the
 same events, duties and audit trail as typing would. The preview runs exactly that and rolls it
 back (`import_preview`): what it shows is what the apply will do, as long as the records do not
-change in between; the apply (`import_apply`) runs it again and keeps it only if every row
-passes.
+change in between; the apply runs it again in Celery (services.import_runs, ledgers.tasks) and
+keeps it only if every row passes.
 
 The uploaded file waits between the two as a `LedgerImport`, encrypted, for its uploader only;
-it is removed by the apply, by abandoning it, by a new upload for the same ledger and by the
-sweep (`import_sweep`) once older than settings.LEDGER_IMPORT_KEEP_MINUTES.
+it is emptied once the apply has run, and the row removed by abandoning it, by a new upload for
+the same ledger and by the sweep (`import_sweep`) once older than
+settings.LEDGER_IMPORT_KEEP_MINUTES.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from contracts.models import Contract, Person, Worksite
 from contracts.selectors.worksites import current_entries
 from core.audit import record_event
 from core.models import Membership
-from core.spreadsheets import CellError, SheetSpec, parse_date, parse_rows
+from core.spreadsheets import CellError, ImportResult, SheetSpec, parse_date, parse_rows
 from core.spreadsheets.spec import NO, YES
 from core.wareki import JST, format_wareki, format_wareki_datetime
 from ledgers import events, permissions
@@ -52,6 +53,8 @@ IMPORTED = {
     ImportLedger.INFORMATION: events.INFORMATION_LEDGER_IMPORTED,
     ImportLedger.DEVICES: events.DEVICE_LEDGER_IMPORTED,
 }
+# An import waiting for its apply or being applied (services.import_runs).
+ACTIVE = (LedgerImport.State.QUEUED, LedgerImport.State.RUNNING)
 _SPACES = re.compile(r"\s+")
 _NAMES_SEPARATOR = re.compile(r"[、,，;；\n]+")
 _TIME = re.compile(r"^(?P<day>.+?)\s*(?P<h>\d{1,2})\s*[:時]\s*(?P<m>\d{1,2})(?::\d{1,2})?\s*分?$")
@@ -118,7 +121,10 @@ def import_upload(
         raise PermissionDenied
     if len(data) > max_bytes():
         raise ValidationError({"file": too_large()})
-    LedgerImport.objects.filter(contract=contract, ledger=ledger, created_by=actor).delete()
+    # An apply under way is left to finish (and a DELETE would wait for its transaction).
+    LedgerImport.objects.filter(contract=contract, ledger=ledger, created_by=actor).exclude(
+        state__in=ACTIVE
+    ).delete()
     found = LedgerImport(
         contract=contract,
         organisation_id=actor_membership.organisation_id,
@@ -135,20 +141,33 @@ def import_upload(
 
 
 def import_discard(*, actor, ledger_import: LedgerImport) -> None:
-    """Abandon an upload: the file is removed, nothing was imported."""
+    """Abandon an upload, an apply still waiting or one that failed: the row and its file are
+    removed, nothing was imported. One being applied is refused (its transaction decides, and a
+    DELETE would wait for it), and so is one applied (there is nothing left to abandon)."""
     if ledger_import.created_by_id != actor.pk:
         raise PermissionDenied
-    LedgerImport.objects.filter(pk=ledger_import.pk).delete()
+    State = LedgerImport.State
+    removed, _by_model = LedgerImport.objects.filter(
+        pk=ledger_import.pk, state__in=[State.UPLOADED, State.QUEUED, State.FAILED]
+    ).delete()
+    if removed:
+        return
+    state = LedgerImport.objects.filter(pk=ledger_import.pk).values_list("state", flat=True).first()
+    if state == State.RUNNING:
+        raise ValidationError(_("The file is being imported now: wait until it is done."))
+    if state == State.DONE:
+        raise ValidationError(_("The rows of this file have already been imported."))
 
 
 def import_sweep(*, now: datetime | None = None) -> int:
-    """Remove the uploads older than settings.LEDGER_IMPORT_KEEP_MINUTES (beat, every few minutes)."""
+    """Remove the uploads older than settings.LEDGER_IMPORT_KEEP_MINUTES (beat, every few
+    minutes), except those waiting for or in their apply (services.import_runs sends those again)."""
     cutoff = (now or timezone.now()) - timedelta(minutes=settings.LEDGER_IMPORT_KEEP_MINUTES)
-    removed, _by_model = LedgerImport.objects.filter(created_at__lt=cutoff).delete()
+    removed, _by_model = LedgerImport.objects.filter(created_at__lt=cutoff).exclude(state__in=ACTIVE).delete()
     return removed
 
 
-def _own(actor, actor_membership: Membership | None, ledger_import: LedgerImport) -> None:
+def import_owner_check(actor, actor_membership: Membership | None, ledger_import: LedgerImport) -> None:
     # Whether they may still record on the ledger is ledger_import_run's first question.
     if (
         ledger_import.created_by_id != actor.pk
@@ -161,7 +180,10 @@ def _own(actor, actor_membership: Membership | None, ledger_import: LedgerImport
 def import_preview(*, actor, actor_membership: Membership, ledger_import: LedgerImport) -> ImportOutcome:
     """What the apply would enter, or every error: the rows go through the services and are
     rolled back."""
-    _own(actor, actor_membership, ledger_import)
+    import_owner_check(actor, actor_membership, ledger_import)
+    if ledger_import.state != LedgerImport.State.UPLOADED:
+        # Its apply was asked for: the file is the worker's now (and emptied once it has run).
+        raise ValidationError(_("The rows of this file have already been imported."))
     return ledger_import_run(
         actor=actor,
         actor_membership=actor_membership,
@@ -172,25 +194,32 @@ def import_preview(*, actor, actor_membership: Membership, ledger_import: Ledger
     )
 
 
-def import_apply(*, actor, actor_membership: Membership, ledger_import: LedgerImport) -> ImportOutcome:
-    """Enter every row, or none if any fails now; the kept file is removed once applied."""
-    _own(actor, actor_membership, ledger_import)
-    with transaction.atomic():
-        outcome = ledger_import_run(
-            actor=actor,
-            actor_membership=actor_membership,
-            contract=ledger_import.contract,
-            ledger=ledger_import.ledger,
-            data=base64.b64decode(ledger_import.xlsx),
-            apply=True,
-            sha256=ledger_import.sha256,
-        )
-        if outcome.ok:
-            LedgerImport.objects.filter(pk=ledger_import.pk).delete()
-    return outcome
-
-
 # --- Reading and entering the rows ------------------------------------------------------------
+
+
+def ledger_import_read(*, ledger: str, data: bytes) -> tuple[ImportOutcome, ImportResult | None]:
+    """The file's rows, or the errors that refuse it (its size, format, cells, row count). Reads
+    no record, so it can run before the apply's transaction."""
+    outcome = ImportOutcome(ledger=ledger)
+    if len(data) > max_bytes():
+        outcome.errors.append(_whole_file(too_large()))
+        return outcome, None
+    parsed = parse_rows(SPECS[ledger], data)
+    if not parsed.ok:
+        outcome.errors = parsed.errors
+        return outcome, None
+    if not parsed.rows:
+        outcome.errors.append(_whole_file(_("The sheet has no rows to import.")))
+        return outcome, None
+    if len(parsed.rows) > max_rows():
+        outcome.errors.append(
+            _whole_file(
+                _("The sheet has %(n)s rows; a ledger import takes at most %(max)s. Split the file.")
+                % {"n": f"{len(parsed.rows):,}", "max": f"{max_rows():,}"}
+            )
+        )
+        return outcome, None
+    return outcome, parsed
 
 
 def ledger_import_run(
@@ -202,31 +231,16 @@ def ledger_import_run(
     data: bytes,
     apply: bool,
     sha256: str = "",
+    read: tuple[ImportOutcome, ImportResult | None] | None = None,
 ) -> ImportOutcome:
-    """Read the file and enter its rows through the services in one transaction, kept only when
-    `apply` and every row passed."""
+    """Read the file (or take `read`, ledger_import_read's answer for it) and enter its rows
+    through the services in one transaction, kept only when `apply` and every row passed."""
     if ledger not in SPECS or not _allowed(actor, actor_membership, contract):
         raise PermissionDenied
-    outcome = ImportOutcome(ledger=ledger)
+    outcome, parsed = read or ledger_import_read(ledger=ledger, data=data)
+    if parsed is None:
+        return outcome
     spec = SPECS[ledger]
-    if len(data) > max_bytes():
-        outcome.errors.append(_whole_file(too_large()))
-        return outcome
-    parsed = parse_rows(spec, data)
-    if not parsed.ok:
-        outcome.errors = parsed.errors
-        return outcome
-    if not parsed.rows:
-        outcome.errors.append(_whole_file(_("The sheet has no rows to import.")))
-        return outcome
-    if len(parsed.rows) > max_rows():
-        outcome.errors.append(
-            _whole_file(
-                _("The sheet has %(n)s rows; a ledger import takes at most %(max)s. Split the file.")
-                % {"n": f"{len(parsed.rows):,}", "max": f"{max_rows():,}"}
-            )
-        )
-        return outcome
     enter = _ENTRIES[ledger](contract, actor_membership)
     created: list[Any] = []
     with transaction.atomic():

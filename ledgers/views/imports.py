@@ -1,7 +1,8 @@
 """Pages of a ledger's import from Excel (services.imports): the upload with the template to fill
-in, the preview of what will be entered (or every error, at its row and column), the apply and
-abandoning it. Thin: access, form, service. Offered from each ledger's page to those who record
-on it (the contractor's managers and staff, a subcontractor's for its own part)."""
+in, the preview of what will be entered (or every error, at its row and column), the apply
+(queued for Celery, services.import_runs) with the status page that follows it, and abandoning
+it. Thin: access, form, service. Offered from each ledger's page to those who record on it (the
+contractor's managers and staff, a subcontractor's for its own part)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.services.reads import personal_data_read
 from core.spreadsheets import build_template
-from ledgers import permissions
+from core.views.exports import POLL_SECONDS
+from ledgers import events, permissions
 from ledgers.access import get_import_or_404, get_ledger_contract_or_404
 from ledgers.forms.imports import ImportUploadForm
 from ledgers.models import ImportLedger
+from ledgers.services import import_runs
 from ledgers.services import imports as services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,6 +113,8 @@ def _page(request, kept, outcome, *, status: int = 200):
 @login_required
 def import_preview(request, pk: int):
     kept = get_import_or_404(request, pk)
+    if kept.state != kept.State.UPLOADED:
+        return redirect("ledgers:import_status", pk=kept.pk)
     outcome = services.import_preview(
         actor=request.user, actor_membership=request.membership, ledger_import=kept
     )
@@ -119,24 +125,57 @@ def import_preview(request, pk: int):
 @require_POST
 def import_apply(request, pk: int):
     kept = get_import_or_404(request, pk)
-    outcome = services.import_apply(
-        actor=request.user, actor_membership=request.membership, ledger_import=kept
+    import_runs.import_queue(
+        actor=request.user,
+        actor_membership=request.membership,
+        ledger_import=kept,
+        language=request.LANGUAGE_CODE,
     )
-    if not outcome.ok:
-        # The records changed since the preview: nothing was entered, the errors say why.
-        return _page(request, kept, outcome)
-    messages.success(
-        request,
-        _("%(n)s rows were imported into the %(ledger)s.")
-        % {"n": len(outcome.rows), "ledger": ImportLedger(kept.ledger).label},
+    return redirect("ledgers:import_status", pk=kept.pk)
+
+
+@login_required
+def import_status(request, pk: int):
+    """Where the apply is: htmx polls the fragment while it waits or runs; without JavaScript the
+    page reloads itself (<noscript> refresh) and offers a plain link to do so."""
+    kept = get_import_or_404(request, pk, with_file=False)
+    label = ImportLedger(kept.ledger).label
+    errors = kept.error_list if kept.state == kept.State.FAILED else []
+    if errors:
+        # They quote the file's cells and the roster's names: on the record, as a ledger's page is.
+        personal_data_read(
+            kind=events.LEDGER_IMPORT_VIEWED,
+            actor=request.user,
+            obj=kept,
+            contract_id=kept.contract_id,
+            data={"ledger": kept.ledger, "errors": len(errors)},
+        )
+    context = {
+        "contract": kept.contract,
+        "kept": kept,
+        "ledger_label": label,
+        "back": LEDGER_PAGES[kept.ledger],
+        "upload": UPLOAD_URLS[kept.ledger],
+        "poll_seconds": POLL_SECONDS,
+        "errors": errors,
+        "imported": _("%(n)s rows were imported into the %(ledger)s.")
+        % {"n": kept.imported_rows, "ledger": label},
+    }
+    # htmx asks for the fragment only; the same template renders the page around it.
+    template = (
+        "ledgers/imports/_status.html" if request.headers.get("HX-Request") else "ledgers/imports/status.html"
     )
-    return redirect(LEDGER_PAGES[kept.ledger], pk=kept.contract_id)
+    return render(request, template, context)
 
 
 @login_required
 @require_POST
 def import_discard(request, pk: int):
-    kept = get_import_or_404(request, pk)
-    services.import_discard(actor=request.user, ledger_import=kept)
+    kept = get_import_or_404(request, pk, with_file=False)
+    try:
+        services.import_discard(actor=request.user, ledger_import=kept)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("ledgers:import_status", pk=kept.pk)
     messages.info(request, _("The file was discarded; nothing was imported."))
     return redirect(LEDGER_PAGES[kept.ledger], pk=kept.contract_id)

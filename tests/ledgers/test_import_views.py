@@ -1,6 +1,7 @@
-"""The import pages (ledgers.views.imports): upload → preview → apply or discard, the file kept
-only for its uploader and only until then, the preview's queries, and the device ledger's xlsx
-and PDF downloads."""
+"""The import pages (ledgers.views.imports): upload → preview → apply (queued for Celery, run on
+commit: eagerly here) → its status, or discard; the file kept only for its uploader and only
+until the apply has run, the preview's and the status fragment's queries, and the device
+ledger's xlsx and PDF downloads."""
 
 from __future__ import annotations
 
@@ -30,7 +31,18 @@ def _upload(client, ledger, data: bytes, name: str = XLSX_NAME, kind: str = "inf
     return client.post(url, {"file": SimpleUploadedFile(name, data)})
 
 
-def test_upload_preview_and_apply_enter_the_rows_and_remove_the_file(client, ledger):
+def _apply(client, kept, capture, *, execute: bool = True):
+    """POST the apply; the task is published on commit and (eager in tests) runs then."""
+    with capture(execute=execute) as published:
+        response = client.post(reverse("ledgers:import_apply", args=[kept.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("ledgers:import_status", args=[kept.pk])
+    return published
+
+
+def test_upload_preview_and_apply_enter_the_rows_and_empty_the_file(
+    client, ledger, django_capture_on_commit_callbacks
+):
     client.force_login(ledger.side.contractor_admin.user)
     page = client.get(reverse("ledgers:information_list", args=[ledger.contract.pk])).content.decode()
     assert reverse("ledgers:information_import", args=[ledger.contract.pk]) in page
@@ -49,23 +61,34 @@ def test_upload_preview_and_apply_enter_the_rows_and_remove_the_file(client, led
     assert preview.status_code == 200 and [r.number for r in preview.context["outcome"].rows] == [1, 2]
     assert "住民票データ 2" in preview.content.decode() and not InformationItem.objects.exists()
 
-    response = client.post(reverse("ledgers:import_apply", args=[kept.pk]))
-    assert response.status_code == 302
-    assert response.url == reverse("ledgers:information_list", args=[ledger.contract.pk])
-    assert InformationItem.objects.count() == 2 and not LedgerImport.objects.exists()
-    assert client.get(reverse("ledgers:import_preview", args=[kept.pk])).status_code == 404
+    _apply(client, kept, django_capture_on_commit_callbacks)
+    assert InformationItem.objects.count() == 2
+    kept.refresh_from_db()
+    assert (kept.state, kept.imported_rows, kept.xlsx) == ("done", 2, "")
+    status = client.get(reverse("ledgers:import_status", args=[kept.pk])).content.decode()
+    assert "完了" in status and "2行" in status and "hx-trigger" not in status
+    assert reverse("ledgers:information_list", args=[ledger.contract.pk]) in status
+    # The preview of an applied file is its status; a second apply does nothing.
+    preview = client.get(reverse("ledgers:import_preview", args=[kept.pk]))
+    assert preview.url == reverse("ledgers:import_status", args=[kept.pk])
+    assert _apply(client, kept, django_capture_on_commit_callbacks) == []
+    assert InformationItem.objects.count() == 2
 
 
-def test_errors_are_shown_by_row_and_column_and_discarding_keeps_nothing(client, ledger):
+def test_errors_are_shown_by_row_and_column_and_discarding_keeps_nothing(
+    client, ledger, django_capture_on_commit_callbacks
+):
     client.force_login(ledger.side.contractor_staff.user)
     response = _upload(client, ledger, xlsx(INFO_HEADERS, [item_row(1, count="多数")]))
     preview = client.get(response.url)
     page = preview.content.decode()
     assert "件数" in page and "何も取り込んでいません" in page
     kept = LedgerImport.objects.get()
-    # Applying a file with errors enters nothing and shows them again.
-    assert client.post(reverse("ledgers:import_apply", args=[kept.pk])).status_code == 200
+    # Applying a file with errors enters nothing; its status shows them again.
+    _apply(client, kept, django_capture_on_commit_callbacks)
     assert not InformationItem.objects.exists()
+    status = client.get(reverse("ledgers:import_status", args=[kept.pk])).content.decode()
+    assert "失敗" in status and "件数" in status and "何も取り込んでいません" in status
     response = client.post(reverse("ledgers:import_discard", args=[kept.pk]))
     assert response.status_code == 302 and not LedgerImport.objects.exists()
     # Only an .xlsx within the limit is taken at all.
@@ -86,6 +109,7 @@ def test_the_file_is_its_uploaders_alone(client, ledger):
         client.force_login(other.user)
         assert client.get(reverse("ledgers:import_preview", args=[kept.pk])).status_code == 404
         assert client.post(reverse("ledgers:import_apply", args=[kept.pk])).status_code == 404
+        assert client.get(reverse("ledgers:import_status", args=[kept.pk])).status_code == 404
     client.force_login(ledger.side.client_staff.user)
     assert client.get(reverse("ledgers:information_import", args=[ledger.contract.pk])).status_code == 404
     assert LedgerImport.objects.count() == 1 and not InformationItem.objects.exists()
@@ -122,10 +146,51 @@ def test_the_previews_queries(client, ledger):
 FIXED, PER_ROW = 18, 28
 
 
-def test_the_device_ledger_downloads_as_xlsx_in_the_imports_layout_and_as_pdf(client, ledger):
+def test_the_status_polls_while_waiting_works_without_javascript_and_its_queries_are_fixed(
+    client, ledger, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    client.force_login(ledger.side.contractor_admin.user)
+    _upload(client, ledger, xlsx(INFO_HEADERS, [item_row(n) for n in range(1, 4)]))
+    kept = LedgerImport.objects.get()
+    published = _apply(client, kept, django_capture_on_commit_callbacks, execute=False)
+    assert len(published) == 1
+    url = reverse("ledgers:import_status", args=[kept.pk])
+    page = client.get(url).content.decode()
+    assert "待機中" in page and 'hx-trigger="every 2s"' in page
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
+    assert f'<a href="{url}">' in page  # the plain reload link
+    # The session, the user, the membership (3, the middleware); the import without its file,
+    # with its contract and data key (1); the keeping parties (1); the unread bell (1); the
+    # session's refresh (3). It reads no row of the ledger, so it records no read.
+    with django_assert_num_queries(9):
+        fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith('<div id="import-status"') and "<html" not in fragment
+    with django_assert_num_queries(9):
+        client.get(url)
+    LedgerImport.objects.filter(pk=kept.pk).update(state="running", stage="entering", total_rows=3)
+    assert "ファイルの3行を台帳に記入しています" in client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    # Failed, with its errors, which quote the file: no polling any more, and the read is on the
+    # record (its savepoint, the audit trail's lock, last hash and insert, and the release: 5).
+    kept.refresh_from_db()
+    kept.state, kept.errors = "failed", '[{"row": 2, "column": "D", "header": "件数", "message": "数字で"}]'
+    kept.save()
+    with django_assert_num_queries(14):
+        fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in fragment and "件数" in fragment and "数字で" in fragment
+    read = Event.objects.filter(kind="ledger_import.viewed").get()
+    assert (read.object_id, read.contract_id, read.data) == (
+        str(kept.pk),
+        ledger.contract.pk,
+        {"ledger": "information", "errors": 1},
+    )
+
+
+def test_the_device_ledger_downloads_as_xlsx_in_the_imports_layout_and_as_pdf(
+    client, ledger, django_capture_on_commit_callbacks
+):
     client.force_login(ledger.side.contractor_admin.user)
     _upload(client, ledger, xlsx(DEVICE_HEADERS, [device_row("PC-001")]), kind="devices")
-    client.post(reverse("ledgers:import_apply", args=[LedgerImport.objects.get().pk]))
+    _apply(client, LedgerImport.objects.get(), django_capture_on_commit_callbacks)
     assert Device.objects.count() == 1
     client.force_login(ledger.side.client_staff.user)
     response = client.get(reverse("ledgers:device_ledger_xlsx", args=[ledger.contract.pk]))

@@ -8,9 +8,10 @@ Importing is for those who record on the ledger: the contractor's managers and s
 running contract (an approved subcontractor's for its own part), everyone else getting the 404 of
 a missing page — the upload page, its template and the upload itself. An uploaded file waiting
 for its apply is its uploader's alone: per side the world holds one, uploaded by the side's
-contractor manager (a sheet with the headings and no row), so its preview answers 200 to side a's
-manager and 404 to everyone else, the contractor's staff included; applying it answers 200 (the
-preview's "no rows" error, nothing entered) to that manager alone; discarding it removes it.
+contractor manager (a sheet with the headings and no row), so its preview and its status answer
+200 to side a's manager and 404 to everyone else, the contractor's staff included; applying it
+queues it for Celery (R to its status page, the import's state changed; the task runs on commit,
+which the matrix's transaction never reaches) for that manager alone; discarding it removes it.
 
 The upload pages answer GET and POST: MATRIX holds their GET cells, post_rows their POST cells
 (with a state snapshot: an R must have written, a refusal nothing).
@@ -81,6 +82,12 @@ def _kept(mw, label: str) -> bool:
     return LedgerImport.objects.filter(pk=mw.extra["imports"][label].pk).exists()
 
 
+def _state(mw, label: str) -> str | None:
+    return (
+        LedgerImport.objects.filter(pk=mw.extra["imports"][label].pk).values_list("state", flat=True).first()
+    )
+
+
 def _fake_pdf(form_id, context) -> bytes:
     return b"%PDF-1.7 matrix"
 
@@ -108,7 +115,8 @@ def rows(m) -> dict:
         "ledgers:information_import": m.Row(KEEPERS.format(ok=200), targets=m.CONTRACTS),
         "ledgers:information_import_template": m.Row(KEEPERS.format(ok=200), targets=m.CONTRACTS),
         "ledgers:import_preview": m.Row(UPLOADER.format(ok=200), targets=IMPORTS),
-        "ledgers:import_apply": m.Row(UPLOADER.format(ok=200), method=m.POST, targets=IMPORTS, state=_kept),
+        "ledgers:import_apply": m.Row(UPLOADER.format(ok="R"), method=m.POST, targets=IMPORTS, state=_state),
+        "ledgers:import_status": m.Row(UPLOADER.format(ok=200), targets=IMPORTS),
         "ledgers:import_discard": m.Row(UPLOADER.format(ok="R"), method=m.POST, targets=IMPORTS, state=_kept),
     }
 
