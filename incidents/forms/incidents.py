@@ -20,7 +20,7 @@ def _label(name: str):
 
 class ReportForm(forms.Form):
     category = forms.ChoiceField(
-        label=_label("category"), choices=[("", _("Choose what happened")), *Category.choices]
+        label=_label("category"), choices=[("", _("Choose the kind of incident")), *Category.choices]
     )
     suspected = forms.BooleanField(
         label=_("It is only suspected so far"),
@@ -30,7 +30,7 @@ class ReportForm(forms.Form):
     found_at = JapanDateTimeField(label=_("When it was found"))
     occurred_at = JapanDateTimeField(label=_("When it occurred (if known)"), required=False)
     summary = forms.CharField(
-        label=_("What happened"),
+        label=_("Incident summary"),
         max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
@@ -42,11 +42,13 @@ class ReportForm(forms.Form):
 
 class UpdateForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("What you are recording"),
+        label=_("Kind of entry"),
         choices=[(k, label) for k, label in EntryKind.choices if k in CONTRACTOR_KINDS],
         initial=EntryKind.UPDATE,
     )
-    text = forms.CharField(label=_("Text"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=_("What to record"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class InstructionForm(forms.Form):

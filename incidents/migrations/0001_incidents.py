@@ -27,11 +27,11 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.PositiveIntegerField(verbose_name='number')),
-                ('category', models.CharField(choices=[('leak', 'Leak'), ('loss', 'Loss'), ('theft', 'Theft'), ('tampering', 'Tampering'), ('destruction', 'Damage or destruction'), ('unauthorised_access', 'Unauthorised access'), ('malware', 'Malware infection'), ('out_of_purpose', 'Use outside the purpose'), ('clause_breach', 'Breach of the special clauses')], max_length=30, verbose_name='what happened')),
+                ('category', models.CharField(choices=[('leak', 'Leak'), ('loss', 'Loss'), ('theft', 'Theft'), ('tampering', 'Tampering'), ('destruction', 'Damage or destruction'), ('unauthorised_access', 'Unauthorised access'), ('malware', 'Malware infection'), ('out_of_purpose', 'Use outside the purpose'), ('clause_breach', 'Breach of the special clauses')], max_length=30, verbose_name='kind of incident')),
                 ('suspected', models.BooleanField(default=False, verbose_name='suspected only')),
                 ('found_at', models.DateTimeField(verbose_name='found at')),
                 ('occurred_at', models.DateTimeField(blank=True, null=True, verbose_name='occurred at')),
-                ('summary', core.fields.EncryptedTextField(validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='summary')),
+                ('summary', core.fields.EncryptedTextField(validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='incident summary')),
                 ('reported_at', models.DateTimeField(auto_now_add=True, verbose_name='reported at')),
                 ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='contracts.contract', verbose_name='contract')),
                 ('data_key', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.datakey')),

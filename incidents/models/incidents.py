@@ -71,11 +71,11 @@ class Incident(models.Model):
         "core.Organisation", verbose_name=_("reported by (party)"), on_delete=models.PROTECT, related_name="+"
     )
     number = models.PositiveIntegerField(_("number"))
-    category = models.CharField(_("what happened"), max_length=30, choices=Category.choices)
+    category = models.CharField(_("kind of incident"), max_length=30, choices=Category.choices)
     suspected = models.BooleanField(_("suspected only"), default=False)
     found_at = models.DateTimeField(_("found at"))
     occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
-    summary = EncryptedTextField(_("summary"), validators=[MaxLengthValidator(NOTE)])
+    summary = EncryptedTextField(_("incident summary"), validators=[MaxLengthValidator(NOTE)])
     data_key = models.ForeignKey("core.DataKey", on_delete=models.PROTECT, related_name="+")
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)

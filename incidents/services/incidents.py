@@ -118,7 +118,7 @@ def incident_report(
     )
     errors: dict[str, str] = {}
     if category not in Category.values:
-        errors["category"] = _("Choose what happened.")
+        errors["category"] = _("Choose the kind of incident.")
     if not summary:
         errors["summary"] = _("Say in a few words what happened.")
     now = timezone.now()
