@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("clauses.urls")),
     path("", include("contracts.urls")),
     path("", include("ledgers.urls")),
+    path("", include("incidents.urls")),
     path("", include("compliance.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,7 +1,9 @@
 """The event kinds incidents will record, with their labels (design.md: each app declares its own).
 
-Declared before the incident services exist because the shipped clause templates (and the
-statutory APPI template) already name them, and the clause validator accepts only declared kinds.
+The first ones were declared before the incident services existed because the shipped clause
+templates (and the statutory APPI template) already name them, and the clause validator accepts
+only declared kinds; the services record INCIDENT_REPORTED, INCIDENT_INSTRUCTIONS_GIVEN and the
+timeline's kinds below. The others wait for their slices (docs/incidents.md).
 Registered with core.audit from IncidentsConfig.ready().
 """
 
@@ -18,6 +20,15 @@ INCIDENT_PUBLISHED = "incident.published"
 INCIDENT_DRILL_RECORDED = "incident.drill_recorded"
 INCIDENT_APPI_REPORTABLE = "incident.appi_reportable"
 INCIDENT_APPI_UNLAWFUL_PURPOSE = "incident.appi_unlawful_purpose"
+# The timeline of a reported incident (incidents.services.incidents): the reporting side's
+# updates (and its written report, cause analysis, prevention plan and their implementation),
+# the public body's acknowledgement, the answer to its instruction, and the closure.
+INCIDENT_UPDATED = "incident.updated"
+INCIDENT_ACKNOWLEDGED = "incident.acknowledged"
+INCIDENT_INSTRUCTION_ACKNOWLEDGED = "incident.instruction_acknowledged"
+INCIDENT_CLOSED = "incident.closed"
+# A read of an incident's page, whose summary and timeline may name people.
+INCIDENT_VIEWED = "incident.viewed"
 
 RECORDED_KINDS = {
     INCIDENT_REPORTED: _("Incident reported"),
@@ -29,6 +40,11 @@ RECORDED_KINDS = {
     INCIDENT_DRILL_RECORDED: _("Incident procedure review or drill recorded"),
     INCIDENT_APPI_REPORTABLE: _("Breach judged reportable under the APPI"),
     INCIDENT_APPI_UNLAWFUL_PURPOSE: _("Reportable breach for an unlawful purpose"),
+    INCIDENT_UPDATED: _("Incident report updated"),
+    INCIDENT_ACKNOWLEDGED: _("Incident report acknowledged"),
+    INCIDENT_INSTRUCTION_ACKNOWLEDGED: _("Instruction on an incident acknowledged"),
+    INCIDENT_CLOSED: _("Incident closed"),
+    INCIDENT_VIEWED: _("Incident viewed"),
 }
 
 

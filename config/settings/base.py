@@ -250,6 +250,13 @@ CELERY_BEAT_SCHEDULE["ledger-import-sweep"] = {
     "task": "ledgers.tasks.sweep_ledger_imports",
     "schedule": float(env.int("LEDGER_IMPORT_SWEEP_SECONDS", default=600)),
 }
+# Incidents (docs/incidents.md): a report the public body has not acknowledged within this many
+# hours, counted on its business days only, is escalated to the body's administrators, once.
+INCIDENT_ACK_HOURS = env.int("INCIDENT_ACK_HOURS", default=2)
+CELERY_BEAT_SCHEDULE["incident-ack-sweep"] = {
+    "task": "incidents.tasks.sweep_unacknowledged_incidents",
+    "schedule": float(env.int("INCIDENT_ACK_SWEEP_SECONDS", default=300)),
+}
 
 LOGGING = {
     "version": 1,

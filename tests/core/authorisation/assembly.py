@@ -64,6 +64,8 @@ ROW_MODULES = (
     # A contract's close reads the ledgers' gaps; its closed contracts are its own objects.
     "tests.core.authorisation.rows_contract_close",
     "tests.core.authorisation.rows_ledgers_imports",
+    # After matrix_subcontracts: its subcontractor reports an incident of its own on contract_a.
+    "tests.core.authorisation.rows_incidents",
     # It adds the shared contracts' columns to every row over the contracts above.
     "tests.core.matrix_tenancy",
     # After tenancy: its objects are on the shared contracts (its rows take no contract).

@@ -18,6 +18,7 @@ from tests.core import matrix_subcontracts
 from tests.core.authorisation import (
     assembly,
     rows_contract_close,
+    rows_incidents,
     rows_ledgers,
     rows_ledgers_imports,
     rows_ledgers_inspections,
@@ -200,6 +201,7 @@ LEDGER_POSTS = {
     **rows_contract_close.post_rows(assembly),
     **rows_ledgers_imports.post_rows(assembly),
     **matrix_subcontracts.post_rows(assembly),
+    **rows_incidents.post_rows(assembly),
 }
 
 
