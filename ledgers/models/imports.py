@@ -11,6 +11,7 @@ file's digest, and each entry's own event).
 """
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,8 +33,9 @@ class LedgerImport(models.Model):
         "core.Organisation", verbose_name=_("held by"), on_delete=models.CASCADE, related_name="+"
     )
     ledger = models.CharField(_("ledger"), max_length=20, choices=ImportLedger.choices)
-    file_name = models.CharField(_("file name"), max_length=LABEL)
     data_key = models.ForeignKey("core.DataKey", on_delete=models.PROTECT, related_name="+")
+    # A file's name often names whose list it is (「山田さん担当分.xlsx」): encrypted too.
+    file_name = EncryptedTextField(_("file name"), validators=[MaxLengthValidator(LABEL)])
     xlsx = EncryptedTextField(_("xlsx"))
     sha256 = models.CharField(max_length=64)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
