@@ -88,7 +88,9 @@ class InformationFilterForm(AsOfForm):
         label=_("Search"),
         max_length=FILTER,
         required=False,
-        help_text=_("The information's name or whom it was received from."),
+        # Only the name: whom it was received from is encrypted, and a column of ciphertext
+        # matches nothing.
+        help_text=_("The information's name (whom it was received from is encrypted and not searched)."),
     )
 
 
@@ -182,7 +184,17 @@ def _note():
 class InformationReceiveForm(MomentForm):
     """The item (what, from whom, how many, its class and medium) and its receipt."""
 
-    title = forms.CharField(label=_label("title", InformationItem), max_length=LABEL)
+    # The one field kept in plain text (the ledger is searched by it): it must not name people,
+    # or their names would outlive the contract's key (docs/keys.md).
+    title = forms.CharField(
+        label=_label("title", InformationItem),
+        max_length=LABEL,
+        help_text=_(
+            "What the information is, e.g. resident tax notices. Do not write personal names here: "
+            "the name is kept unencrypted for searching and stays after the contract is closed. "
+            "Whom it was received from and the description are encrypted."
+        ),
+    )
     source = forms.CharField(
         label=_label("source", InformationItem),
         max_length=LABEL,

@@ -13,6 +13,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedTextField
 from core.validators import LABEL, NOTE, validate_plausible_date
 
 
@@ -127,7 +128,10 @@ class DeviceVersion(models.Model):
         on_delete=models.PROTECT,
         related_name="device_versions",
     )
-    note = models.TextField(_("reason for the change"), blank=True, validators=[MaxLengthValidator(NOTE)])
+    # The contract's key: the reason for a change may name people (a new holder, who lost it),
+    # so destroying the key at the contract's close erases it.
+    data_key = models.ForeignKey("core.DataKey", on_delete=models.PROTECT, related_name="+")
+    note = EncryptedTextField(_("reason for the change"), blank=True, validators=[MaxLengthValidator(NOTE)])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

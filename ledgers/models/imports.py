@@ -16,6 +16,7 @@ one before them: uploaded, while the person reads the preview.
 import json
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -52,8 +53,9 @@ class LedgerImport(models.Model):
         "core.Organisation", verbose_name=_("held by"), on_delete=models.CASCADE, related_name="+"
     )
     ledger = models.CharField(_("ledger"), max_length=20, choices=ImportLedger.choices)
-    file_name = models.CharField(_("file name"), max_length=LABEL)
     data_key = models.ForeignKey("core.DataKey", on_delete=models.PROTECT, related_name="+")
+    # A file's name often names whose list it is (「山田さん担当分.xlsx」): encrypted too.
+    file_name = EncryptedTextField(_("file name"), validators=[MaxLengthValidator(LABEL)])
     # Emptied once the apply has run: nothing of the file is kept that the status does not need.
     xlsx = EncryptedTextField(_("xlsx"), blank=True)
     sha256 = models.CharField(max_length=64)

@@ -48,8 +48,13 @@ class InformationItem(models.Model):
         "core.Organisation", verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+"
     )
     number = models.PositiveIntegerField(_("ledger number"))
+    # The item's name: plain text, for the ledger's search. Personal names do not belong in it
+    # (the form says so); who it came from and what it holds are the encrypted fields below.
     title = models.CharField(_("information"), max_length=LABEL)
-    source = models.CharField(_("received from"), max_length=LABEL)
+    # The contract's key: where it came from and what it is may name people ("山田さんの申請書類"),
+    # so destroying the key at the contract's close erases them.
+    data_key = models.ForeignKey("core.DataKey", on_delete=models.PROTECT, related_name="+")
+    source = EncryptedTextField(_("received from"), validators=[MaxLengthValidator(LABEL)])
     record_count = models.PositiveIntegerField(
         _("number of records or persons"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -63,7 +68,9 @@ class InformationItem(models.Model):
         on_delete=models.PROTECT,
         related_name="information_items",
     )
-    description = models.TextField(_("description"), blank=True, validators=[MaxLengthValidator(SHORT_NOTE)])
+    description = EncryptedTextField(
+        _("description"), blank=True, validators=[MaxLengthValidator(SHORT_NOTE)]
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -125,7 +132,8 @@ class CustodyEvent(models.Model):
         related_name="+",
     )
     storage_place = models.CharField(_("storage place"), max_length=LABEL, blank=True)
-    destination = models.CharField(_("destination"), max_length=LABEL, blank=True)
+    # Where it was taken or shipped to: an address or a person's name.
+    destination = EncryptedTextField(_("destination"), blank=True, validators=[MaxLengthValidator(LABEL)])
     copies = models.PositiveIntegerField(_("number of copies"), null=True, blank=True)
     consent = EncryptedTextField(
         _("the public body's consent"), blank=True, validators=[MaxLengthValidator(LABEL)]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.approvals import FrozenApprovable
+from core.fields import EncryptedTextField
 from core.validators import LABEL, NOTE
 
 
@@ -60,19 +61,24 @@ class LedgerRequest(FrozenApprovable):
     devices = models.ManyToManyField(
         "ledgers.Device", verbose_name=pgettext_lazy("request", "Devices and media"), blank=True
     )
-    purpose = models.TextField(
+    # The contract's key: the free text below may name people (the third party, whose papers),
+    # so destroying the key at the contract's close erases it.
+    data_key = models.ForeignKey("core.DataKey", on_delete=models.PROTECT, related_name="+")
+    purpose = EncryptedTextField(
         pgettext_lazy("request", "Purpose and reason"), validators=[MaxLengthValidator(NOTE)]
     )
     # The third party (disclosure), the place brought into (bring-in), the vendor (disposal).
-    counterpart = models.CharField(pgettext_lazy("request", "To whom or where"), max_length=LABEL, blank=True)
+    counterpart = EncryptedTextField(
+        pgettext_lazy("request", "To whom or where"), blank=True, validators=[MaxLengthValidator(LABEL)]
+    )
     copies = models.PositiveIntegerField(_("number of copies"), null=True, blank=True)
     method = models.CharField(_("method"), max_length=20, choices=DisposalMethod.choices, blank=True)
     # The disposal is carried out by another company (001 §21.2): its name; blank where it is not.
-    vendor = models.CharField(_("disposal vendor"), max_length=LABEL, blank=True)
+    vendor = EncryptedTextField(_("disposal vendor"), blank=True, validators=[MaxLengthValidator(LABEL)])
     planned_on = models.DateField(_("planned date"))
     # The contractor's statement that what is brought in runs current anti-virus software and
     # was checked for malicious programs (002 §11); or how a copy or a shipment is protected.
-    safeguards = models.CharField(_("safeguards"), max_length=LABEL, blank=True)
+    safeguards = EncryptedTextField(_("safeguards"), blank=True, validators=[MaxLengthValidator(LABEL)])
 
     class Meta:
         verbose_name = _("application")

@@ -7,9 +7,11 @@ ledger's list page can filter and page in SQL instead of replaying thousands of 
 replays them.
 """
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedTextField
 from core.validators import LABEL
 
 
@@ -31,7 +33,9 @@ class InformationItemState(models.Model):
     holder = models.ForeignKey(
         "contracts.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    destination = models.CharField(_("destination"), max_length=LABEL, blank=True)
+    # The item's contract key: the destination is a copy of an event's, encrypted as it is.
+    data_key = models.ForeignKey("core.DataKey", on_delete=models.PROTECT, related_name="+")
+    destination = EncryptedTextField(_("destination"), blank=True, validators=[MaxLengthValidator(LABEL)])
     copies = models.PositiveIntegerField(_("number of copies"), default=0)
     user_count = models.PositiveIntegerField(_("number of people who may use it"), default=0)
     # The last event that counts (none voided by a correction): what the row was computed up to.

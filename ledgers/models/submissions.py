@@ -39,7 +39,8 @@ class LedgerSubmission(models.Model):
     xlsx = EncryptedTextField(_("xlsx"))
     xlsx_sha256 = models.CharField(max_length=64)
     item_count = models.PositiveIntegerField(_("number of items"))
-    note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(NOTE)])
+    # What the party says with it may name people: under the same key as the xlsx.
+    note = EncryptedTextField(_("note"), blank=True, validators=[MaxLengthValidator(NOTE)])
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"))
 

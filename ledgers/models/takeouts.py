@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.approvals import FrozenApprovable
+from core.fields import EncryptedTextField
 from core.validators import LABEL, NOTE
 
 
@@ -50,8 +51,13 @@ class TakeoutRequest(FrozenApprovable):
     devices = models.ManyToManyField(
         "ledgers.Device", verbose_name=pgettext_lazy("take-out", "Devices and media taken out"), blank=True
     )
-    purpose = models.TextField(pgettext_lazy("take-out", "Purpose"), validators=[MaxLengthValidator(NOTE)])
-    destination = models.CharField(pgettext_lazy("take-out", "Destination"), max_length=LABEL)
+    # The contract's key: why and where to may name people (whose home, whose papers), so
+    # destroying the key at the contract's close erases them.
+    data_key = models.ForeignKey("core.DataKey", on_delete=models.PROTECT, related_name="+")
+    purpose = EncryptedTextField(pgettext_lazy("take-out", "Purpose"), validators=[MaxLengthValidator(NOTE)])
+    destination = EncryptedTextField(
+        pgettext_lazy("take-out", "Destination"), validators=[MaxLengthValidator(LABEL)]
+    )
     planned_out_at = models.DateTimeField(_("planned take-out"))
     planned_return_at = models.DateTimeField(_("planned return"))
     protection = models.CharField(_("protection (encryption, password, locked case)"), max_length=LABEL)

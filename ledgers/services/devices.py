@@ -129,6 +129,8 @@ def _version(device: Device, number: int, values: dict[str, Any], on: date, acto
         device=device,
         number=number,
         effective_on=on,
+        # The reason for a change may name people: under the contract's key.
+        data_key_id=device.contract.data_key_id,
         note=values.get("note") or "",
         takeout=values.get("takeout"),
         recorded_by=actor,

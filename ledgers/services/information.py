@@ -289,6 +289,8 @@ def information_receive(
         contract=contract,
         organisation_id=actor_membership.organisation_id,
         number=number,
+        # Where it came from and what it is may name people: under the contract's key.
+        data_key_id=contract.data_key_id,
         title=title.strip(),
         source=source.strip(),
         record_count=record_count,
@@ -298,7 +300,8 @@ def information_receive(
         description=description,
         created_by=actor,
     )
-    item.full_clean()
+    # The key is the contract's, read under its lock just now: no query to check that it exists.
+    item.full_clean(exclude=["data_key"])
     item.save()
     event = _save(item, _event(item, K.RECEIVED, 1, values, actor), users, actor)
     # The list page's row, in the event's transaction: the receipt is the item's whole history.

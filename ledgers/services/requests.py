@@ -207,6 +207,8 @@ def request_create(
         organisation_id=actor_membership.organisation_id,
         kind=kind,
         number=next_number(proxy, contract),
+        # Its free text may name people: under the contract's key, erased at its close.
+        data_key_id=contract.data_key_id,
         created_by=actor,
         **_values(kind, values),
     )

@@ -30,10 +30,14 @@ FIELDS = (
 BATCH = 1000  # items replayed at a time: a thousand histories' events fit in memory
 
 
-def state_row(item_id: int, state: ItemState, model=InformationItemState):
-    """The projection's row of a replayed state (`model`: the historical model in a migration)."""
+def state_row(item_id: int, state: ItemState, model=InformationItemState, *, data_key_id: int | None = None):
+    """The projection's row of a replayed state (`model`: the historical model in a migration,
+    which until ledgers/0014 has no data key: the destination was plain text then)."""
+    # The destination is a copy of an event's: encrypted under the item's (the contract's) key.
+    keyed = {} if data_key_id is None else {"data_key_id": data_key_id}
     return model(
         item_id=item_id,
+        **keyed,
         status=state.status,
         worksite_id=state.worksite_id,
         storage_place=state.storage_place,
@@ -62,7 +66,7 @@ def state_refresh(
     whole history (its receipt) passes it and who each event names as users: nothing read back
     (an import of many rows pays one query a row for this, not three)."""
     state = states_by_id([item.pk])[item.pk] if history is None else replay(history, users_of or {})
-    row = state_row(item.pk, state)
+    row = state_row(item.pk, state, data_key_id=item.data_key_id)
     _write([row])
     return row
 
@@ -76,7 +80,11 @@ def states_rebuild(items: QuerySet[InformationItem] | Iterable[int]) -> int:
         with transaction.atomic():
             # The custody services' lock on each item: an entry being recorded meanwhile commits
             # first or waits, so no row is rewritten from a history older than the committed one.
-            list(InformationItem.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
+            keys = dict(
+                InformationItem.objects.select_for_update()
+                .filter(pk__in=chunk)
+                .values_list("pk", "data_key_id")
+            )
             states = states_by_id(chunk)
-            _write([state_row(pk, states[pk]) for pk in chunk])
+            _write([state_row(pk, states[pk], data_key_id=keys[pk]) for pk in chunk])
     return len(ids)

@@ -140,6 +140,8 @@ def takeout_request_create(
         organisation_id=actor_membership.organisation_id,
         number=next_number(TakeoutRequest, contract),
         approver=_approver(contract, items),
+        # Why and where to may name people: under the contract's key, erased at its close.
+        data_key_id=contract.data_key_id,
         created_by=actor,
         **{name: values[name] for name in FIELDS},
     )

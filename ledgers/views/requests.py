@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from core.approvals import EDITABLE, ApprovalState
 from core.files import file_response
 from core.models import StoredFile
+from core.services.reads import personal_data_read
 from core.views.approvals import approval_action, approval_context
 from core.views.utils import save_form
 from ledgers import events, permissions
@@ -79,6 +80,19 @@ CERTIFICATE_ISSUED = pgettext_lazy("application history", "Certificate of return
 DEVICE_STATUS_LABELS = dict(DeviceStatus.choices)
 
 
+def _texts_shown(request, contract, **data) -> None:
+    """An application's purpose, third party, vendor and safeguards may name people (they are
+    encrypted under the contract's key): each page that shows them is on the record, as the
+    information ledger's pages are."""
+    personal_data_read(
+        kind=events.INFORMATION_LEDGER_VIEWED,
+        actor=request.user,
+        obj=contract,
+        contract_id=contract.pk,
+        data=data,
+    )
+
+
 def _kind_or_404(kind: str) -> str:
     if kind not in HEADINGS:
         raise Http404
@@ -108,6 +122,7 @@ def request_list(request, pk: int, kind: str):
     kind = _kind_or_404(kind)
     contract = get_ledger_contract_or_404(request, pk)
     page = request_page(request.user, request.membership, contract, kind, request.GET.get("page"))
+    _texts_shown(request, contract, applications=kind, page=page.number)
     return render(
         request,
         "ledgers/requests/list.html",
@@ -190,6 +205,7 @@ def request_update(request, pk: int):
     )
     if saved is not None:
         return redirect("ledgers:request_detail", pk=application.pk)
+    _texts_shown(request, application.contract, application=application.pk, form="application")
     return _form_page(request, application.contract, form, application.kind, application)
 
 
@@ -236,6 +252,7 @@ def request_detail(request, pk: int):
     )
     voided = set(CustodyEvent.objects.filter(corrects__in=done).values_list("corrects_id", flat=True))
     kind = application.kind
+    _texts_shown(request, contract, application=application.pk)
     return render(
         request,
         "ledgers/requests/detail.html",

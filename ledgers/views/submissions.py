@@ -72,12 +72,22 @@ def submission_list(request, pk: int):
             return redirect("ledgers:submission_list", pk=contract.pk)
     elif request.method == "POST":
         raise Http404
+    submissions = list(_submissions(request, contract)[:100])
+    # A submission's note may name people (encrypted under the contract's key): the page is on
+    # the record, as the ledger's own pages are.
+    personal_data_read(
+        kind=events.INFORMATION_LEDGER_VIEWED,
+        actor=request.user,
+        obj=contract,
+        contract_id=contract.pk,
+        data={"submissions": len(submissions)},
+    )
     return render(
         request,
         "ledgers/submissions/list.html",
         {
             "contract": contract,
-            "submissions": list(_submissions(request, contract)[:100]),
+            "submissions": submissions,
             "form": form,
         },
     )

@@ -74,6 +74,7 @@ def _build(total_events: int):
                 contract=contract,
                 organisation_id=first.item.organisation_id,
                 number=n,
+                data_key_id=contract.data_key_id,
                 title=f"受領データ {n:06d}",
                 source=rng.choice(("市民課", "税務課", "福祉課", "教育委員会")),
                 record_count=rng.randint(1, 5000),

@@ -322,3 +322,91 @@ def test_the_close_page_names_the_documents_the_close_makes_unreadable(world, cl
     client.force_login(side.client_admin.user)
     page = client.get(reverse("contracts:contract_close", args=[contract.pk])).content.decode()
     assert "終了処理の後は開けなくなる書類" in page and "誓約書：2件" in page
+
+
+# In every ledger text that can name people; never in any column in the clear, before or after.
+MARKER = "目印ＱＸ山田"
+
+
+def _planted(world) -> list[tuple[object, str]]:
+    """The marker typed into each free-text field of the ledgers that can name people: (the row,
+    the field) for each."""
+    from ledgers.services.imports import import_upload
+    from ledgers.services.submissions import ledger_submit
+
+    side, contract = world["side"], world["contract"]
+    event = _receive(world, source=f"{MARKER} 受領元", description=f"{MARKER} の申請書類")
+    item = event.item
+    _record(world, item, "used")
+    # Applied for while the item is held; the take-out after it.
+    disposal = application(
+        side, contract, "disposal", items=[item], purpose=f"{MARKER} 分の廃棄", vendor=f"{MARKER} 商店"
+    )
+    takeout = approved_takeout(world, item, purpose=f"{MARKER} 宅での説明", destination=f"{MARKER} 宅")
+    out = _record(world, item, "taken_out", takeout=takeout, destination=f"{MARKER} 宅（持出し先）")
+    pc = _register(world).device
+    bringin = application(
+        side,
+        contract,
+        "bringin",
+        devices=[pc],
+        counterpart=f"{MARKER} の会議室",
+        safeguards=f"{MARKER} が確認",
+    )
+    version = device_update(
+        device=pc, storage_place="書庫C", note=f"{MARKER} に交代", **_m(side.contractor_admin)
+    )
+    submission = ledger_submit(
+        contract=contract, as_of=timezone.localdate(), note=f"{MARKER} 宛て", **_m(side.contractor_admin)
+    )
+    upload = import_upload(
+        contract=contract,
+        ledger="information",
+        file_name=f"{MARKER}さん担当分.xlsx",
+        data=b"xlsx",
+        **_m(side.contractor_admin),
+    )
+    return [
+        (item, "source"),
+        (item, "description"),
+        (out, "destination"),
+        (item.state, "destination"),
+        (takeout, "purpose"),
+        (takeout, "destination"),
+        (disposal, "purpose"),
+        (disposal, "vendor"),
+        (bringin, "counterpart"),
+        (bringin, "safeguards"),
+        (version, "note"),
+        (submission, "note"),
+        (upload, "file_name"),
+    ]
+
+
+def _read(row, field: str):
+    return getattr(type(row)._base_manager.get(pk=row.pk), field)
+
+
+def test_every_ledger_text_that_can_name_people_is_erased_with_the_contracts_key(
+    world, client, django_capture_on_commit_callbacks
+):
+    side = world["side"]
+    planted = _planted(world)
+    # Readable by the portal while the contract runs; never in the clear in any column.
+    assert all(MARKER in _read(row, field) for row, field in planted)
+    assert _found([MARKER]) == []
+    item = planted[0][0]
+    contract = _end(world)
+    with django_capture_on_commit_callbacks(execute=True):  # the commit makes the process forget the key
+        contract_close(
+            contract=contract, override_reason="情報は発注者が直接回収した", **_m(side.client_admin)
+        )
+
+    for row, field in planted:
+        assert isinstance(_read(row, field), ErasedValue), (type(row).__name__, field)
+    assert _found([MARKER]) == []
+    assert audit.verify_chain().ok
+    # The item's page says what was erased, and shows nothing of it.
+    client.force_login(side.client_admin.user)
+    page = client.get(reverse("ledgers:information_detail", args=[item.pk])).content.decode()
+    assert "［消去済み］" in page and MARKER not in page

@@ -1,16 +1,16 @@
 """The information ledger's projection (ledgers.models.states): each item's row is what the
 replay of its events says, kept so by the custody services in the event's transaction (a
-correction included), and rebuilt from the events by the repair command and the migration."""
+correction included), and rebuilt from the events by the repair command; the destination it
+copies is encrypted under the item's key, as the event's is."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from ledgers.models import InformationItemState
@@ -48,9 +48,16 @@ def test_the_projection_equals_the_replay_after_each_event_and_a_correction(worl
         ),
         lambda: _record(world, item, "brought_back"),
     ]
-    for step in steps:
+    for n, step in enumerate(steps):
         step()
         assert _stored(item) == _replayed(item)
+        if n == 2:  # taken out: the row reads the destination, the column holds only ciphertext
+            assert _stored(item)["destination"] == "会議室"
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT destination FROM ledgers_informationitemstate WHERE item_id = %s", [item.pk]
+                )
+                assert cursor.fetchone()[0].startswith("enc1:")
     consent = application(world["side"], world["contract"], "copy", items=[item], copies=2)
     copy = _record(world, item, "copied", copies=2, request=consent, occurred_at=timezone.now())
     assert _stored(item)["copies"] == 2 and _stored(item)["last_sequence"] == copy.sequence
@@ -75,7 +82,5 @@ def test_the_command_and_the_migration_rebuild_the_rows_from_the_events(world):
     call_command("ledgers_rebuild_states", contract=world["contract"].pk, stdout=out)
     assert "2" in out.getvalue()
     assert _stored(item) == _replayed(item) and _stored(other) == _replayed(other)
-    # The migration's first filling replays the same way (here over the current models).
-    InformationItemState.objects.all().delete()
-    importlib.import_module("ledgers.migrations.0013_item_states").fill(apps, None)
-    assert _stored(item) == _replayed(item) and _stored(other) == _replayed(other)
+    # (The migration's first filling, 0013, replayed the same way over its historical models: the
+    # rows had no data key before 0014, so it cannot run over today's models any more.)
