@@ -279,12 +279,20 @@ class _Applier:
             contract=self.contract, obligation_id__in=obligation_ids, state=Duty.State.OPEN
         ).order_by("due_date", "pk")
         named_key = self.event.data.get("obligation") if isinstance(self.event.data, dict) else None
+        # The party whose evidence it is, where the event says so (an inspection of one party's
+        # part, its ledger submission): the engine has no duties per tier, so a contract-wide
+        # duty of the contractor's is met by the contractor's own, never by a subcontractor's
+        # (000 §5.6(6), 002 §10(2): the contractor inspects; a subcontractor's is recorded).
+        party = self.event.data.get("organisation") if isinstance(self.event.data, dict) else None
+        foreign = party is not None and party != self.contract.contractor_id
         subjects = event_subjects(self.event)
         for duty in duties:
             ob = index_by_id[duty.obligation_id]
             if named_key and ob.key != named_key:
                 continue
             if duty.subject and duty.subject not in subjects:
+                continue
+            if foreign and not duty.subject and ob.actor == "contractor":
                 continue
             # Evidence that does not show what the clause asks (a roster without its 管理責任者)
             # leaves the duty open; its page says what is missing (clauses.api.unmet_conditions).

@@ -9,7 +9,7 @@ class LedgersConfig(AppConfig):
     def ready(self) -> None:
         from core.demo import register_seeder
         from ledgers import events, panels
-        from ledgers.demo import seed_devices, seed_information
+        from ledgers.demo import seed_devices, seed_information, seed_inspections
 
         events.register()
         from core.files import register_purpose_labels
@@ -38,3 +38,4 @@ class LedgersConfig(AppConfig):
         register_slot(GAPS_SLOT, ledger_close_gaps)  # what a contract's close still waits for
         register_seeder(seed_devices, order=26)  # after the work sites and the rosters
         register_seeder(seed_information, order=27)
+        register_seeder(seed_inspections, order=28)  # of the information just received

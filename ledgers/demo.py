@@ -19,9 +19,10 @@ from contracts.models import Contract, PersonRole
 from contracts.selectors.roster import people_on
 from contracts.selectors.worksites import sites_in_force
 from core.models import Role
-from ledgers.models import Device, InformationItem
+from ledgers.models import Device, InformationItem, Inspection
 from ledgers.services.devices import device_register, device_update
 from ledgers.services.information import custody_record, information_receive
+from ledgers.services.inspections import finding_correct, inspection_record
 from ledgers.services.requests import request_act, request_create
 from ledgers.services.takeouts import takeout_request_act, takeout_request_create
 
@@ -185,3 +186,51 @@ def seed_information() -> None:
             **_as(manager),
         )
         request_act(request=disposal, action="submit", **_as(manager))
+
+
+def seed_inspections() -> None:
+    """所沢市's contract has one inspection by the contractor (002 §10(2)): a fortnight ago, or on
+    the day work started if that is later, storage, backup and restore in order, one finding in
+    the accuracy of the data, corrected three days later (or today) — dated on the days they
+    happened, so the periodic duty shows as met and the finding's duty as met on time."""
+    today = timezone.localdate()
+    for contract in Contract.objects.filter(number="R7-DEMO-002", status=Contract.Status.ACTIVE):
+        manager = _member(contract.contractor_id, Role.CONTRACTOR_ADMIN)
+        if manager is None or Inspection.objects.filter(contract=contract).exists():
+            continue
+        start = min(today, max(roster_day(contract), contract.work_start_date))
+        inspected_on = max(start, today - timedelta(days=14))
+        corrected_on = min(today, inspected_on + timedelta(days=3))
+        inspectors = [e.person for e in people_on(contract, inspected_on).order_by("role", "person_id")]
+        correctors = {e.person_id for e in people_on(contract, corrected_on)}
+        if not inspectors or inspectors[0].pk not in correctors:
+            continue
+        inspector = inspectors[0]
+        inspection = inspection_record(
+            contract=contract,
+            inspected_on=inspected_on,
+            inspector=inspector,
+            storage_result="ok",
+            storage_note="書庫の施錠と鍵の管理を確認した",
+            accuracy_result="finding",
+            backup_result="ok",
+            restore_result="ok",
+            restore_note="検証環境へ復元し、件数を照合した",
+            items=InformationItem.objects.filter(contract=contract, organisation_id=contract.contractor_id),
+            findings=[
+                {
+                    "found_in": "accuracy",
+                    "what": "管理台帳の記録件数と、保管している抽出データの件数が一致しない",
+                    "action": "市民税課に件数を確認し、台帳の記載を訂正する",
+                    "due_date": inspected_on + timedelta(days=7),
+                }
+            ],
+            **_as(manager),
+        )
+        finding_correct(
+            finding=inspection.findings.get(number=1),
+            corrected_on=corrected_on,
+            corrected_by=inspector,
+            note="市民税課に確認し、抽出時の条件差によるものと分かったため台帳の件数を訂正した",
+            **_as(manager),
+        )

@@ -118,10 +118,11 @@ class Subcontract(FrozenApprovable):
                 condition=Q(ended_on__isnull=True, end_kind="") | Q(ended_on__isnull=False) & ~Q(end_kind=""),
                 name="subcontract_end_has_kind",
             ),
-            # One live link per subcontractor and contract: a rejected one may be applied for anew.
+            # One live link per subcontractor and contract: a rejected one may be applied for
+            # anew, and an ended one stays as history beside the organisation's new link.
             models.UniqueConstraint(
                 fields=["contract", "subcontractor"],
-                condition=~Q(approval_state="rejected"),
+                condition=~Q(approval_state="rejected") & Q(ended_on__isnull=True),
                 name="subcontract_one_live_link_per_org",
             ),
         ]

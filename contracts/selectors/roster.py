@@ -63,8 +63,25 @@ def roster_in_force(
     entries = current_entries(contract, on=on, pending=pending).exclude(action=RosterEntry.Action.REMOVE)
     if ended_too:
         return entries
-    ended = Subcontract.objects.filter(contract=contract, ended_on__lte=on).values("subcontractor_id")
-    return entries.exclude(person__employer_id__in=ended)
+    return entries.exclude(person__employer_id__in=parties_ended_by(contract, on))
+
+
+def parties_ended_by(contract: Contract, on: date) -> QuerySet:
+    """The subcontractors whose link had ended by `on` and that hold no approved link still
+    running then (an organisation engaged again after its end works under the new link): their
+    subcontractor ids, as a subquery. The one reading of "its part has ended" for the roster and
+    the ledgers (ledgers.services.winding_up)."""
+    running = Subcontract.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=on),
+        contract=contract,
+        approval_state="approved",
+        start_date__lte=on,
+    ).values("subcontractor_id")
+    return (
+        Subcontract.objects.filter(contract=contract, ended_on__lte=on)
+        .exclude(subcontractor_id__in=running)
+        .values("subcontractor_id")
+    )
 
 
 def people_on(

@@ -10,6 +10,8 @@ was told (001 §15.3(3)); approval records `subcontract.approved`. The duty engi
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -35,6 +37,7 @@ from core.selectors import contractors_working_with
 from core.services import invitations as invitation_services
 from core.services.notifications import notification_create
 from core.templatetags.portal import clause_ja
+from core.wareki import format_wareki
 
 TEXT_FIELDS = ("reason", "scope", "information_handled", "security_measures", "supervision")
 FIELDS = (
@@ -139,8 +142,10 @@ def _refusals(
     candidates = set(
         candidate_subcontractors(contract, parent).filter(pk__in=ids).values_list("pk", flat=True)
     )
+    # A link that ended (解除, or its period over) is history: the organisation may be engaged
+    # again under a new link; one still applied for or running may not be doubled.
     linked = set(
-        Subcontract.objects.filter(contract=contract, subcontractor_id__in=ids)
+        Subcontract.objects.filter(contract=contract, subcontractor_id__in=ids, ended_on__isnull=True)
         .exclude(approval_state=ApprovalState.REJECTED)
         .values_list("subcontractor_id", flat=True)
     )
@@ -154,7 +159,8 @@ def _refusals(
             reasons[pk] = _("The public body of this contract does not work with it in the portal.")
         elif pk in linked:
             reasons[pk] = _(
-                "It already has a subcontract on this contract (one per organisation and contract)."
+                "It already has a subcontract on this contract that has not ended (one running "
+                "subcontract per organisation and contract)."
             )
         else:
             reasons[pk] = None
@@ -231,6 +237,26 @@ def _clean(contract: Contract, values: dict, parent: Subcontract | None = None) 
                 "(%(start)s to %(end)s)."
             ) % {"start": parent.start_date.isoformat(), "end": parent.end_date.isoformat()}
     return errors
+
+
+def _after_earlier_end(
+    contract: Contract, subcontractor_id: int, start: date | None, errors: dict[str, str]
+) -> None:
+    """A new link of an organisation engaged before starts on or after its earlier link's end:
+    the two never run at once (the old one stays as history, its people approved until its end)."""
+    if start is None or "start_date" in errors:
+        return
+    ended_on = (
+        Subcontract.objects.filter(contract=contract, subcontractor_id=subcontractor_id, ended_on__gt=start)
+        .order_by("-ended_on")
+        .values_list("ended_on", flat=True)
+        .first()
+    )
+    if ended_on is not None:
+        errors["start_date"] = _(
+            "Its earlier subcontract on this contract ended on %(day)s: a new one starts on that day "
+            "or later."
+        ) % {"day": format_wareki(ended_on)}
 
 
 def _values(fields: dict) -> dict:
@@ -352,6 +378,8 @@ def subcontract_create(
         manager_email=manager_email,
         errors=errors,
     )
+    if subcontractor is not None:
+        _after_earlier_end(contract, subcontractor.pk, values.get("start_date"), errors)
     if errors or subcontractor is None:
         raise ValidationError(errors)
     link = Subcontract(
@@ -402,6 +430,7 @@ def subcontract_update(
         raise ValidationError(_("This application was submitted: withdraw it first."))
     values = _values(fields)
     errors = _clean(link.contract, values, link.parent)
+    _after_earlier_end(link.contract, link.subcontractor_id, values.get("start_date"), errors)
     if errors:
         raise ValidationError(errors)
     changed = [name for name in FIELDS if getattr(link, name) != values[name]]

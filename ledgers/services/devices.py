@@ -25,6 +25,7 @@ from ledgers.models.devices import COMPUTERS, FINAL_STATUSES
 from ledgers.services import takeouts
 from ledgers.services.people import person_refusal
 from ledgers.services.protection import record_renewal_if_any
+from ledgers.services.winding_up import part_ended_refusal
 
 # What a version records, besides its day and reason: compared to tell a change from a repeat.
 VERSION_FIELDS = (
@@ -51,8 +52,18 @@ def _subject(device: Device) -> str:
     return f"ledgers.device:{device.pk}"
 
 
-def _clean(contract: Contract, organisation_id: int, values: dict[str, Any], on: date) -> None:
-    """Refuse, at the field, what the clauses or the contract's records do not allow."""
+def _clean(
+    contract: Contract,
+    organisation_id: int,
+    values: dict[str, Any],
+    on: date,
+    *,
+    winding_up: bool = False,
+    refused_at: str = "status",
+) -> None:
+    """Refuse, at the field, what the clauses or the contract's records do not allow. `winding_up`:
+    the entry returns or disposes of the device or brings it back from a take-out, all that is
+    recorded after the end of the party's part (ledgers.services.winding_up)."""
     check_input(
         texts={
             "maker": (values.get("maker"), 100),
@@ -75,6 +86,10 @@ def _clean(contract: Contract, organisation_id: int, values: dict[str, Any], on:
         errors["effective_on"] = _("Record what holds today or held on an earlier day, not a future one.")
     elif on < contract.start_date:
         errors["effective_on"] = _("The day is before the contract started.")
+    elif not winding_up:
+        why = part_ended_refusal(contract, organisation_id, on)
+        if why:
+            errors[refused_at] = why
     if values.get("owner") == DeviceOwner.PRIVATE:
         clauses = clauses_api.private_devices_forbidden_by(contract)
         errors["owner"] = (
@@ -84,8 +99,7 @@ def _clean(contract: Contract, organisation_id: int, values: dict[str, Any], on:
             else _("A private device may not be used for the work: enter only company-owned devices.")
         )
     holder: Person | None = values.get("holder")
-    # Returned or disposed of: an ended subcontractor's holder may still be named (its winding up).
-    winding_up = values.get("status") in FINAL_STATUSES
+    # Its winding up: an ended subcontractor's holder may still be named.
     why = person_refusal(contract, organisation_id, holder, on, winding_up=winding_up) if holder else None
     if why:
         errors["holder"] = why
@@ -169,7 +183,8 @@ def device_register(
     if not asset_number:
         raise ValidationError({"asset_number": _("Enter the asset number.")})
     check_input(texts={"asset_number": (asset_number, 50)})
-    _clean(contract, actor_membership.organisation_id, values, on)
+    # A new device is new work: after the end its day is refused, whatever its status.
+    _clean(contract, actor_membership.organisation_id, values, on, refused_at="effective_on")
     try:
         with transaction.atomic():
             device = Device.objects.create(
@@ -231,7 +246,9 @@ def device_update(
         raise ValidationError(_("Nothing was changed."))
     if not merged["note"]:
         raise ValidationError({"note": _("Say why the entry changes (a correction says what was wrong).")})
-    _clean(device.contract, device.organisation_id, merged, on)
+    coming_back = latest.status == DeviceStatus.TAKEN_OUT and merged["status"] == DeviceStatus.IN_USE
+    winding_up = merged["status"] in FINAL_STATUSES or coming_back
+    _clean(device.contract, device.organisation_id, merged, on, winding_up=winding_up)
     merged["takeout"] = _takeout_of(device, latest, merged["status"], takeout, on)
     version = _version(device, latest.number + 1, merged, on, actor)
     changed = [name for name in VERSION_FIELDS if merged[name] != getattr(latest, name)]

@@ -27,6 +27,7 @@ from ledgers.models import Classification, CustodyEvent, CustodyKind, CustodyUse
 from ledgers.selectors.information import HANDLED_KINDS, Contradiction, replay, users_by_event
 from ledgers.services import requests, states, takeouts
 from ledgers.services.people import handler_refusal, person_refusal
+from ledgers.services.winding_up import WINDING_UP, part_ended_refusal
 
 K = CustodyKind
 # The audit trail's kind for each custody event (the duty engine hears these).
@@ -74,10 +75,6 @@ def _day(moment: datetime):
     return timezone.localtime(moment).date()
 
 
-# What a subcontractor whose link has ended still records of its part (docs/subcontracts.md).
-WINDING_UP = (CustodyKind.RETURNED, CustodyKind.ERASED, CustodyKind.DESTROYED)
-
-
 def _check_person(
     contract: Contract, organisation_id: int, person: Person, on, field: str, errors, *, winding_up=False
 ) -> None:
@@ -107,6 +104,11 @@ def _clean(item_contract: Contract, organisation_id: int, kind: str, values: dic
         errors["occurred_at"] = _("Record what has happened, not what is planned.")
     elif on < item_contract.start_date:
         errors["occurred_at"] = _("The day is before the contract started.")
+    if "occurred_at" not in errors and kind not in WINDING_UP:
+        # After the end of the contract's work (or of the party's subcontract) only its winding up.
+        why = part_ended_refusal(item_contract, organisation_id, on)
+        if why:
+            errors["occurred_at" if kind == K.RECEIVED else "kind"] = why
     for field in REQUIRED[kind]:
         if values.get(field) in (None, "", 0):
             errors[field] = _("Required for this entry.")

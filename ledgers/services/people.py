@@ -23,6 +23,7 @@ def _winding_up(contract: Contract, person: Person, on: date) -> bool:
 
     ended_on = (
         Subcontract.objects.filter(contract=contract, subcontractor_id=person.employer_id, ended_on__lte=on)
+        .order_by("-ended_on")  # engaged again and ended again: the latest end
         .values_list("ended_on", flat=True)
         .first()
     )

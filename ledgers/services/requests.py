@@ -353,20 +353,21 @@ def certificate_gaps(request: LedgerRequest) -> list[str]:
 def _ended_link_subjects(request: LedgerRequest) -> dict:
     """A certificate issued by a subcontractor whose link has ended also names the link: it is
     the evidence of that subcontractor's return or disposal at its end (the duty subcontract.ended
-    opens), and it ends its hold on its part of the ledgers (selectors.devices.uncertified)."""
-    link_id = (
+    opens), and it ends its hold on its part of the ledgers (selectors.devices.uncertified). An
+    organisation engaged again after an end may have more than one ended link: it names each."""
+    link_ids = list(
         Subcontract.objects.filter(
             contract_id=request.contract_id,
             subcontractor_id=request.organisation_id,
             approval_state=ApprovalState.APPROVED,
             ended_on__isnull=False,
         )
+        .order_by("pk")
         .values_list("pk", flat=True)
-        .first()
     )
-    if link_id is None:
+    if not link_ids:
         return {}
-    return {"subjects": [subject_of(request), subcontract_subject(link_id)]}
+    return {"subjects": [subject_of(request), *(subcontract_subject(pk) for pk in link_ids)]}
 
 
 def disposal_certificate_issue(*, actor, actor_membership: Membership, request: LedgerRequest):

@@ -26,6 +26,7 @@ from ledgers import events, permissions
 from ledgers.models import Approver, Device, DeviceStatus, InformationItem, TakeoutRequest
 from ledgers.selectors.information import Status, item_state
 from ledgers.services.people import person_refusal
+from ledgers.services.winding_up import part_ended_refusal
 
 # A request is made before the take-out; a few minutes' grace for the form's own time.
 GRACE = timedelta(minutes=10)
@@ -79,6 +80,11 @@ def _clean(
         errors["planned_out_at"] = _("A take-out is approved before it happens: give a time still to come.")
     if out and back and back <= out:
         errors["planned_return_at"] = _("The return comes after the take-out.")
+    if out and "planned_out_at" not in errors:
+        # Taking out is work: after the end of the party's part only its winding up is recorded.
+        why = part_ended_refusal(contract, organisation_id, timezone.localtime(out).date())
+        if why:
+            errors["planned_out_at"] = why
     person: Person | None = values.get("person")
     if person is not None and out:
         why = person_refusal(contract, organisation_id, person, timezone.localtime(out).date())

@@ -33,6 +33,7 @@ from compliance import tasks as compliance_tasks
 from compliance.models import Reminder
 from core.audit import known_event_kinds
 from core.demo import DEMO_PASSWORD, seed_demo
+from ledgers.models import FindingCorrection, Inspection
 
 PAGE_CAP = 600
 _KINDS: list[str] = []
@@ -154,6 +155,10 @@ def test_every_demo_user_crawls_the_demo_without_a_server_error(settings, django
     call_command("seed_demo", stdout=io.StringIO())
     settings.DEBUG = False  # pages as in production: a server error is a 500, not a debug page
     logins = seed_demo()  # the second run adds nothing and lists the logins
+    # An inspection with a finding and its correction (ledgers.demo.seed_inspections), made once.
+    demo_inspections = Inspection.objects.filter(contract__number="R7-DEMO-002")
+    assert demo_inspections.count() == 1 and demo_inspections.get().result == "findings"
+    assert FindingCorrection.objects.filter(finding__inspection__in=demo_inspections).count() == 1
     seeded = time.monotonic()
 
     global _KINDS

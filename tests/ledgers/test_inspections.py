@@ -184,3 +184,54 @@ def test_recording_an_inspection_with_a_finding_and_its_correction(client, ledge
     assert duty.state == Duty.State.FULFILLED
     duty_page = client.get(reverse("compliance:duty_detail", args=[duty.pk])).content.decode()
     assert response["Location"] in duty_page
+
+
+def test_a_subcontractors_inspection_is_recorded_but_does_not_meet_the_contractors_duty(ledger):
+    """000 §5.6(6) asks the contractor to inspect: the engine has no duty per tier, so an approved
+    subcontractor's inspection of its own part is recorded (naming its party) and leaves the
+    contractor's periodic duty open until the contractor's own inspection meets it."""
+    from contracts.services.roster import roster_change_act, roster_change_open, roster_person_add
+    from contracts.services.subcontracts import subcontract_act, subcontract_create
+    from core.models import Role
+    from core.services.organisations import organisation_grant_visibility
+    from tests import factories
+    from tests.contracts.test_subcontracts import FIELDS
+    from tests.ledgers.conftest import START
+
+    side, contract = ledger.side, ledger.contract
+    org = factories.contractor("点検再委託株式会社")
+    organisation_grant_visibility(actor=None, organisation=org, to=side.body)
+    sub = factories.member(org, Role.CONTRACTOR_ADMIN, email="inspect-sub@example.jp")
+    link = subcontract_create(
+        contract=contract,
+        subcontractor=org,
+        start_date=START,
+        end_date=contract.end_date,
+        **FIELDS,
+        **m(side.contractor_admin),
+    )
+    subcontract_act(subcontract=link, action="submit", **m(side.contractor_admin))
+    subcontract_act(subcontract=link, action="approve", **m(side.client_staff))
+    change = roster_change_open(contract=contract, **m(side.contractor_admin))
+    worker = roster_person_add(
+        change=change,
+        full_name="再委託 点検",
+        affiliation="作業部",
+        employer=org,
+        employment="subcontractor",
+        start_date=START + timedelta(days=6),
+        **m(side.contractor_admin),
+    ).person
+    roster_change_act(change=change, action="submit", **m(side.contractor_admin))  # 000: notice
+    duty = _duty(ledger, "5.6(6)-backup-inspection")
+    theirs = _record(ledger, sub, inspector=worker)
+    event = Event.objects.get(kind="inspection.recorded", object_id=str(theirs.pk))
+    assert event.data["organisation"] == org.pk
+    duty.refresh_from_db()
+    assert duty.state == Duty.State.OPEN
+    _record(ledger)
+    duty.refresh_from_db()
+    assert (
+        duty.state == Duty.State.FULFILLED
+        and duty.evidence_event.data["organisation"] == contract.contractor_id
+    )

@@ -6,12 +6,13 @@ See tests/core/authorisation/__init__.py for how rows use them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from clauses.models import ClauseTemplate
 from clauses.services import clause_template_load
@@ -121,7 +122,8 @@ def _build_matrix_world() -> MatrixWorld:
             number=f"R7-MATRIX-{label}",
             title=f"マトリクス業務委託 {label}",
             start_date=date(2025, 4, 1),
-            end_date=date(2026, 3, 31),
+            # Running today: the rows record ledger entries of today, refused after the end.
+            end_date=max(date(2026, 3, 31), timezone.localdate() + timedelta(days=180)),
             work_start_date=date(2025, 4, 14),
             clause_template=template,
             handles_personal_info=True,
