@@ -36,6 +36,7 @@ from ledgers.models import (
 )
 from ledgers.selectors.devices import latest_version, protection_of, subcontract_subject
 from ledgers.selectors.information import FINAL, Status, states_of
+from ledgers.services.winding_up import part_ended_refusal
 
 R = RequestKind
 FIELDS = ("purpose", "counterpart", "copies", "method", "vendor", "planned_on", "safeguards")
@@ -133,6 +134,12 @@ def _clean(
     planned: date | None = values.get("planned_on")
     if planned is not None and planned < timezone.localdate():
         errors["planned_on"] = _("An application is decided before the act: give a day still to come.")
+    elif kind != R.DISPOSAL:
+        # After the end only the winding up goes on (ledgers.services.winding_up): a copy, a
+        # provision or a bring-in would be new work; a disposal application is how it winds up.
+        why = part_ended_refusal(contract, organisation_id, planned or timezone.localdate())
+        if why:
+            errors["planned_on"] = why
     if items and kind not in TAKES_ITEMS:
         errors["items"] = _("This application concerns devices and media only.")
     if devices and kind not in TAKES_DEVICES:

@@ -170,3 +170,16 @@ def test_the_form_says_at_the_kind_why_a_move_is_refused_after_the_end(client, w
     errors = response.context["form"].errors
     assert ENDED in errors["kind"][0] and "返還・消去・廃棄" in errors["kind"][0]
     assert item.custody_events.count() == 1
+
+
+def test_past_the_end_date_only_a_disposal_is_applied_for(world):
+    from tests.ledgers.applications import application
+
+    item = _receive(world)
+    Contract.objects.filter(pk=world.contract.pk).update(end_date=TODAY - timedelta(days=1))
+    world.contract.refresh_from_db()
+    with pytest.raises(ValidationError) as excinfo:
+        application(world.side, world.contract, "copy", items=[item], submit=False)
+    assert ENDED in _refused_at(excinfo)["planned_on"]
+    disposal = application(world.side, world.contract, "disposal", items=[item], submit=False)
+    assert disposal.approval_state == "draft"
