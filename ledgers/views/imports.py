@@ -98,7 +98,8 @@ def import_template(request, pk: int, ledger: str):
 @login_required
 @require_POST
 def import_apply(request, pk: int):
-    kept = get_import_or_404(request, pk)
+    # The file is the worker's to read: the request only queues the apply.
+    kept = get_import_or_404(request, pk, with_file=False)
     import_runs.import_queue(
         actor=request.user,
         actor_membership=request.membership,
