@@ -114,9 +114,10 @@ def get_finding_or_404(request, pk: int) -> InspectionFinding:
 
 
 def get_import_or_404(request, pk: int, *, with_file: bool = True) -> LedgerImport:
-    """An uploaded ledger file, waiting for its apply or its status once applied: its uploader's
-    alone, while they may still record on that ledger (anyone else, and a missing one, get the
-    same 404). `with_file=False` leaves the encrypted file unread (the status page polls)."""
+    """An uploaded ledger file, waiting for its preview or apply, or its status once they have
+    run: its uploader's alone, while they may still record on that ledger (anyone else, and a
+    missing one, get the same 404). `with_file=False` leaves the encrypted file unread (the
+    status page polls; the workers read the file)."""
     rows = LedgerImport.objects.select_related("contract", "contract__data_key")
     if not with_file:
         rows = rows.defer("xlsx")

@@ -64,8 +64,9 @@ INFORMATION_LEDGER_VIEWED = "information_ledger.viewed"
 # entry's own (information.received, device.registered), as if each had been typed.
 INFORMATION_LEDGER_IMPORTED = "information_ledger.imported"
 DEVICE_LEDGER_IMPORTED = "device_ledger.imported"
-# The errors of an import that failed, shown to its uploader (views.imports.import_status): they
-# quote the file's names and the roster's, kept encrypted until the import is removed.
+# The preview of an import (the rows it will enter) or the errors of one that failed, shown to its
+# uploader (views.imports.import_status): they quote the file's names and the roster's, kept
+# encrypted until the import is removed. Its data says which: {"rows": n} or {"errors": n}.
 LEDGER_IMPORT_VIEWED = "ledger_import.viewed"
 # Named by template versions before the disposal application became an approvable (whose
 # submission records disposal.submitted); nothing records it any more.
@@ -112,7 +113,7 @@ RECORDED_KINDS = {
     INFORMATION_LEDGER_VIEWED: _("Information ledger viewed"),
     INFORMATION_LEDGER_IMPORTED: _("Information ledger imported from Excel"),
     DEVICE_LEDGER_IMPORTED: _("Device ledger imported from Excel"),
-    LEDGER_IMPORT_VIEWED: _("Errors of a ledger import from Excel viewed"),
+    LEDGER_IMPORT_VIEWED: _("Preview or errors of a ledger import from Excel viewed"),
     DISPOSAL_APPLIED: _("Disposal applied for"),
     DISPOSAL_APPROVED: _("Disposal approved"),
     DISPOSAL_RECORDED: _("Return or disposal carried out"),

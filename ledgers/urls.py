@@ -40,7 +40,7 @@ urlpatterns = [
         requests.certificate_download,
         name="certificate_download",
     ),
-    # Importing a ledger kept in Excel: upload, the template, the preview, apply or abandon it
+    # Importing a ledger kept in Excel: upload, the template, its status (the preview), apply or abandon it
     path(
         "contracts/<int:pk>/devices/import/",
         imports.import_upload,
@@ -65,7 +65,6 @@ urlpatterns = [
         {"ledger": "information"},
         name="information_import_template",
     ),
-    path("imports/<int:pk>/", imports.import_preview, name="import_preview"),
     path("imports/<int:pk>/apply/", imports.import_apply, name="import_apply"),
     path("imports/<int:pk>/status/", imports.import_status, name="import_status"),
     path("imports/<int:pk>/discard/", imports.import_discard, name="import_discard"),

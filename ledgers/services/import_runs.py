@@ -1,26 +1,32 @@
-"""Applying an uploaded ledger file in Celery, not in the web request (docs/ledgers.md).
+"""The preview and the apply of an uploaded ledger file run in Celery, not in the web request
+(docs/ledgers.md).
 
 A 500-row file goes through `information_receive` or `device_register` row by row in one
 transaction, which holds the audit trail's lock (core.audit) and, for the information ledger, the
-contract's row: seconds of a web worker, and of everyone else's writes waiting behind it. So the
-person's "apply" only marks the import queued (`import_queue`) and publishes the Celery task on
-commit; the task (ledgers.tasks.apply_ledger_import) calls `import_run`, which enters the rows all
-or nothing, as the request did, and leaves the import done (with the number of rows) or failed
-(with every error at its row and column, as the preview shows them).
+contract's row: seconds of a web worker, and of everyone else's writes waiting behind it. The
+preview is that same run rolled back, so it costs as much. So the upload only keeps the file and
+publishes the preview's task (services.imports.import_upload); the task
+(ledgers.tasks.preview_ledger_import) calls `import_check`, which runs every row, rolls them back
+and keeps what it found on the import: the rows as they will be entered (previewed) or every
+error (failed). The person's "apply", allowed only from previewed, marks the import queued
+(`import_queue`) and publishes the apply's task on commit (ledgers.tasks.apply_ledger_import),
+which calls `import_run`: the rows entered all or nothing, the import left done (with the number
+of rows) or failed (with every error at its row and column, as the preview shows them).
 
-The states and their handling mirror core's ExportJob (core.services.exports): queued → running →
-done | failed, a stage text for the status page, attempts, and a sweep (`import_republish`, from
-the beat's import sweep) that sends again an import whose publish was lost or whose worker died.
+Both runs are one machinery (`_Run`: its waiting and running states and its task), mirroring
+core's ExportJob (core.services.exports): waiting → running → an outcome, a stage text for the
+status page, attempts, and a sweep (`import_republish`, from the beat's import sweep) that sends
+again a run whose publish was lost or whose worker died.
 
-Never twice: the run takes the import (`_claim`: its row locked, its state checked) in a short
-transaction, reads the file outside any, then enters the rows in a transaction that locks the
-import's row first and marks it done before it commits. A second delivery of the task (acks_late)
-finds the row locked (skip_locked) or done, and does nothing; a run whose worker died rolled its
-rows back with its transaction, so the run that takes it over after LEDGER_IMPORT_STALE_SECONDS
-starts from nothing.
+Never twice: a run takes the import (`_claim`: its row locked, its state checked) in a short
+transaction, reads the file outside any, then runs the rows in a transaction that locks the
+import's row first and records the outcome before it commits. A second delivery of the task
+(acks_late) finds the row locked (skip_locked) or past that run, and does nothing; a run whose
+worker died rolled its rows back with its transaction, so the run that takes it over after
+LEDGER_IMPORT_STALE_SECONDS starts from nothing.
 
 Progress is the stage and the file's number of rows: the rows entered so far exist only inside
-the apply's transaction until it commits them all, so no count of them is shown.
+the run's transaction until it commits (or rolls back) them all, so no count of them is shown.
 """
 
 from __future__ import annotations
@@ -28,12 +34,14 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -50,7 +58,7 @@ from core.models import Membership
 from core.spreadsheets import CellError
 from ledgers import permissions
 from ledgers.models import LedgerImport
-from ledgers.services.imports import import_owner_check, ledger_import_read, ledger_import_run
+from ledgers.services.imports import ImportOutcome, import_owner_check, ledger_import_read, ledger_import_run
 
 logger = logging.getLogger(__name__)
 
@@ -69,15 +77,28 @@ def _seconds(name: str, default: int) -> timedelta:
     return timedelta(seconds=float(getattr(settings, name, default)))
 
 
-def _publish(pk: int) -> None:
-    from ledgers.tasks import apply_ledger_import
+@dataclass(frozen=True)
+class _Run:
+    """One of the import's two runs: the states it waits and runs in, and the task that runs it."""
+
+    waiting: str
+    running: str
+    task: str  # its name in ledgers.tasks
+
+
+PREVIEW = _Run(State.TO_CHECK, State.CHECKING, "preview_ledger_import")
+APPLY = _Run(State.QUEUED, State.RUNNING, "apply_ledger_import")
+
+
+def publish(pk: int, run: _Run) -> None:
+    from ledgers import tasks
 
     try:
-        apply_ledger_import.delay(import_id=pk)
+        getattr(tasks, run.task).delay(import_id=pk)
     except Exception:
-        # The broker is down: the import stays queued and the sweep sends it again. The person
-        # sees "waiting" rather than an error page for an apply that was recorded as asked.
-        logger.exception("could not publish ledger import %s; the sweep will retry", pk)
+        # The broker is down: the import stays waiting and the sweep sends it again. The person
+        # sees "waiting" rather than an error page for a run that was recorded as asked.
+        logger.exception("could not publish ledger import %s (%s); the sweep will retry", pk, run.task)
 
 
 # --- asking ------------------------------------------------------------------------------------
@@ -86,32 +107,34 @@ def _publish(pk: int) -> None:
 def import_queue(
     *, actor, actor_membership: Membership, ledger_import: LedgerImport, language: str
 ) -> LedgerImport:
-    """Ask for the apply of an uploaded file: it waits for a worker. Asking again (a second
-    click, a reload of the POST) changes nothing and publishes nothing."""
+    """Ask for the apply of a file whose preview found no error: it waits for a worker. Asking
+    again (a second click, a reload of the POST), or before the preview or after it failed,
+    changes nothing and publishes nothing."""
     import_owner_check(actor, actor_membership, ledger_import)
-    if ledger_import.state != State.UPLOADED:
+    if ledger_import.state != State.PREVIEWED:
         # Checked before the lock: a running apply holds the row for its whole transaction.
         return ledger_import
     with transaction.atomic():
         locked = LedgerImport.objects.select_for_update().get(pk=ledger_import.pk)
-        if locked.state != State.UPLOADED:
+        if locked.state != State.PREVIEWED:
             return locked
         now = timezone.now()
         locked.state, locked.stage = State.QUEUED, Stage.WAITING
         locked.queued_at = locked.stage_at = now
+        locked.attempts = 0  # the preview's were its own
         locked.language = (language or "")[:10]
         locked.ip = normalise_ip(current_request_context().ip)
         locked.full_clean()
-        locked.save(update_fields=["state", "stage", "queued_at", "stage_at", "language", "ip"])
+        locked.save(update_fields=["state", "stage", "queued_at", "stage_at", "attempts", "language", "ip"])
         # After commit: a worker must find the row queued.
-        transaction.on_commit(lambda: _publish(locked.pk))
+        transaction.on_commit(lambda: publish(locked.pk, APPLY))
     return locked
 
 
 # --- running (the Celery task's body) ------------------------------------------------------------
 
 
-def _claim(pk: int) -> LedgerImport | None:
+def _claim(pk: int, run: _Run) -> LedgerImport | None:
     """Take the import for this run, or None when it has run, was discarded, or a live run has it."""
     now = timezone.now()
     with transaction.atomic():
@@ -122,10 +145,10 @@ def _claim(pk: int) -> LedgerImport | None:
             .filter(pk=pk)
             .first()
         )
-        if found is None or found.state not in (State.QUEUED, State.RUNNING):
+        if found is None or found.state not in (run.waiting, run.running):
             return None
         stale = _seconds("LEDGER_IMPORT_STALE_SECONDS", DEFAULT_STALE_SECONDS)
-        if found.state == State.RUNNING and found.stage_at and now - found.stage_at < stale:
+        if found.state == run.running and found.stage_at and now - found.stage_at < stale:
             return None  # a second delivery while the first still reads the file
         if found.attempts >= MAX_ATTEMPTS:
             with translation.override(found.language or settings.LANGUAGE_CODE):
@@ -134,7 +157,7 @@ def _claim(pk: int) -> LedgerImport | None:
                 )
             return None
         found.attempts += 1
-        found.state, found.stage = State.RUNNING, Stage.READING
+        found.state, found.stage = run.running, Stage.READING
         found.stage_at = now
         found.save(update_fields=["attempts", "state", "stage", "stage_at"])
     return found
@@ -143,8 +166,14 @@ def _claim(pk: int) -> LedgerImport | None:
 def _still_ours(found: LedgerImport) -> LedgerImport | None:
     """The locked row if this run still owns it (no other run took it over meanwhile)."""
     # Without the file: this run has it already decrypted, and the row only needs its state.
-    locked = LedgerImport.objects.select_for_update().defer("xlsx", "errors").filter(pk=found.pk).first()
-    if locked is None or locked.state != State.RUNNING or locked.attempts != found.attempts:
+    locked = (
+        LedgerImport.objects.select_for_update()
+        .defer("xlsx", "errors", "preview")
+        .filter(pk=found.pk)
+        .first()
+    )
+    # `found` holds the running state this run put it in.
+    if locked is None or locked.state != found.state or locked.attempts != found.attempts:
         return None
     return locked
 
@@ -152,7 +181,7 @@ def _still_ours(found: LedgerImport) -> LedgerImport | None:
 def _stage(found: LedgerImport, stage: str, **fields) -> None:
     # A plain UPDATE guarded by the attempt: short, and it never revives an import taken over.
     fields.update(stage=stage, stage_at=timezone.now())
-    LedgerImport.objects.filter(pk=found.pk, state=State.RUNNING, attempts=found.attempts).update(**fields)
+    LedgerImport.objects.filter(pk=found.pk, state=found.state, attempts=found.attempts).update(**fields)
     for name, value in fields.items():
         setattr(found, name, value)
 
@@ -171,9 +200,9 @@ def _mark_failed(found: LedgerImport, errors: list[CellError]) -> None:
         [{"row": e.row, "column": e.column, "header": e.header, "message": str(e.message)} for e in errors],
         ensure_ascii=False,
     )
-    found.xlsx = ""  # the person uploads a corrected file; this one is not needed any more
+    found.xlsx = found.preview = ""  # the person uploads a corrected file; this one is not needed
     found.stage_at = found.finished_at = timezone.now()
-    found.save(update_fields=["state", "stage", "errors", "xlsx", "stage_at", "finished_at"])
+    found.save(update_fields=["state", "stage", "errors", "xlsx", "preview", "stage_at", "finished_at"])
 
 
 def _fail(found: LedgerImport, errors: list[CellError]) -> str:
@@ -185,23 +214,34 @@ def _fail(found: LedgerImport, errors: list[CellError]) -> str:
     return "failed"
 
 
+def import_check(*, pk: int) -> str:
+    """Preview import `pk`: every row through the services, rolled back; what they would enter,
+    or every error, kept on the import. Idempotent: a preview done, a file discarded or one a
+    live run is checking is left alone."""
+    return _run(pk, PREVIEW)
+
+
 def import_run(*, pk: int) -> str:
     """Apply import `pk`: every row, or none and the errors kept. Idempotent: an import done,
     failed, discarded or being applied by a live run is left alone."""
-    found = _claim(pk)
+    return _run(pk, APPLY)
+
+
+def _run(pk: int, run: _Run) -> str:
+    found = _claim(pk, run)
     if found is None:
         return "skipped"
     # The events the rows record carry the person's organisation and address, as in a request.
     token = set_request_context(RequestContext(ip=found.ip, organisation_id=found.organisation_id))
     try:
-        # The errors are kept in the language the person asked in, as the preview showed them.
+        # The preview and the errors are kept in the language the person asked in.
         with translation.override(found.language or settings.LANGUAGE_CODE):
-            return _apply(found)
+            return _execute(found, run)
     finally:
         reset_request_context(token)
 
 
-def _apply(found: LedgerImport) -> str:
+def _execute(found: LedgerImport, run: _Run) -> str:
     try:
         user = found.created_by
         membership = (
@@ -218,19 +258,22 @@ def _apply(found: LedgerImport) -> str:
         outcome, parsed = read
         if parsed is None:
             return _fail(found, outcome.errors)
-        _stage(found, Stage.ENTERING, total_rows=len(parsed.rows))
+        applying = run is APPLY
+        _stage(found, Stage.ENTERING if applying else Stage.CHECKING, total_rows=len(parsed.rows))
         with transaction.atomic():
             # Locked for the whole transaction: a second delivery skips it (see _claim).
             locked = _still_ours(found)
             if locked is None:
                 return "skipped"
+            # A preview's rows are rolled back inside ledger_import_run's own block (a savepoint
+            # of this transaction), so what commits here is only the import's outcome.
             outcome = ledger_import_run(
                 actor=user,
                 actor_membership=membership,
                 contract=found.contract,
                 ledger=found.ledger,
                 data=data,
-                apply=True,
+                apply=applying,
                 sha256=found.sha256,
                 read=read,
             )
@@ -238,12 +281,7 @@ def _apply(found: LedgerImport) -> str:
                 # The rows were rolled back with ledger_import_run's own block; the errors stay.
                 _mark_failed(locked, outcome.errors)
                 return "failed"
-            locked.state, locked.stage = State.DONE, Stage.DONE
-            locked.imported_rows = len(outcome.rows)
-            locked.xlsx = ""
-            locked.stage_at = locked.finished_at = timezone.now()
-            locked.save(update_fields=["state", "stage", "imported_rows", "xlsx", "stage_at", "finished_at"])
-        return "done"
+            return _mark_done(locked, outcome) if applying else _mark_previewed(locked, outcome)
     except PermissionDenied:
         return _fail(found, [_whole(_no_longer())])
     except crypto.KeyDestroyedError:
@@ -252,28 +290,51 @@ def _apply(found: LedgerImport) -> str:
     except SoftTimeLimitExceeded:
         return _fail(found, [_whole(_("The import took too long, so nothing was imported. Split the file."))])
     except Exception:
-        logger.exception("ledger import %s failed", found.pk)
+        logger.exception("ledger import %s failed (%s)", found.pk, run.task)
         return _fail(
             found, [_whole(_("The file could not be imported because of an error. Nothing was imported."))]
         )
+
+
+def _mark_previewed(locked: LedgerImport, outcome: ImportOutcome) -> str:
+    locked.state, locked.stage = State.PREVIEWED, Stage.DONE
+    # The cells as strings now, in the person's language (choice labels, 和暦 dates).
+    locked.preview = json.dumps(
+        [{"row": r.row, "number": r.number, "cells": [str(c) for c in r.cells]} for r in outcome.rows],
+        ensure_ascii=False,
+    )
+    locked.stage_at = timezone.now()
+    locked.save(update_fields=["state", "stage", "preview", "stage_at"])
+    return "previewed"
+
+
+def _mark_done(locked: LedgerImport, outcome: ImportOutcome) -> str:
+    locked.state, locked.stage = State.DONE, Stage.DONE
+    locked.imported_rows = len(outcome.rows)
+    locked.xlsx = locked.preview = ""
+    locked.stage_at = locked.finished_at = timezone.now()
+    locked.save(
+        update_fields=["state", "stage", "imported_rows", "xlsx", "preview", "stage_at", "finished_at"]
+    )
+    return "done"
 
 
 # --- housekeeping (beat) ------------------------------------------------------------------------
 
 
 def import_republish(*, now: datetime | None = None) -> int:
-    """Send again the imports whose publish was lost (queued too long) or whose run looks dead
-    (running, no stage change for LEDGER_IMPORT_STALE_SECONDS); the claim decides, so sending
-    one a live run still holds does nothing."""
+    """Send again the previews and applies whose publish was lost (waiting too long) or whose run
+    looks dead (running, no stage change for LEDGER_IMPORT_STALE_SECONDS); the claim decides, so
+    sending one a live run still holds does nothing."""
     now = now or timezone.now()
-    waiting = LedgerImport.objects.filter(
-        state=State.QUEUED,
-        queued_at__lt=now - _seconds("LEDGER_IMPORT_REPUBLISH_SECONDS", DEFAULT_REPUBLISH_SECONDS),
-    )
-    dead = LedgerImport.objects.filter(
-        state=State.RUNNING, stage_at__lt=now - _seconds("LEDGER_IMPORT_STALE_SECONDS", DEFAULT_STALE_SECONDS)
-    )
-    found = list(waiting.values_list("pk", flat=True)) + list(dead.values_list("pk", flat=True))
-    for pk in found:
-        _publish(pk)
-    return len(found)
+    lost = now - _seconds("LEDGER_IMPORT_REPUBLISH_SECONDS", DEFAULT_REPUBLISH_SECONDS)
+    dead = now - _seconds("LEDGER_IMPORT_STALE_SECONDS", DEFAULT_STALE_SECONDS)
+    sent = 0
+    for run in (PREVIEW, APPLY):
+        found = LedgerImport.objects.filter(
+            Q(state=run.waiting, queued_at__lt=lost) | Q(state=run.running, stage_at__lt=dead)
+        ).values_list("pk", flat=True)
+        for pk in list(found):
+            publish(pk, run)
+            sent += 1
+    return sent

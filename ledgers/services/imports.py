@@ -7,13 +7,13 @@ site, a device of the ledger), and then every row goes through the service a per
 would use — `information_receive`, `device_register` — in one transaction. So an import refuses
 what typing refuses, with the same reason, at the row and column it came from, and records the
 same events, duties and audit trail as typing would. The preview runs exactly that and rolls it
-back (`import_preview`): what it shows is what the apply will do, as long as the records do not
-change in between; the apply runs it again in Celery (services.import_runs, ledgers.tasks) and
-keeps it only if every row passes.
+back: what it shows is what the apply will do, as long as the records do not change in between;
+the apply runs it again and keeps it only if every row passes. Both run in Celery
+(services.import_runs, ledgers.tasks): the upload only keeps the file and asks for its preview.
 
-The uploaded file waits between the two as a `LedgerImport`, encrypted, for its uploader only;
-it is emptied once the apply has run, and the row removed by abandoning it, by a new upload for
-the same ledger and by the sweep (`import_sweep`) once older than
+The uploaded file waits as a `LedgerImport`, encrypted, for its uploader only; it is emptied once
+the apply has run (or the preview failed), and the row removed by abandoning it, by a new upload
+for the same ledger and by the sweep (`import_sweep`) once older than
 settings.LEDGER_IMPORT_KEEP_MINUTES.
 """
 
@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contract, Person, Worksite
 from contracts.selectors.worksites import current_entries
-from core.audit import record_event
+from core.audit import current_request_context, normalise_ip, record_event
 from core.models import Membership
 from core.spreadsheets import CellError, ImportResult, SheetSpec, parse_date, parse_rows
 from core.spreadsheets.spec import NO, YES
@@ -53,8 +53,17 @@ IMPORTED = {
     ImportLedger.INFORMATION: events.INFORMATION_LEDGER_IMPORTED,
     ImportLedger.DEVICES: events.DEVICE_LEDGER_IMPORTED,
 }
-# An import waiting for its apply or being applied (services.import_runs).
-ACTIVE = (LedgerImport.State.QUEUED, LedgerImport.State.RUNNING)
+# An import waiting for its preview or apply, or in one (services.import_runs): the sweep leaves
+# it to its run (and sends it again when lost).
+ACTIVE = (
+    LedgerImport.State.TO_CHECK,
+    LedgerImport.State.CHECKING,
+    LedgerImport.State.QUEUED,
+    LedgerImport.State.RUNNING,
+)
+# A run holds the row's lock, or the apply was asked for: a new upload leaves it alone (a DELETE
+# would wait for the run's transaction).
+_BUSY = (LedgerImport.State.CHECKING, LedgerImport.State.QUEUED, LedgerImport.State.RUNNING)
 _SPACES = re.compile(r"\s+")
 _NAMES_SEPARATOR = re.compile(r"[、,，;；\n]+")
 _TIME = re.compile(r"^(?P<day>.+?)\s*(?P<h>\d{1,2})\s*[:時]\s*(?P<m>\d{1,2})(?::\d{1,2})?\s*分?$")
@@ -109,22 +118,37 @@ def _allowed(actor, actor_membership: Membership | None, contract: Contract) -> 
     return permissions.can_keep_devices(actor, actor_membership, contract)
 
 
-# --- Keeping the file between the preview and the apply ---------------------------------------
+# --- Keeping the file from its upload to its apply ---------------------------------------------
+
+
+def _publish_preview(pk: int) -> None:
+    # Imported here: import_runs builds on this module's reading and entering of the rows.
+    from ledgers.services.import_runs import PREVIEW, publish
+
+    publish(pk, PREVIEW)
 
 
 @transaction.atomic
 def import_upload(
-    *, actor, actor_membership: Membership, contract: Contract, ledger: str, file_name: str, data: bytes
+    *,
+    actor,
+    actor_membership: Membership,
+    contract: Contract,
+    ledger: str,
+    file_name: str,
+    data: bytes,
+    language: str = "",
 ) -> LedgerImport:
-    """Keep an uploaded file for its preview, in place of the person's earlier one for the ledger."""
+    """Keep an uploaded file, in place of the person's earlier one for the ledger, and ask a
+    worker for its preview (written in `language`): nothing of the file is read here."""
     if ledger not in SPECS or not _allowed(actor, actor_membership, contract):
         raise PermissionDenied
     if len(data) > max_bytes():
         raise ValidationError({"file": too_large()})
-    # An apply under way is left to finish (and a DELETE would wait for its transaction).
     LedgerImport.objects.filter(contract=contract, ledger=ledger, created_by=actor).exclude(
-        state__in=ACTIVE
+        state__in=_BUSY
     ).delete()
+    now = timezone.now()
     found = LedgerImport(
         contract=contract,
         organisation_id=actor_membership.organisation_id,
@@ -134,25 +158,36 @@ def import_upload(
         xlsx=base64.b64encode(data).decode("ascii"),
         sha256=hashlib.sha256(data).hexdigest(),
         created_by=actor,
+        state=LedgerImport.State.TO_CHECK,
+        stage=LedgerImport.Stage.WAITING,
+        queued_at=now,
+        stage_at=now,
+        language=(language or "")[:10],
+        ip=normalise_ip(current_request_context().ip),
     )
     found.full_clean()
     found.save()
+    # After commit: the worker must find the row.
+    transaction.on_commit(lambda: _publish_preview(found.pk))
     return found
 
 
 def import_discard(*, actor, ledger_import: LedgerImport) -> None:
-    """Abandon an upload, an apply still waiting or one that failed: the row and its file are
-    removed, nothing was imported. One being applied is refused (its transaction decides, and a
-    DELETE would wait for it), and so is one applied (there is nothing left to abandon)."""
+    """Abandon an upload (its preview waiting or read), an apply still waiting or one that
+    failed: the row and its file are removed, nothing was imported. One being checked or applied
+    is refused (its transaction decides, and a DELETE would wait for it), and so is one applied
+    (there is nothing left to abandon)."""
     if ledger_import.created_by_id != actor.pk:
         raise PermissionDenied
     State = LedgerImport.State
     removed, _by_model = LedgerImport.objects.filter(
-        pk=ledger_import.pk, state__in=[State.UPLOADED, State.QUEUED, State.FAILED]
+        pk=ledger_import.pk, state__in=[State.TO_CHECK, State.PREVIEWED, State.QUEUED, State.FAILED]
     ).delete()
     if removed:
         return
     state = LedgerImport.objects.filter(pk=ledger_import.pk).values_list("state", flat=True).first()
+    if state == State.CHECKING:
+        raise ValidationError(_("The file is being checked now: wait until it is done."))
     if state == State.RUNNING:
         raise ValidationError(_("The file is being imported now: wait until it is done."))
     if state == State.DONE:
@@ -161,7 +196,8 @@ def import_discard(*, actor, ledger_import: LedgerImport) -> None:
 
 def import_sweep(*, now: datetime | None = None) -> int:
     """Remove the uploads older than settings.LEDGER_IMPORT_KEEP_MINUTES (beat, every few
-    minutes), except those waiting for or in their apply (services.import_runs sends those again)."""
+    minutes), except those waiting for or in their preview or apply (services.import_runs sends
+    those again)."""
     cutoff = (now or timezone.now()) - timedelta(minutes=settings.LEDGER_IMPORT_KEEP_MINUTES)
     removed, _by_model = LedgerImport.objects.filter(created_at__lt=cutoff).exclude(state__in=ACTIVE).delete()
     return removed
@@ -175,23 +211,6 @@ def import_owner_check(actor, actor_membership: Membership | None, ledger_import
         or actor_membership.organisation_id != ledger_import.organisation_id
     ):
         raise PermissionDenied
-
-
-def import_preview(*, actor, actor_membership: Membership, ledger_import: LedgerImport) -> ImportOutcome:
-    """What the apply would enter, or every error: the rows go through the services and are
-    rolled back."""
-    import_owner_check(actor, actor_membership, ledger_import)
-    if ledger_import.state != LedgerImport.State.UPLOADED:
-        # Its apply was asked for: the file is the worker's now (and emptied once it has run).
-        raise ValidationError(_("The rows of this file have already been imported."))
-    return ledger_import_run(
-        actor=actor,
-        actor_membership=actor_membership,
-        contract=ledger_import.contract,
-        ledger=ledger_import.ledger,
-        data=base64.b64decode(ledger_import.xlsx),
-        apply=False,
-    )
 
 
 # --- Reading and entering the rows ------------------------------------------------------------

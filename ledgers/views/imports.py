@@ -1,8 +1,9 @@
 """Pages of a ledger's import from Excel (services.imports): the upload with the template to fill
-in, the preview of what will be entered (or every error, at its row and column), the apply
-(queued for Celery, services.import_runs) with the status page that follows it, and abandoning
-it. Thin: access, form, service. Offered from each ledger's page to those who record on it (the
-contractor's managers and staff, a subcontractor's for its own part)."""
+in, which queues the preview for Celery, the status page that follows the preview (then shows what
+will be entered, or every error at its row and column) and the apply (queued for Celery too,
+services.import_runs), and abandoning it. Thin: access, form, service. Offered from each
+ledger's page to those who record on it (the contractor's managers and staff, a subcontractor's
+for its own part)."""
 
 from __future__ import annotations
 
@@ -64,11 +65,12 @@ def import_upload(request, pk: int, ledger: str):
                 ledger=ledger,
                 file_name=upload.name,
                 data=upload.read(services.max_bytes() + 1),  # never more: the service refuses a larger one
+                language=request.LANGUAGE_CODE,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return redirect("ledgers:import_preview", pk=kept.pk)
+            return redirect("ledgers:import_status", pk=kept.pk)
     return render(
         request,
         "ledgers/imports/upload.html",
@@ -93,38 +95,11 @@ def import_template(request, pk: int, ledger: str):
     return response
 
 
-def _page(request, kept, outcome, *, status: int = 200):
-    return render(
-        request,
-        "ledgers/imports/preview.html",
-        {
-            "contract": kept.contract,
-            "kept": kept,
-            "ledger_label": ImportLedger(kept.ledger).label,
-            "back": LEDGER_PAGES[kept.ledger],
-            "upload": UPLOAD_URLS[kept.ledger],
-            "outcome": outcome,
-            "numbered": kept.ledger == ImportLedger.INFORMATION,
-        },
-        status=status,
-    )
-
-
-@login_required
-def import_preview(request, pk: int):
-    kept = get_import_or_404(request, pk)
-    if kept.state != kept.State.UPLOADED:
-        return redirect("ledgers:import_status", pk=kept.pk)
-    outcome = services.import_preview(
-        actor=request.user, actor_membership=request.membership, ledger_import=kept
-    )
-    return _page(request, kept, outcome)
-
-
 @login_required
 @require_POST
 def import_apply(request, pk: int):
-    kept = get_import_or_404(request, pk)
+    # The file is the worker's to read: the request only queues the apply.
+    kept = get_import_or_404(request, pk, with_file=False)
     import_runs.import_queue(
         actor=request.user,
         actor_membership=request.membership,
@@ -136,19 +111,26 @@ def import_apply(request, pk: int):
 
 @login_required
 def import_status(request, pk: int):
-    """Where the apply is: htmx polls the fragment while it waits or runs; without JavaScript the
-    page reloads itself (<noscript> refresh) and offers a plain link to do so."""
+    """Where the preview or the apply is: htmx polls the fragment while one waits or runs; without
+    JavaScript the page reloads itself (<noscript> refresh) and offers a plain link to do so. Then
+    the preview's rows with the apply, or the errors, or the rows imported."""
     kept = get_import_or_404(request, pk, with_file=False)
     label = ImportLedger(kept.ledger).label
     errors = kept.error_list if kept.state == kept.State.FAILED else []
-    if errors:
-        # They quote the file's cells and the roster's names: on the record, as a ledger's page is.
+    rows = kept.preview_rows if kept.state == kept.State.PREVIEWED else []
+    if errors or rows:
+        # They quote the file's cells and the roster's names: on the record, as a ledger's page
+        # is, once for each response that shows them. A poll while a run waits or runs shows no
+        # name and records nothing; the poll that brings the outcome shows them and records it,
+        # and polling stops there (the fragment of an outcome has no hx-trigger).
         personal_data_read(
             kind=events.LEDGER_IMPORT_VIEWED,
             actor=request.user,
             obj=kept,
             contract_id=kept.contract_id,
-            data={"ledger": kept.ledger, "errors": len(errors)},
+            data={"ledger": kept.ledger, "errors": len(errors)}
+            if errors
+            else {"ledger": kept.ledger, "rows": len(rows)},
         )
     context = {
         "contract": kept.contract,
@@ -158,6 +140,9 @@ def import_status(request, pk: int):
         "upload": UPLOAD_URLS[kept.ledger],
         "poll_seconds": POLL_SECONDS,
         "errors": errors,
+        "rows": rows,
+        "headings": [column.header for column in services.SPECS[kept.ledger].columns],
+        "numbered": kept.ledger == ImportLedger.INFORMATION,
         "imported": _("%(n)s rows were imported into the %(ledger)s.")
         % {"n": kept.imported_rows, "ledger": label},
     }

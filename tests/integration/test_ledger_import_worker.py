@@ -1,6 +1,6 @@
-"""A ledger file uploaded and applied in the portal is entered by a real Celery worker (Redis,
-PostgreSQL): the request only queues it, the worker enters every row, and a second delivery of
-the task enters nothing."""
+"""A ledger file uploaded and applied in the portal is previewed and then entered by a real Celery
+worker (Redis, PostgreSQL): each request only queues a run, the worker previews the file (rolled
+back), then enters every row, and a second delivery of either task does nothing."""
 
 from __future__ import annotations
 
@@ -16,16 +16,15 @@ from tests.ledgers.test_import import INFO_HEADERS, item_row, xlsx
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_worker_applies_the_upload_once_and_the_uploader_sees_it_done(
+def test_the_worker_previews_then_applies_the_upload_once_and_the_uploader_sees_it_done(
     celery_worker, broker, client, monkeypatch
 ):
     ledger = build_ledger("iw", "働")
-    # The request publishes after commit, as in production; only the queue is the test worker's.
-    monkeypatch.setattr(
-        tasks.apply_ledger_import,
-        "delay",
-        lambda **kw: broker.send(tasks.apply_ledger_import, kwargs=kw, queue=celery_worker.queue),
-    )
+    # The requests publish after commit, as in production; only the queue is the test worker's.
+    for task in (tasks.preview_ledger_import, tasks.apply_ledger_import):
+        monkeypatch.setattr(
+            task, "delay", lambda task=task, **kw: broker.send(task, kwargs=kw, queue=celery_worker.queue)
+        )
     client.force_login(ledger.side.contractor_admin.user)
     data = xlsx(INFO_HEADERS, [item_row(n) for n in range(1, 6)])
     response = client.post(
@@ -33,7 +32,18 @@ def test_the_worker_applies_the_upload_once_and_the_uploader_sees_it_done(
         {"file": SimpleUploadedFile("台帳.xlsx", data)},
     )
     kept = LedgerImport.objects.get()
-    assert response.url == reverse("ledgers:import_preview", args=[kept.pk])
+    assert response.url == reverse("ledgers:import_status", args=[kept.pk])
+    previewed = celery_worker.wait_for(
+        lambda: LedgerImport.objects.filter(pk=kept.pk, state="previewed").first(),
+        timeout=90,
+        what="the upload to be previewed",
+    )
+    assert len(previewed.preview_rows) == 5 and not InformationItem.objects.exists()
+    assert "ledgers.tasks.preview_ledger_import" in celery_worker.log_tail(200)
+    page = client.get(response.url).content.decode()
+    assert "住民票データ 5" in page and "この内容で取り込む" in page
+    again = broker.send(tasks.preview_ledger_import, kwargs={"import_id": kept.pk}, queue=celery_worker.queue)
+    assert again.get(timeout=30) == "skipped"
     response = client.post(reverse("ledgers:import_apply", args=[kept.pk]))
     assert response.url == reverse("ledgers:import_status", args=[kept.pk])
 

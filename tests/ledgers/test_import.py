@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from core.models import Event
 from ledgers.models import Device, InformationItem, LedgerImport
+from ledgers.services.import_runs import import_check
 from ledgers.services.imports import import_sweep, import_upload, ledger_import_run
 from ledgers.services.people import person_refusal
 from tests.ledgers.conftest import NEWCOMER_NAME, OFFICE_NAME, TODAY, WORKER_NAME, m
@@ -214,8 +215,11 @@ def test_an_upload_replaces_the_earlier_one_and_the_sweep_removes_stale_ones(led
     import_upload(data=b"first", **kwargs)
     kept = import_upload(data=b"second", **kwargs)
     assert list(LedgerImport.objects.values_list("pk", flat=True)) == [kept.pk]
+    later = timezone.now() + timedelta(hours=2)
+    assert import_sweep(now=later) == 0  # its preview is still to come
+    assert import_check(pk=kept.pk) == "failed"  # not a workbook
     assert import_sweep(now=timezone.now()) == 0
-    assert import_sweep(now=timezone.now() + timedelta(hours=2)) == 1
+    assert import_sweep(now=later) == 1
     with pytest.raises(PermissionDenied):  # the client's side keeps no ledger
         import_upload(data=b"x", **{**kwargs, **m(ledger.side.client_staff)})
 

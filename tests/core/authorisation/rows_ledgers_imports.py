@@ -6,12 +6,14 @@ subcontractor its own part, as for the list).
 
 Importing is for those who record on the ledger: the contractor's managers and staff on their own
 running contract (an approved subcontractor's for its own part), everyone else getting the 404 of
-a missing page — the upload page, its template and the upload itself. An uploaded file waiting
-for its apply is its uploader's alone: per side the world holds one, uploaded by the side's
-contractor manager (a sheet with the headings and no row), so its preview and its status answer
-200 to side a's manager and 404 to everyone else, the contractor's staff included; applying it
-queues it for Celery (R to its status page, the import's state changed; the task runs on commit,
-which the matrix's transaction never reaches) for that manager alone; discarding it removes it.
+a missing page — the upload page, its template and the upload itself. An uploaded file is its
+uploader's alone: per side the world holds one, uploaded by the side's contractor manager (a sheet
+with the headings and no row) and put in the state its preview leaves a good file in (previewed,
+here with no row: the preview itself is the worker's, tests/ledgers/test_import_runs.py), so its
+status page (which shows the preview) answers 200 to side a's manager and 404 to everyone else,
+the contractor's staff included; applying it queues it for Celery (R to its status page, the
+import's state changed; the task runs on commit, which the matrix's transaction never reaches)
+for that manager alone; discarding it removes it.
 
 The upload pages answer GET and POST: MATRIX holds their GET cells, post_rows their POST cells
 (with a state snapshot: an R must have written, a refusal nothing).
@@ -52,11 +54,12 @@ contractor_staff  404        404
 
 
 def extend_world(mw) -> None:
-    """One uploaded file per side, by the side's contractor manager: the template, no row."""
+    """One uploaded file per side, by the side's contractor manager: the template, no row,
+    previewed."""
     found = {}
     for label in LABELS:
         manager = getattr(mw.world, label).contractor_admin
-        found[f"import_{label}"] = import_upload(
+        kept = import_upload(
             actor=manager.user,
             actor_membership=manager,
             contract=mw.contracts[f"contract_{label}"],
@@ -64,6 +67,8 @@ def extend_world(mw) -> None:
             file_name="台帳.xlsx",
             data=build_template(IMPORT_SPEC),
         )
+        LedgerImport.objects.filter(pk=kept.pk).update(state=LedgerImport.State.PREVIEWED, errors="")
+        found[f"import_{label}"] = kept
     mw.extra["imports"] = found
 
 
@@ -114,7 +119,6 @@ def rows(m) -> dict:
         "ledgers:device_import_template": m.Row(KEEPERS.format(ok=200), targets=m.CONTRACTS),
         "ledgers:information_import": m.Row(KEEPERS.format(ok=200), targets=m.CONTRACTS),
         "ledgers:information_import_template": m.Row(KEEPERS.format(ok=200), targets=m.CONTRACTS),
-        "ledgers:import_preview": m.Row(UPLOADER.format(ok=200), targets=IMPORTS),
         "ledgers:import_apply": m.Row(UPLOADER.format(ok="R"), method=m.POST, targets=IMPORTS, state=_state),
         "ledgers:import_status": m.Row(UPLOADER.format(ok=200), targets=IMPORTS),
         "ledgers:import_discard": m.Row(UPLOADER.format(ok="R"), method=m.POST, targets=IMPORTS, state=_kept),
@@ -122,7 +126,7 @@ def rows(m) -> dict:
 
 
 def post_rows(m) -> dict:
-    """The POST cells of the upload pages, which keep the file for its preview."""
+    """The POST cells of the upload pages, which keep the file and queue its preview."""
     return {
         name: m.Row(
             KEEPERS.format(ok="R"), method=m.POST, targets=m.CONTRACTS, data=_upload_data, state=_uploads_on
