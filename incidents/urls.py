@@ -21,6 +21,7 @@ urlpatterns = [
     path("incidents/<int:pk>/appi/judge/", appi.appi_judge, name="appi_judge"),
     path("incidents/<int:pk>/appi/report/", appi.appi_report, name="appi_report"),
     path("incidents/<int:pk>/appi/draft.pdf", appi.appi_draft, name="appi_draft"),
+    path("incidents/<int:pk>/appi/draft.xlsx", appi.appi_draft, {"fmt": "xlsx"}, name="appi_draft_xlsx"),
     path(
         "instructions/<int:pk>/acknowledge/",
         incidents.instruction_acknowledge,

@@ -14,7 +14,7 @@ from core.views.utils import save_form
 from incidents import events, permissions
 from incidents.access import get_incident_or_404
 from incidents.forms.appi import JudgementForm, ReportSentForm
-from incidents.pdf import draft_report_pdf
+from incidents.pdf import draft_report_pdf, draft_report_xlsx
 from incidents.services import appi as services
 from incidents.views.incidents import _detail
 
@@ -57,23 +57,26 @@ def appi_report(request, pk: int):
     return _detail(request, incident, report_form=form)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @login_required
-def appi_draft(request, pk: int):
-    """The draft report to the Commission, filled from the incident's record. Rendered before
-    the read is recorded: never under the audit trail's lock (core.pdf)."""
+def appi_draft(request, pk: int, fmt: str = "pdf"):
+    """The draft report to the Commission, filled from the incident's record, as a PDF or the
+    same items as an xlsx. Rendered before the read is recorded: never under the audit trail's
+    lock (core.pdf)."""
     incident = get_incident_or_404(request, pk)
     if not permissions.can_read_appi(request.user, request.membership, incident):
         raise Http404
-    content = draft_report_pdf(incident)
+    content = draft_report_xlsx(incident) if fmt == "xlsx" else draft_report_pdf(incident)
     personal_data_read(
         kind=events.INCIDENT_APPI_DRAFT_DOWNLOADED,
         actor=request.user,
         obj=incident,
         contract_id=incident.contract_id,
-        data={"number": incident.number},
+        data={"number": incident.number, "format": fmt},
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="appi-draft-{incident.contract_id}-{incident.number}.pdf"'
-    )
+    response = HttpResponse(content, content_type=XLSX if fmt == "xlsx" else "application/pdf")
+    name = f"appi-draft-{incident.contract_id}-{incident.number}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -7,11 +7,13 @@ incident's page with a judgement in a fixed number of queries; the draft report 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from clauses.library import LIBRARY_DIR
 from clauses.services import clause_template_load
@@ -184,3 +186,10 @@ def test_the_draft_report_renders_and_its_download_is_a_read(side, incident, cli
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     read = Event.objects.get(kind="incident_appi_draft.downloaded")
     assert (read.actor_id, read.object_id) == (side.client_staff.user.pk, str(incident.pk))
+    # The same items in Excel, one row each; what is not recorded says so.
+    sheet = client.get(reverse("incidents:appi_draft_xlsx", args=[incident.pk]))
+    ws = load_workbook(BytesIO(sheet.content)).active
+    items = {row[0]: row[1] for row in ws.iter_rows(min_row=2, values_only=True) if row[0]}
+    assert items["3 本人の数"] == "50人" and "未把握" in items["5 二次被害又はそのおそれの有無及びその内容"]
+    assert "要配慮個人情報" in items["9 その他参考となる事項"]
+    assert Event.objects.filter(kind="incident_appi_draft.downloaded").count() == 2

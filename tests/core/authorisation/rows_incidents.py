@@ -261,6 +261,7 @@ def rows(m) -> dict:
         "incidents:appi_draft": m.Row(
             APPI_READ, targets=INCIDENTS, patches={"core.pdf.render_form": lambda *a, **k: b"%PDF-1.7 matrix"}
         ),
+        "incidents:appi_draft_xlsx": m.Row(APPI_READ, targets=INCIDENTS),
         "incidents:instruction_acknowledge": m.Row(
             INSTRUCTION_ACK, method=m.POST, targets=INSTRUCTIONS, data=lambda *a: {}, state=_entries
         ),
