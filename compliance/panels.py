@@ -298,6 +298,19 @@ def subcontract_duties_panel(request, link) -> tuple[str, dict] | None:
     return "compliance/subcontract/duties.html", {"duties": duties}
 
 
+def incident_duties_panel(request, contract_id: int, subjects: list[str]) -> tuple[str, dict] | None:
+    """An incident's page: the duties about the incident and its APPI clock (the contractor's
+    report duties, the public body's reports to the Commission), each with its due date and
+    status. Hidden while there are none. One query."""
+    duties = list(selectors.duties_of_subjects(contract_id, subjects))
+    if not duties:
+        return None
+    today = selectors.today()
+    for duty in duties:
+        duty.status = selectors.duty_status(duty, today)
+    return "compliance/incident/duties.html", {"duties": duties}
+
+
 def contract_duties_panel(request, contract) -> tuple[str, dict]:
     """The contract's page below its facts: what needs action first (overdue, due within
     DUE_SOON_DAYS, approvals), then every article folded with its obligations and duties,
@@ -401,3 +414,4 @@ def register() -> None:
     register_slot("contract_detail.status", contract_status_panel)
     register_slot("contract_detail.main", contract_duties_panel)
     register_slot("subcontract_detail.main", subcontract_duties_panel)
+    register_slot("incident_detail.duties", incident_duties_panel)

@@ -131,6 +131,16 @@ def duties_of_subject(contract_id: int, subject: str) -> QuerySet[Duty]:
     )
 
 
+def duties_of_subjects(contract_id: int, subjects: list[str]) -> QuerySet[Duty]:
+    """The duties about a few objects of the contract (an incident and its APPI clock), open
+    ones first, then by due date, with their obligations' articles and templates: one query."""
+    return (
+        Duty.objects.filter(contract_id=contract_id, subject__in=subjects)
+        .select_related("obligation", "obligation__article", "obligation__template")
+        .order_by(Case(When(state=Duty.State.OPEN, then=Value(0)), default=Value(1)), "due_date", "pk")
+    )
+
+
 def _of_adopted_templates(contract) -> Q:
     """The rows of every template the contract runs under: those it adopted (a draft adopts its
     clauses and further templates when created, activation adds the statutory ones) and its

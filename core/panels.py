@@ -49,6 +49,7 @@ def panels_for(request, role: str | None) -> list[tuple[str, dict]]:
 # - "contract_detail.main": (template, context) below the contract's facts;
 # - "contract_list.columns": ColumnSet, extra columns of the contract list;
 # - "subcontract_detail.main": (template, context) on a subcontract's page, below its end.
+# - "incident_detail.duties": (template, context) on an incident's page, for the public body's side.
 
 
 @dataclass(frozen=True)

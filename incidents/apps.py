@@ -9,7 +9,7 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         from contracts.selectors.closing import GAPS_SLOT, register_gap_kind
         from core.panels import register_slot
-        from incidents import events, panels
+        from incidents import events, panels, pdf  # noqa: F401 (pdf registers its form)
         from incidents.selectors.closing import GAP_KIND, incident_close_gaps
 
         events.register()

@@ -20,6 +20,11 @@ INCIDENT_PUBLISHED = "incident.published"
 INCIDENT_DRILL_RECORDED = "incident.drill_recorded"
 INCIDENT_APPI_REPORTABLE = "incident.appi_reportable"
 INCIDENT_APPI_UNLAWFUL_PURPOSE = "incident.appi_unlawful_purpose"
+# Every APPI judgement of the public body, reportable or not (services.appi); named by no
+# template: the duties open on the two kinds above.
+INCIDENT_APPI_JUDGED = "incident.appi_judged"
+# The reports to the Commission (services.appi) and the download of the draft report.
+INCIDENT_APPI_DRAFT_DOWNLOADED = "incident_appi_draft.downloaded"
 # The timeline of a reported incident (incidents.services.incidents): the reporting side's
 # updates (and its written report, cause analysis, prevention plan and their implementation),
 # the public body's acknowledgement, the answer to its instruction, and the closure.
@@ -40,6 +45,8 @@ RECORDED_KINDS = {
     INCIDENT_DRILL_RECORDED: _("Incident procedure review or drill recorded"),
     INCIDENT_APPI_REPORTABLE: _("Breach judged reportable under the APPI"),
     INCIDENT_APPI_UNLAWFUL_PURPOSE: _("Reportable breach for an unlawful purpose"),
+    INCIDENT_APPI_JUDGED: _("Breach judged under the APPI"),
+    INCIDENT_APPI_DRAFT_DOWNLOADED: _("Draft report to the Commission downloaded"),
     INCIDENT_UPDATED: _("Incident report updated"),
     INCIDENT_ACKNOWLEDGED: _("Incident report acknowledged"),
     INCIDENT_INSTRUCTION_ACKNOWLEDGED: _("Instruction on an incident acknowledged"),

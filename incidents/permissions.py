@@ -39,3 +39,16 @@ def can_handle_incident(user, membership: Membership | None, incident) -> bool:
     return incident.contract.status in REPORTING_STATUSES and can_manage_contract(
         user, membership, incident.contract
     )
+
+
+def can_judge_appi(user, membership: Membership | None, incident) -> bool:
+    """The public body's managers of the contract judge whether a breach is reportable under the
+    APPI and record the reports they sent to the Commission: the duty to report is the body's
+    (statutory-appi.yaml), also after the incident is closed on the portal."""
+    return can_handle_incident(user, membership, incident)
+
+
+def can_read_appi(user, membership: Membership | None, incident) -> bool:
+    """The public body's side (its staff of the contract and its auditors) reads the judgement,
+    the reports sent and the draft report: they are the body's dealings with the Commission."""
+    return bool(membership and membership.is_client_side and not user.is_superuser)

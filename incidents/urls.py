@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from incidents.views import incidents
+from incidents.views import appi, incidents
 
 app_name = "incidents"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("incidents/<int:pk>/acknowledge/", incidents.incident_acknowledge, name="incident_acknowledge"),
     path("incidents/<int:pk>/instruct/", incidents.incident_instruct, name="incident_instruct"),
     path("incidents/<int:pk>/close/", incidents.incident_close, name="incident_close"),
+    # The public body's APPI judgement, the reports it sent to the Commission, the draft report
+    path("incidents/<int:pk>/appi/judge/", appi.appi_judge, name="appi_judge"),
+    path("incidents/<int:pk>/appi/report/", appi.appi_report, name="appi_report"),
+    path("incidents/<int:pk>/appi/draft.pdf", appi.appi_draft, name="appi_draft"),
+    path("incidents/<int:pk>/appi/draft.xlsx", appi.appi_draft, {"fmt": "xlsx"}, name="appi_draft_xlsx"),
     path(
         "instructions/<int:pk>/acknowledge/",
         incidents.instruction_acknowledge,

@@ -1,3 +1,4 @@
+from incidents.models.appi import AppiJudgement, AppiReport
 from incidents.models.incidents import (
     ACKNOWLEDGING,
     CONTRACTOR_KINDS,
@@ -11,6 +12,8 @@ from incidents.models.incidents import (
 __all__ = [
     "ACKNOWLEDGING",
     "CONTRACTOR_KINDS",
+    "AppiJudgement",
+    "AppiReport",
     "Category",
     "EntryKind",
     "Incident",

@@ -14,14 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.panels import fill_slot
 from core.services.reads import personal_data_read
 from core.views.utils import save_form
 from incidents import events, permissions
 from incidents.access import get_incident_contract_or_404, get_incident_or_404, get_instruction_or_404
+from incidents.forms.appi import JudgementForm, ReportSentForm
 from incidents.forms.incidents import InstructionForm, NoteForm, ReportForm, UpdateForm
 from incidents.models import EntryKind
+from incidents.selectors.appi import appi_record
 from incidents.selectors.incidents import STATUS_LABELS, Status, incidents_visible_to, state_of, timeline
 from incidents.services import incidents as services
+from incidents.services.appi import appi_subject
 
 PAGE_SIZE = 50
 
@@ -79,6 +83,9 @@ def _detail(request, incident, *, status: int = 200, **forms):
         for e in entries
         if e.kind == EntryKind.INSTRUCTION and e.pk not in {r.responds_to_id for r in entries}
     ]
+    reads_appi = permissions.can_read_appi(user, membership, incident)
+    judging = permissions.can_judge_appi(user, membership, incident)
+    record = appi_record(incident) if reads_appi else None
     personal_data_read(
         kind=events.INCIDENT_VIEWED,
         actor=user,
@@ -100,6 +107,24 @@ def _detail(request, incident, *, status: int = 200, **forms):
         "close_form": forms.get("close_form")
         or (NoteForm(prefix="close") if handling and state == Status.ACKNOWLEDGED else None),
         "errors": forms.get("errors") or [],
+        "appi": record,
+        "judgement_form": forms.get("judgement_form") or (JudgementForm(prefix="appi") if judging else None),
+        "report_form": forms.get("report_form")
+        or (
+            ReportSentForm(prefix="sent")
+            if judging and record and record.current and record.current.reportable
+            else None
+        ),
+        # The public body's side sees the duties about the incident and its APPI clock, as
+        # compliance holds them (a slot: an app to the right fills it).
+        "duty_panels": fill_slot(
+            "incident_detail.duties",
+            request,
+            incident.contract_id,
+            [f"incidents.incident:{incident.pk}", appi_subject(incident)],
+        )
+        if reads_appi
+        else [],
     }
     return render(request, "incidents/detail.html", context, status=status)
 

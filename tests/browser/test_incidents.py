@@ -74,3 +74,46 @@ def test_a_report_is_acknowledged_instructed_and_the_instruction_acknowledged(pa
     expect(page.locator("main")).to_contain_text("受領確認済み")
     assert_accessible(page, "an incident's page (the contractor)")
     shot("acknowledged")
+
+
+def test_the_public_body_judges_a_breach_reportable_and_sees_its_two_dated_duties(page, live_server, shot):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clauses.library import LIBRARY_DIR
+    from clauses.services import clause_template_load
+    from core.wareki import format_wareki
+    from incidents.services.incidents import incident_report
+
+    clause_template_load(path=LIBRARY_DIR / "statutory-appi.yaml")  # adopted at activation
+    ledger = build_ledger("ap", "個")
+    contract, side = ledger.contract, ledger.side
+    incident = incident_report(
+        contract=contract,
+        category="leak",
+        found_at=timezone.now() - timedelta(hours=1),
+        summary=WHAT,
+        actor=side.contractor_staff.user,
+        actor_membership=side.contractor_staff,
+    )
+    login(page, live_server, side.client_staff.user.email, factories.PASSWORD)
+    page.goto(f"{live_server.url}/incidents/{incident.pk}/")
+    section = page.locator("main section", has=page.get_by_role("heading", name="個人情報保護委員会への報告"))
+    expect(section).to_contain_text("まだ")
+    form = section.locator("form", has=page.get_by_role("heading", name="報告の要否を判断する"))
+    form.get_by_label("要配慮個人情報が含まれる").check()
+    form.get_by_label("本人の数（おそれのある人を含む）").fill("30")
+    today = timezone.localdate()
+    form.get_by_label("発注者が知った日").fill(today.isoformat())
+    with page.expect_navigation():
+        form.get_by_role("button", name="判断を記録する").click()
+    expect(page.locator("main")).to_contain_text("判断を記録しました：報告対象です。")
+    duties = section.locator("table")
+    # Calendar days from the day the body became aware: 5 for the 速報, 30 for the 確報.
+    expect(duties.locator("tr", has_text="速報")).to_contain_text(format_wareki(today + timedelta(days=5)))
+    expect(duties.locator("tr", has_text="30日以内")).to_contain_text(
+        format_wareki(today + timedelta(days=30))
+    )
+    assert_accessible(page, "an incident's page with its APPI judgement")
+    shot("appi-judged")

@@ -13,6 +13,11 @@ Per side the world holds an incident just reported (`incident_*`), one acknowled
 (`acked_*`) and one with an instruction waiting (`instruction_*`); on contract_a, one reported
 by the approved subcontractor (`sub_incident`). The report page answers GET and POST: MATRIX
 holds its GET cells, post_rows its POST cells; the timeline's URLs are POST only.
+
+The APPI section is the public body's: its managers of the contract judge and record the reports
+sent (the just-reported incidents are judged reportable here, so a report may be recorded), its
+side (staff and auditors) downloads the draft report; the contractor side and the site
+administrator get the 404.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from django.utils import timezone
 
 from core.models import Membership
 from incidents.models import IncidentEntry
+from incidents.services import appi as appi_services
 from incidents.services import incidents as services
 
 LABELS = ("a", "b")
@@ -42,12 +48,23 @@ def _report(membership, contract):
     )
 
 
+def _judge(membership, incident) -> None:
+    appi_services.appi_judge(
+        incident=incident,
+        categories=["sensitive"],
+        persons_affected=3,
+        aware_on=timezone.localdate(),
+        **_m(membership),
+    )
+
+
 def extend_world(mw) -> None:
     found = {}
     for label in LABELS:
         side = getattr(mw.world, label)
         contract = mw.contracts[f"contract_{label}"]
         found[f"incident_{label}"] = _report(side.contractor_admin, contract)
+        _judge(side.client_admin, found[f"incident_{label}"])
         acked = _report(side.contractor_admin, contract)
         services.incident_acknowledge(incident=acked, **_m(side.client_admin))
         found[f"acked_{label}"] = acked
@@ -60,6 +77,7 @@ def extend_world(mw) -> None:
         user=mw.users["sub_admin"], organisation=mw.extra["subcontracts"]["orgs_a"][0]
     )
     found["sub_incident"] = _report(sub, mw.contracts["contract_a"])
+    _judge(mw.world.a.client_admin, found["sub_incident"])
     mw.extra["incidents"] = found
 
 
@@ -163,6 +181,43 @@ def _report_data(mw, user, label: str) -> dict:
     }
 
 
+# The public body's side reads the APPI section's draft report.
+APPI_READ = """
+                  incident_a incident_b sub_incident
+anonymous         L          L          L
+site_admin        404        404        404
+client_admin      200        404        200
+client_staff      200        404        200
+auditor           200        404        200
+contractor_admin  404        404        404
+contractor_staff  404        404        404
+"""
+
+
+def _judgements(mw, label: str) -> int:
+    from incidents.models import AppiJudgement
+
+    return AppiJudgement.objects.filter(incident=mw.extra["incidents"][label]).count()
+
+
+def _reports_sent(mw, label: str) -> int:
+    from incidents.models import AppiReport
+
+    return AppiReport.objects.filter(incident=mw.extra["incidents"][label]).count()
+
+
+def _judgement_data(mw, user, label: str) -> dict:
+    return {"appi-categories": ["financial"], "appi-aware_on": timezone.localdate().isoformat()}
+
+
+def _sent_data(mw, user, label: str) -> dict:
+    return {
+        "sent-stage": "preliminary",
+        "sent-sent_on": timezone.localdate().isoformat(),
+        "sent-method": "email",
+    }
+
+
 def rows(m) -> dict:
     from tests.core.matrix_subcontracts import SUBCONTRACTOR_OWN
 
@@ -196,6 +251,17 @@ def rows(m) -> dict:
             data=_close,
             state=_entries,
         ),
+        "incidents:appi_judge": m.Row(
+            handle_sub, method=m.POST, targets=INCIDENTS, data=_judgement_data, state=_judgements
+        ),
+        "incidents:appi_report": m.Row(
+            handle_sub, method=m.POST, targets=INCIDENTS, data=_sent_data, state=_reports_sent
+        ),
+        # The matrix checks who gets the draft, not WeasyPrint (tests/incidents/test_appi.py does).
+        "incidents:appi_draft": m.Row(
+            APPI_READ, targets=INCIDENTS, patches={"core.pdf.render_form": lambda *a, **k: b"%PDF-1.7 matrix"}
+        ),
+        "incidents:appi_draft_xlsx": m.Row(APPI_READ, targets=INCIDENTS),
         "incidents:instruction_acknowledge": m.Row(
             INSTRUCTION_ACK, method=m.POST, targets=INSTRUCTIONS, data=lambda *a: {}, state=_entries
         ),
