@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 
 from core.wareki import JST, format_wareki, format_wareki_datetime, parse_date
 
@@ -43,30 +44,39 @@ def _as_moment(value: Any) -> datetime | None:
     return None
 
 
+def _with_readout(html: str, attrs: dict[str, Any] | None, text: str) -> str:
+    """The input, and beside it the day in 和暦 (an <output> tied to the input, read out when it
+    changes). Built here rather than in a widget template: Django's form renderer looks only in
+    the apps' template folders, and a kernel module needs no folder of its own for one line."""
+    target = (attrs or {}).get("id")
+    return format_html(
+        '<span class="date-field">{}<output class="wareki-readout"{} aria-live="polite">{}</output></span>',
+        html,
+        format_html(' for="{}"', target) if target else "",
+        text,
+    )
+
+
 class WarekiDateInput(forms.DateInput):
     input_type = "date"
-    template_name = "core/widgets/wareki_date.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
+        super().__init__({"data-wareki": True, **(attrs or {})}, format="%Y-%m-%d")
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer=None) -> str:
         day = _as_date(value)
-        context["widget"]["wareki"] = format_wareki(day, with_weekday=True) if day else ""
-        return context
+        text = format_wareki(day, with_weekday=True) if day else ""
+        return _with_readout(super().render(name, value, attrs, renderer), attrs, text)
 
 
 class WarekiDateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
-    template_name = "core/widgets/wareki_date.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         # To the minute: what the ledgers compare, and what people note on a take-out log.
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+        super().__init__({"data-wareki": True, **(attrs or {})}, format="%Y-%m-%dT%H:%M")
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer=None) -> str:
         moment = _as_moment(value)
-        context["widget"]["wareki"] = format_wareki_datetime(moment, with_weekday=True) if moment else ""
-        return context
+        text = format_wareki_datetime(moment, with_weekday=True) if moment else ""
+        return _with_readout(super().render(name, value, attrs, renderer), attrs, text)

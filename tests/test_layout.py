@@ -45,6 +45,7 @@ OWN = {
         "validators",
         "fields",
         "files",
+        "widgets",
     },
     # The clause library: typed API for the domain, kinds vocabulary, loader and validator, the
     # migration operation that took over the moved tables, and the templates as data.
@@ -53,6 +54,8 @@ OWN = {
     "compliance": {"engine", "deadlines"},
     # The migration operation that lifts the ledgers' append-only triggers inside one migration.
     "ledgers": {"migration_operations"},
+    # The APPI's reportable categories and thresholds, as data (docs/incidents.md).
+    "incidents": {"appi"},
 }
 
 

@@ -228,8 +228,10 @@ def test_other_parties_and_subcontractors_do_not_open_the_page(client, side, mak
 # obligations, the articles and the duties (with evidence and actors joined) of the contract;
 # the approval items on it (one UNION over every approvable kind, none with rows here); the
 # request form's choices (the public body only); the unread notifications; the session's
-# idle-timeout refresh (savepoint, update, release). Nothing per duty, article or obligation.
-EXPECTED = {"client_admin": 14, "contractor_admin": 13}
+# idle-timeout refresh (savepoint, update, release); for the contractor, whether it may report
+# an incident on the contract (the first report's link, incidents.panels). Nothing per duty,
+# article or obligation.
+EXPECTED = {"client_admin": 14, "contractor_admin": 14}
 
 
 @pytest.mark.parametrize("duties", [5, 50])
